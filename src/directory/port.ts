@@ -1,0 +1,100 @@
+import type { KnownMfaState, PerUserMfaState } from "../core/states.js";
+
+/**
+ * The Directory port: everything the worker needs from Entra ID. The Microsoft Graph
+ * implementation lives in ./graph; the sandbox tenant serves the same HTTP, so tests
+ * and the demo run through that one implementation.
+ */
+
+export interface DirectoryUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail?: string | null;
+  accountEnabled?: boolean;
+}
+
+export interface Registration {
+  isMfaRegistered: boolean;
+  isMfaCapable: boolean;
+  /** Graph's names: `microsoftAuthenticatorPush`, `softwareOneTimePasscode`, `mobilePhone`, … */
+  methodsRegistered: string[];
+  defaultMethod: string | null;
+  /** Where it came from: the registration report, or the per-user methods list (fallback). */
+  source: "report" | "methods";
+}
+
+export interface AuthMethod {
+  id: string;
+  /** Short type: `phone`, `microsoftAuthenticator`, `softwareOath`, `fido2`, `windowsHelloForBusiness`, `email`, `temporaryAccessPass`, `password`. */
+  type: string;
+  /** e.g. phone number (masked by Graph) or device name, for display. */
+  detail?: string;
+}
+
+export interface MethodDeletion {
+  method: AuthMethod;
+  ok: boolean;
+  error?: string;
+}
+
+/** Result of one item of a batched change; `state` is what Graph reports after the write. */
+export type StateChangeResult =
+  | { userId: string; ok: true; state: PerUserMfaState }
+  | { userId: string; ok: false; error: string; status?: number };
+
+export interface ConditionalAccessPolicy {
+  id: string;
+  displayName: string;
+  state: string;
+  conditions: {
+    users?: {
+      includeUsers?: string[];
+      excludeUsers?: string[];
+      includeGroups?: string[];
+      excludeGroups?: string[];
+      includeRoles?: string[];
+      excludeRoles?: string[];
+    } | null;
+    applications?: { includeApplications?: string[]; excludeApplications?: string[] } | null;
+    [other: string]: unknown;
+  };
+  grantControls?: {
+    operator?: string;
+    builtInControls?: string[];
+    authenticationStrength?: { id?: string; displayName?: string; allowedCombinations?: string[] } | null;
+  } | null;
+}
+
+export interface MfaCoverage {
+  covered: boolean;
+  /** Names of what covers the user: policy display names, or "security defaults". */
+  by: string[];
+  /** Why a policy that looks relevant does not count (report-only, excluded, OR alternative, …). */
+  notes: string[];
+}
+
+export interface Directory {
+  /** By object id, UPN or email; null when there is no such user. */
+  getUser(ref: string): Promise<DirectoryUser | null>;
+  getMfaState(userId: string): Promise<PerUserMfaState>;
+  /** Writes, then reads back: returns what Graph says now, not what was asked. */
+  setMfaState(userId: string, state: KnownMfaState): Promise<PerUserMfaState>;
+  /** Batched reads (20 per `$batch`); a user whose read failed maps to an Error. */
+  getMfaStates(userIds: readonly string[]): Promise<Map<string, PerUserMfaState | Error>>;
+  /** Batched writes with read-back, per-item result; per-item 429s retried after their own Retry-After. */
+  setMfaStates(changes: ReadonlyArray<{ userId: string; state: KnownMfaState }>): Promise<StateChangeResult[]>;
+  getRegistration(userId: string): Promise<Registration>;
+  listMethods(userId: string): Promise<AuthMethod[]>;
+  deleteMethod(userId: string, method: AuthMethod): Promise<void>;
+  /** Deletes every deletable method, the default one last; a result per method. */
+  requireReregistration(userId: string): Promise<MethodDeletion[]>;
+  /** Transitive user members of a group (all pages). */
+  groupMembers(groupId: string): Promise<DirectoryUser[]>;
+  /** Ids of the groups the user is a transitive member of (for CA exclusions and `group:` roles). */
+  memberOf(userId: string): Promise<string[]>;
+  caPolicies(): Promise<ConditionalAccessPolicy[]>;
+  securityDefaultsEnabled(): Promise<boolean>;
+  /** Whether an enforcing CA policy or security defaults require MFA of this user. */
+  mfaCoverage(userId: string): Promise<MfaCoverage>;
+}
