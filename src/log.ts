@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 
 /**
  * One JSON line per event. Secrets never reach the log: tokens, client secrets,
@@ -31,7 +31,10 @@ export const REDACT_PATHS = [
 
 export type { Logger };
 
-export function createLogger(options: { level?: string; name?: string } = {}, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  options: { level?: string; name?: string } = {},
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? "info",

@@ -83,7 +83,9 @@ export interface Directory {
   /** Batched reads (20 per `$batch`); a user whose read failed maps to an Error. */
   getMfaStates(userIds: readonly string[]): Promise<Map<string, PerUserMfaState | Error>>;
   /** Batched writes with read-back, per-item result; per-item 429s retried after their own Retry-After. */
-  setMfaStates(changes: ReadonlyArray<{ userId: string; state: KnownMfaState }>): Promise<StateChangeResult[]>;
+  setMfaStates(
+    changes: ReadonlyArray<{ userId: string; state: KnownMfaState }>,
+  ): Promise<StateChangeResult[]>;
   getRegistration(userId: string): Promise<Registration>;
   listMethods(userId: string): Promise<AuthMethod[]>;
   deleteMethod(userId: string, method: AuthMethod): Promise<void>;
