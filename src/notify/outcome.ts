@@ -1,0 +1,139 @@
+import type { ChangeAction, PlanFlag } from "../core/plan-types.js";
+import type { PerUserMfaState } from "../core/states.js";
+
+/**
+ * What the worker tells a person, independent of any chat platform. Each adapter renders
+ * these its own way (Block Kit, Adaptive Cards, plain text); render-text.ts gives the
+ * plain-text form every platform can fall back to.
+ */
+
+export interface UserLabel {
+  upn: string;
+  displayName?: string;
+}
+
+export interface RegistrationSummary {
+  isMfaRegistered: boolean;
+  methods: string[];
+  defaultMethod: string | null;
+}
+
+export interface ApprovalView {
+  id: string;
+  action: ChangeAction;
+  bulk: boolean;
+  requester: string;
+  reason?: string;
+  createdAt: string;
+  expiresAt: string;
+  status: "pending" | "approved" | "rejected" | "expired" | "superseded";
+  decidedBy?: string;
+  decidedAt?: string;
+  /** Counts of the plan shown for approval. */
+  counts: { change: number; noop: number; refused: number; notFound: number; reregistrationNeeded: number };
+  /** Who will change (first ones; `more` tells how many are left out). */
+  changes: { users: UserLabel[]; more: number };
+  unchanged: { users: Array<UserLabel & { reason: string }>; more: number };
+  refused: { users: Array<{ ref: string; reason: string }>; more: number };
+  notFound: { refs: string[]; more: number };
+  approvalReasons: string[];
+  warnings: string[];
+  /** After a decision: what came of it, in one line. */
+  outcomeText?: string;
+}
+
+export interface ChangeResultLine {
+  upn: string;
+  from: PerUserMfaState;
+  requested: PerUserMfaState;
+  /** What Graph reports after the change (read back), which may differ from `requested`. */
+  now?: PerUserMfaState;
+  ok: boolean;
+  error?: string;
+  flags: PlanFlag[];
+  /** For re-registration: methods removed and not removed. */
+  methodsRemoved?: string[];
+  methodsFailed?: Array<{ method: string; error: string }>;
+}
+
+export interface AuditLine {
+  at: string;
+  operationId: string;
+  actor: string;
+  action: string;
+  target?: string;
+  before?: string;
+  after?: string;
+  result: string;
+  approvalId?: string;
+}
+
+export type Outcome =
+  | { kind: "text"; tone: "info" | "warning" | "error"; title?: string; text: string; operationId?: string }
+  | {
+      kind: "status";
+      user: UserLabel & { id: string };
+      state: PerUserMfaState;
+      registration: RegistrationSummary;
+      reregistrationNeeded: boolean;
+      isProtected: boolean;
+      coverage: { covered: boolean; by: string[]; notes: string[] };
+      pendingApprovals: string[];
+      lastChange?: {
+        operationId: string;
+        at: string;
+        actor: string;
+        from?: string;
+        to?: string;
+        action: string;
+      };
+    }
+  | {
+      kind: "change";
+      operationId: string;
+      action: ChangeAction;
+      results: ChangeResultLine[];
+      unchanged: Array<UserLabel & { reason: string }>;
+      refused: Array<{ ref: string; reason: string }>;
+      notFound: string[];
+      warnings: string[];
+    }
+  | { kind: "approval"; approval: ApprovalView }
+  | {
+      kind: "progress";
+      operationId: string;
+      action: ChangeAction;
+      done: number;
+      total: number;
+      failed: number;
+    }
+  | {
+      kind: "summary";
+      operationId: string;
+      action: ChangeAction;
+      changed: Array<UserLabel & { now: PerUserMfaState }>;
+      unchanged: Array<UserLabel & { reason: string }>;
+      failed: Array<{ upn: string; reason: string }>;
+      reregistrationNeeded: string[];
+      notFound: string[];
+      refused: Array<{ ref: string; reason: string }>;
+    }
+  | {
+      kind: "report";
+      counts: Record<string, number>;
+      total: number;
+      enabledUnregistered: string[];
+      /** CSV export (upn,displayName,state,registered,methods). */
+      csv: string;
+    }
+  | { kind: "audit"; subject: string; entries: AuditLine[] }
+  | {
+      kind: "convertPlan";
+      perUserCount: number;
+      covered: boolean;
+      coveredBy: string[];
+      notes: string[];
+      uncovered: string[];
+    }
+  /** A direct message to a user: enabled for MFA, register at the link. */
+  | { kind: "registerReminder"; upn: string; setupUrl: string; attempt: number; requestedBy?: string };

@@ -1,0 +1,41 @@
+import type { Outcome } from "./outcome.js";
+
+/**
+ * Where an answer goes, in terms any platform's Notifier understands: a conversation
+ * (Slack channel, Teams conversation, console session), the requester's chat user id
+ * (for ephemeral answers), and platform extras (Slack `responseUrl`, Teams `serviceUrl`).
+ */
+export interface ReplyAddress {
+  platform: "console" | "slack" | "teams";
+  conversation: string;
+  user: string;
+  extra: Record<string, string>;
+}
+
+/** A message that can be edited later (approval card, progress). */
+export interface MessageRef {
+  platform: ReplyAddress["platform"];
+  conversation: string;
+  messageId: string;
+  extra: Record<string, string>;
+}
+
+export type DirectMessageResult = { delivered: true } | { delivered: false; reason: string };
+
+/**
+ * One per platform. The worker only talks to this port; `src/cli.ts` wires each
+ * adapter's implementation in. Implementations retry their platform's rate limits
+ * (a 429 delays a message, never drops it) and throw only when delivery is impossible.
+ */
+export interface Notifier {
+  /** An answer for the requester only (ephemeral in Slack). */
+  reply(to: ReplyAddress, outcome: Outcome): Promise<void>;
+  /** A message everyone in the conversation sees (approval card, progress, summary). */
+  post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef>;
+  /** Edit a posted message in place, for everyone. */
+  update(ref: MessageRef, outcome: Outcome): Promise<void>;
+  /** A direct message to a directory user, found by UPN/email; `context` is the request that led to it. */
+  directMessage(upn: string, outcome: Outcome, context: ReplyAddress): Promise<DirectMessageResult>;
+}
+
+export type NotifierRegistry = Partial<Record<ReplyAddress["platform"], Notifier>>;

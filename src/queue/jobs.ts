@@ -1,0 +1,124 @@
+import { z } from "zod";
+
+/**
+ * Job data shared by producers (adapters) and the worker. The worker parses every job
+ * with these schemas before doing anything: a malformed job is logged and failed
+ * without side effects, never half-applied.
+ */
+
+const id = z.string().min(1).max(256);
+const upn = z
+  .string()
+  .min(3)
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/, "not a UPN/email")
+  .transform((s) => s.toLowerCase());
+export const operationId = z.string().regex(/^[a-hjkmnp-z2-9]{8}$/, "not an operation id");
+
+export const platformSchema = z.enum(["console", "slack", "teams"]);
+
+export const replyAddressSchema = z.object({
+  platform: platformSchema,
+  conversation: id,
+  user: id,
+  extra: z.record(z.string(), z.string().max(4096)).default({}),
+});
+
+export const requesterSchema = z.object({
+  platform: platformSchema,
+  /** The chat platform's user id (Slack U…, Teams 29:…, console session). */
+  chatUserId: id,
+  /** Resolved Entra UPN: identity for roles and approvals. */
+  upn,
+});
+
+/** Targets as the worker receives them: chat mentions are resolved by the adapter first. */
+export const directoryTargetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("upn"), upn, label: z.string().max(200).optional() }),
+  z.object({ kind: z.literal("objectId"), id: z.uuid(), label: z.string().max(200).optional() }),
+  z.object({ kind: z.literal("group"), id: z.uuid(), label: z.string().max(200).optional() }),
+]);
+export type DirectoryTarget = z.infer<typeof directoryTargetSchema>;
+
+const reason = z.string().trim().min(1).max(500).optional();
+const singleUserVerb = z.enum(["status", "enable", "disable", "enforce", "reregister", "remind"]);
+
+export const jobCommandSchema = z.discriminatedUnion("verb", [
+  z.object({
+    verb: singleUserVerb,
+    target: directoryTargetSchema,
+    reason,
+    forMinutes: z.number().int().min(1).max(43_200).optional(),
+  }),
+  z.object({
+    verb: z.literal("bulk-enable"),
+    targets: z.array(directoryTargetSchema).min(1).max(100_000),
+    reason,
+  }),
+  z.object({ verb: z.literal("report"), reason }),
+  z.object({ verb: z.literal("convert"), mode: z.enum(["plan", "execute"]), reason }),
+  z.object({
+    verb: z.literal("audit"),
+    subject: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("user"), target: directoryTargetSchema }),
+      z.object({ kind: z.literal("operation"), id: operationId }),
+    ]),
+  }),
+  z.object({ verb: z.literal("undo"), operationId, reason }),
+  z.object({ verb: z.literal("help"), topic: z.string().max(40).optional() }),
+]);
+export type JobCommand = z.infer<typeof jobCommandSchema>;
+
+/** A command from a person. */
+export const requestJobSchema = z.object({
+  kind: z.literal("request"),
+  /** Correlates adapter → job → Graph calls in the logs. */
+  requestId: id,
+  requester: requesterSchema,
+  replyTo: replyAddressSchema,
+  command: jobCommandSchema,
+  receivedAt: z.iso.datetime(),
+});
+export type RequestJob = z.infer<typeof requestJobSchema>;
+
+/** An Approve/Reject click (or `approve <id>` typed): carries only the id and who clicked. */
+export const decisionJobSchema = z.object({
+  kind: z.literal("decision"),
+  requestId: id,
+  approvalId: operationId,
+  decision: z.enum(["approve", "reject"]),
+  decider: requesterSchema,
+  /** Where refusals go (ephemeral, to the clicker only). */
+  replyTo: replyAddressSchema,
+  reason,
+});
+export type DecisionJob = z.infer<typeof decisionJobSchema>;
+
+/** Applies an approved (or approval-free) operation; resumable, one per operation. */
+export const applyJobSchema = z.object({
+  kind: z.literal("apply"),
+  requestId: id,
+  operationId,
+});
+export type ApplyJob = z.infer<typeof applyJobSchema>;
+
+/** One round of registration reminders for an operation's enabled users. */
+export const reminderJobSchema = z.object({
+  kind: z.literal("reminder"),
+  requestId: id,
+  upn,
+  operationId: operationId.optional(),
+  attempt: z.number().int().min(0).max(1000),
+  replyTo: replyAddressSchema,
+  requestedBy: upn.optional(),
+});
+export type ReminderJob = z.infer<typeof reminderJobSchema>;
+
+export const jobSchemas = {
+  request: requestJobSchema,
+  decision: decisionJobSchema,
+  apply: applyJobSchema,
+  reminder: reminderJobSchema,
+} as const;
+export type JobKind = keyof typeof jobSchemas;
+export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob;

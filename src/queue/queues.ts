@@ -1,0 +1,71 @@
+import { type JobsOptions, Queue } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import type { AnyJob } from "./jobs.js";
+
+/** One queue carries every job kind; the job name is the kind. */
+export const QUEUE_NAME = "requests";
+
+export interface QueueSettings {
+  redisUrl: string;
+  /** BullMQ key prefix (MFA_BOT_QUEUE_PREFIX); tests use a unique one each. */
+  prefix: string;
+}
+
+/**
+ * BullMQ needs `maxRetriesPerRequest: null` on connections it blocks on (workers);
+ * producers get a bounded retry count so an adapter answers "try again" instead of hanging.
+ */
+export function connectRedis(url: string, options: { blocking: boolean } & RedisOptions): Redis {
+  const { blocking, ...rest } = options;
+  return new Redis(url, {
+    maxRetriesPerRequest: blocking ? null : 3,
+    enableOfflineQueue: blocking,
+    lazyConnect: false,
+    ...rest,
+  });
+}
+
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1_000 },
+  // Keep finished jobs long enough to de-duplicate retries and to look at, not forever.
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export class RequestQueue {
+  readonly queue: Queue;
+
+  constructor(
+    readonly settings: QueueSettings,
+    connection?: Redis,
+  ) {
+    this.queue = new Queue(QUEUE_NAME, {
+      connection: connection ?? connectRedis(settings.redisUrl, { blocking: false }),
+      prefix: settings.prefix,
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
+    });
+  }
+
+  /**
+   * `dedupeKey` makes the job id deterministic: a second enqueue with the same key
+   * (a Slack retry, a double click) is ignored while the first job is known.
+   */
+  async enqueue(job: AnyJob, options: { dedupeKey?: string; delayMs?: number } = {}): Promise<string> {
+    const jobId = options.dedupeKey ? jobIdFor(job.kind, options.dedupeKey) : undefined;
+    const added = await this.queue.add(job.kind, job, {
+      ...(jobId ? { jobId } : {}),
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
+    });
+    return added.id ?? "";
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+/** BullMQ reserves `:` in ids; keep deterministic ids to a safe alphabet. */
+export function jobIdFor(kind: string, key: string): string {
+  return `${kind}-${key.replace(/[^A-Za-z0-9_.@-]/g, "_")}`;
+}
