@@ -20,6 +20,14 @@ export interface MessageRef {
   extra: Record<string, string>;
 }
 
+export interface DirectMessageTarget {
+  upn: string;
+  /** Entra object id, when the worker knows it. */
+  objectId?: string;
+  /** Mail address, when it differs from the UPN. */
+  mail?: string;
+}
+
 export type DirectMessageResult = { delivered: true } | { delivered: false; reason: string };
 
 /**
@@ -34,8 +42,15 @@ export interface Notifier {
   post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef>;
   /** Edit a posted message in place, for everyone. */
   update(ref: MessageRef, outcome: Outcome): Promise<void>;
-  /** A direct message to a directory user, found by UPN/email; `context` is the request that led to it. */
-  directMessage(upn: string, outcome: Outcome, context: ReplyAddress): Promise<DirectMessageResult>;
+  /**
+   * A direct message to a directory user: Slack finds them by email (UPN), Teams by their
+   * Entra object id. `context` is the request that led to it (same workspace / tenant).
+   */
+  directMessage(
+    user: DirectMessageTarget,
+    outcome: Outcome,
+    context: ReplyAddress,
+  ): Promise<DirectMessageResult>;
 }
 
 export type NotifierRegistry = Partial<Record<ReplyAddress["platform"], Notifier>>;
