@@ -349,6 +349,18 @@ describe("bulk enable", () => {
     });
   });
 
+  it("splits mentions that arrive with nothing between them", () => {
+    expect(command("bulk enable <@U1><@U2><!subteam^S3>")).toEqual({
+      verb: "bulk-enable",
+      targets: [
+        { kind: "slackUser", id: "U1" },
+        { kind: "slackUser", id: "U2" },
+        { kind: "slackUserGroup", id: "S3" },
+      ],
+    });
+    expect(failure("bulk enable <@U1>x").error).toMatch(/^"@U1x" is not a user or group/);
+  });
+
   it("accepts bulk-enable as one word", () => {
     expect(command("bulk-enable <@U1>")).toEqual({
       verb: "bulk-enable",

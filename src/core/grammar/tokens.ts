@@ -26,7 +26,10 @@ export function tokenize(text: string): string[] {
     const start = i;
     while (i < text.length && !SEPARATOR.test(text[i]!)) {
       const end = text[i] === "<" ? segmentEnd(text, i) : -1;
+      const wholeSegment = end !== -1 && i === start;
       i = end === -1 ? i + 1 : end;
+      // Mentions picked one after another may arrive with nothing between them: `<@U1><@U2>`.
+      if (wholeSegment && text[i] === "<") break;
     }
     if (i > start) tokens.push(text.slice(start, i));
   }
