@@ -1,0 +1,81 @@
+import * as z from "zod";
+import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
+
+/**
+ * The policy file (DESIGN.md). Objects are strict: an unknown key is an error, because
+ * a misspelt key ("requireAprooval") would otherwise silently fall back to a default
+ * and weaken the policy. Messages are the predicate only; policy.ts adds the field and value.
+ */
+
+const UPN = /^[^\s@"<>,;:()[\]\\]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/;
+const GROUP = /^group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** UPNs and group ids compare case-insensitively, so they are stored lower-cased. */
+const normalized = (error: string) => z.string({ error }).trim().toLowerCase();
+
+const NOT_A_ROLE_ENTRY = "is not a UPN or group:<object-id>";
+const roleEntry = normalized(NOT_A_ROLE_ENTRY).refine((v) => UPN.test(v) || GROUP.test(v), {
+  error: NOT_A_ROLE_ENTRY,
+});
+const upn = normalized("is not a UPN").refine((v) => UPN.test(v), { error: "is not a UPN" });
+
+const unique = <T>(values: T[]): T[] => [...new Set(values)];
+
+function list<T extends z.ZodType<string>>(entry: T) {
+  return z.array(entry, { error: "must be a list" }).transform(unique);
+}
+
+function integerIn(min: number, max: number, error = `must be an integer ${min}-${max}`) {
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+export const DEFAULT_REQUIRE_APPROVAL = ["bulk", "disable", "reregister", "convert", "undo"] as const;
+export const DEFAULT_SCHEDULE_DAYS = [0, 1, 3, 7] as const;
+
+export const rolesSchema = z
+  .strictObject(
+    {
+      helpdesk: list(roleEntry).default([]),
+      admin: list(roleEntry).default([]),
+      approver: list(roleEntry).default([]),
+    },
+    { error: "must be an object with helpdesk, admin and/or approver lists" },
+  )
+  .refine((roles) => ROLES.some((role) => roles[role].length > 0), {
+    error: "must name at least one user or group",
+  });
+
+export const remindersSchema = z.strictObject(
+  {
+    scheduleDays: z
+      .array(integerIn(0, 365), { error: "must be a list of days" })
+      .refine((days) => days.every((day, i) => i === 0 || day > days[i - 1]!), {
+        error: "must be in increasing order, without repeats",
+      })
+      .default([...DEFAULT_SCHEDULE_DAYS]),
+    escalateAfter: integerIn(1, Number.MAX_SAFE_INTEGER, "must be an integer of at least 1").default(4),
+  },
+  { error: "must be an object with scheduleDays and/or escalateAfter" },
+);
+
+export const policySchema = z.strictObject(
+  {
+    roles: rolesSchema,
+    requireApproval: list(
+      z.enum(APPROVABLE_ACTIONS, { error: `is not one of ${APPROVABLE_ACTIONS.join(", ")}` }),
+    ).default([...DEFAULT_REQUIRE_APPROVAL]),
+    protected: list(upn).default([]),
+    approvalTtlMinutes: integerIn(1, 43200).default(1440),
+    maxBulk: integerIn(1, 100000).default(5000),
+    // prefault, not default: an absent "reminders" is parsed as {} so its own defaults apply.
+    reminders: remindersSchema.prefault({}),
+  },
+  { error: "must be a JSON object" },
+);
+
+/** Keys each strict object knows, for "did you mean" on an unknown one. */
+export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
+  "": Object.keys(policySchema.shape),
+  roles: [...ROLES],
+  reminders: Object.keys(remindersSchema.shape),
+};
