@@ -1,0 +1,54 @@
+import { REGISTRATION_PROPERTIES, registrationJson } from "../graph-shapes.js";
+import type { TenantUser } from "../tenant.js";
+import { entityResponse, listResponse } from "./query.js";
+import { type GraphRequest, graphError, type Route, type RouteContext, userNotFound } from "./types.js";
+
+/** The registration report: Entra ID P1/P2 only, and disabled accounts are left out. */
+
+const BOTH = ["v1.0", "beta"] as const;
+
+function nonPremium() {
+  return graphError(
+    403,
+    "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+    "Tenant is not a B2C tenant and doesn't have premium license",
+  );
+}
+
+function details(user: TenantUser, request: GraphRequest, context: RouteContext) {
+  return registrationJson(user, context.tenant.lastUpdated(user), request.version === "beta");
+}
+
+export const reportRoutes: Route[] = [
+  {
+    method: "GET",
+    pattern: "/reports/authenticationMethods/userRegistrationDetails",
+    versions: BOTH,
+    handle: (request, _params, context) => {
+      if (!context.tenant.premium) return nonPremium();
+      const rows = context.tenant
+        .allUsers()
+        .filter((u) => u.accountEnabled)
+        .map((u) => details(u, request, context));
+      return listResponse(request, context, rows, {
+        contextFragment: "reports/authenticationMethods/userRegistrationDetails",
+        countNeedsConsistencyLevel: false,
+        properties: REGISTRATION_PROPERTIES,
+      });
+    },
+  },
+  {
+    method: "GET",
+    pattern: "/reports/authenticationMethods/userRegistrationDetails/{id}",
+    versions: BOTH,
+    handle: (request, params, context) => {
+      if (!context.tenant.premium) return nonPremium();
+      const user = context.tenant.find(params.id!);
+      if (!user?.accountEnabled) return userNotFound(params.id!);
+      return entityResponse(request, context, details(user, request, context), {
+        contextFragment: "reports/authenticationMethods/userRegistrationDetails/$entity",
+        properties: REGISTRATION_PROPERTIES,
+      });
+    },
+  },
+];

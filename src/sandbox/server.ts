@@ -1,0 +1,237 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Logger } from "../log.js";
+import { handleBatch } from "./batch.js";
+import type { RateLimiter } from "./rate-limit.js";
+import { dispatch, resolve, splitPath } from "./routes/index.js";
+import {
+  badRequest,
+  type GraphRequest,
+  type GraphResponse,
+  type GraphVersion,
+  graphError,
+  type RouteContext,
+} from "./routes/types.js";
+import type { SandboxStats } from "./stats.js";
+import type { SandboxTenant } from "./tenant.js";
+import type { TokenIssuer } from "./token.js";
+
+/**
+ * The sandbox's one HTTP server: the token endpoint and Graph (`/v1.0`, `/beta`).
+ * Every Graph operation — a request of its own or an item of a `$batch` — passes
+ * the same gate: counted, then rate-limited, then maybe failed on purpose, then
+ * handled by its route.
+ */
+
+export interface ServerParts {
+  tenant: SandboxTenant;
+  stats: SandboxStats;
+  tokens: TokenIssuer;
+  rateLimiter: RateLimiter | undefined;
+  faultRate: number;
+  faultRandom: () => number;
+  batchRandom: () => number;
+  latencyMs: number;
+  sleep: (ms: number) => Promise<void>;
+  pageSize: number;
+  logger: Logger;
+  /** Set once listening; nextLinks and @odata.context use it. */
+  baseUrl: string;
+}
+
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/i;
+const GRAPH_PATH = /^\/(v1\.0|beta)(\/.*)?$/i;
+
+export function createSandboxServer(parts: ServerParts): Server {
+  const server = createServer((req, res) => {
+    handle(parts, req, res).catch((error: unknown) => {
+      parts.logger.error({ err: error, url: req.url }, "sandbox request failed");
+      if (!res.headersSent)
+        send(res, graphError(500, "generalException", "The sandbox failed to handle the request."));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  return server;
+}
+
+async function handle(parts: ServerParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  parts.stats.httpRequests++;
+  const rawBody = await readBody(req);
+  if (rawBody === undefined)
+    return send(res, graphError(413, "RequestEntityTooLarge", "The request is too large."));
+  if (parts.latencyMs > 0) {
+    await parts.sleep(parts.latencyMs);
+    parts.stats.latencyAppliedMs += parts.latencyMs;
+  }
+  const method = (req.method ?? "GET").toUpperCase();
+  const [rawPath = "/", rawQuery = ""] = splitOnce(req.url ?? "/", "?");
+  const clientRequestId = header(req, "client-request-id");
+  const reply = (response: GraphResponse) => send(res, response, clientRequestId);
+
+  if (rawPath === "/" && method === "GET") {
+    return reply({
+      status: 200,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+      body: {
+        name: "mfa-bot sandbox tenant",
+        graph: `${parts.baseUrl}/v1.0`,
+        token: `${parts.baseUrl}/{tenant}/oauth2/v2.0/token`,
+      },
+    });
+  }
+
+  if (TOKEN_PATH.test(rawPath)) {
+    if (method !== "POST")
+      return reply(graphError(405, "MethodNotAllowed", "Use POST for the token endpoint."));
+    parts.stats.countRoute("POST /{tenant}/oauth2/v2.0/token");
+    const issued = parts.tokens.issue(header(req, "content-type"), rawBody);
+    if (issued.status === 200) parts.stats.tokensIssued++;
+    return reply(issued);
+  }
+
+  const graph = GRAPH_PATH.exec(rawPath);
+  if (!graph) {
+    return reply(
+      graphError(404, "NotFound", `The sandbox serves /{tenant}/oauth2/v2.0/token, /v1.0 and /beta only.`),
+    );
+  }
+  const version = (graph[1]!.toLowerCase() === "beta" ? "beta" : "v1.0") as GraphVersion;
+
+  const auth = parts.tokens.check(header(req, "authorization"));
+  if (!auth.ok) {
+    parts.stats.unauthorized++;
+    return reply(
+      graphError(401, "InvalidAuthenticationToken", auth.message, {
+        "WWW-Authenticate":
+          'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+      }),
+    );
+  }
+
+  const path = graph[2] ?? "/";
+  const segments = splitPath(path);
+  if (!segments) return reply(badRequest("The request URL is not correctly percent-encoded."));
+
+  let body: unknown;
+  if (rawBody.trim().length > 0) {
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      return reply(
+        badRequest(
+          "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+        ),
+      );
+    }
+  }
+
+  if (segments.length === 1 && segments[0] === "$batch") {
+    parts.stats.countRoute(`${method} /${version}/$batch`);
+    if (method !== "POST") return reply(graphError(405, "Request_BadRequest", "Use POST for $batch."));
+    return reply(
+      handleBatch(
+        version,
+        body,
+        (item) => {
+          parts.stats.batchItems++;
+          return runOperation(parts, item);
+        },
+        parts.batchRandom,
+      ),
+    );
+  }
+
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers[name.toLowerCase()] = value;
+  }
+  return reply(
+    runOperation(parts, {
+      method,
+      version,
+      rawPath: path,
+      segments,
+      query: new URLSearchParams(rawQuery),
+      headers,
+      body,
+    }),
+  );
+}
+
+/** The gate every Graph operation passes, batched or not. */
+function runOperation(parts: ServerParts, request: GraphRequest): GraphResponse {
+  const resolution = resolve(request.method, request.version, request.segments);
+  parts.stats.graphOperations++;
+  parts.stats.countRoute(resolution.statsKey);
+  if (parts.rateLimiter) {
+    const decision = parts.rateLimiter.take();
+    if (!decision.ok) {
+      parts.stats.throttled++;
+      return graphError(429, "TooManyRequests", "Please retry again later.", {
+        "Retry-After": String(decision.retryAfterSeconds),
+      });
+    }
+  }
+  if (parts.faultRate > 0 && parts.faultRandom() < parts.faultRate) {
+    parts.stats.faults++;
+    return graphError(503, "serviceNotAvailable", "Service unavailable. Please retry.", {
+      "Retry-After": "1",
+    });
+  }
+  const context: RouteContext = { tenant: parts.tenant, baseUrl: parts.baseUrl, pageSize: parts.pageSize };
+  const response = dispatch(resolution, request, context);
+  parts.logger.debug(
+    { method: request.method, path: `/${request.version}${request.rawPath}`, status: response.status },
+    "sandbox graph operation",
+  );
+  return response;
+}
+
+function send(
+  res: ServerResponse,
+  response: GraphResponse | { status: number; headers: Record<string, string>; body: unknown },
+  clientRequestId?: string,
+): void {
+  const requestId = randomUUID();
+  const headers: Record<string, string> = {
+    "request-id": requestId,
+    "client-request-id": clientRequestId ?? requestId,
+    ...(response.headers ?? {}),
+  };
+  if (response.body === undefined || response.status === 204) {
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(response.body);
+  headers["Content-Length"] = String(Buffer.byteLength(text));
+  res.writeHead(response.status, headers);
+  res.end(text);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolveBody(tooLarge ? undefined : Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function splitOnce(text: string, separator: string): [string, string] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, ""] : [text.slice(0, at), text.slice(at + 1)];
+}

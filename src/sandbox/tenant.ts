@@ -1,0 +1,351 @@
+import {
+  type MethodType,
+  PHONE_METHOD_IDS,
+  parseSeed,
+  type SandboxSeed,
+  type SeedCaPolicy,
+  type SeedGroup,
+  type SeedMethod,
+  type SeedUser,
+} from "./seed-schema.js";
+
+/**
+ * The sandbox tenant's state and the rules Entra applies to it. No HTTP here: the
+ * routes translate requests into these calls, and tests call them directly to
+ * arrange a situation (a user registers, an admin flips security defaults).
+ */
+
+/** Methods that count as MFA registration (email and Temporary Access Pass do not). */
+const MFA_METHOD_TYPES: ReadonlySet<MethodType> = new Set([
+  "phone",
+  "microsoftAuthenticator",
+  "softwareOath",
+  "fido2",
+  "windowsHelloForBusiness",
+]);
+
+export function isMfaMethod(method: Pick<SeedMethod, "type">): boolean {
+  return MFA_METHOD_TYPES.has(method.type);
+}
+
+export interface TenantError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export type TenantResult = { ok: true } | { ok: false; error: TenantError };
+
+/** A user as the tenant holds it; `perUserMfaState` may be any string Graph might send. */
+export type TenantUser = Omit<SeedUser, "perUserMfaState"> & { perUserMfaState: string };
+
+export function notFound(ref: string): TenantError {
+  return {
+    status: 404,
+    code: "Request_ResourceNotFound",
+    message: `Resource '${ref}' does not exist or one of its queried reference-property objects are not present.`,
+  };
+}
+
+export interface TenantOptions {
+  /** Milliseconds since the epoch; drives `lastUpdatedDateTime`. */
+  now?: () => number;
+}
+
+export class SandboxTenant {
+  premium: boolean;
+  securityDefaultsEnabled: boolean;
+  conditionalAccessPolicies: SeedCaPolicy[];
+  private readonly byId = new Map<string, TenantUser>();
+  private readonly byUpn = new Map<string, TenantUser>();
+  private readonly byMail = new Map<string, TenantUser[]>();
+  private readonly groups = new Map<string, SeedGroup>();
+  private readonly updatedAt = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
+  private readonly now: () => number;
+  private readonly createdAt: number;
+
+  constructor(seed: SandboxSeed, options: TenantOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.createdAt = this.now();
+    const copy = structuredClone(seed);
+    this.premium = copy.premium;
+    this.securityDefaultsEnabled = copy.securityDefaultsEnabled;
+    this.conditionalAccessPolicies = copy.conditionalAccessPolicies;
+    for (const user of copy.users) {
+      // A seed can say "enabled" for someone already registered; Entra would show them enforced.
+      applyEnforcementRule(user);
+      this.index(user);
+    }
+    for (const group of copy.groups) this.groups.set(group.id.toLowerCase(), group);
+  }
+
+  /** Called after every change (persistence listens here). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** By object id or UPN, case-insensitively; a copy, so tests cannot bypass the rules. */
+  user(idOrUpn: string): TenantUser | undefined {
+    const user = this.find(idOrUpn);
+    return user && structuredClone(user);
+  }
+
+  /** Every user, in seed order. Live objects: for the routes, which only read. */
+  allUsers(): readonly TenantUser[] {
+    return [...this.byId.values()];
+  }
+
+  usersByMail(mail: string): readonly TenantUser[] {
+    return this.byMail.get(mail.toLowerCase()) ?? [];
+  }
+
+  find(idOrUpn: string): TenantUser | undefined {
+    const key = idOrUpn.toLowerCase();
+    return this.byId.get(key) ?? this.byUpn.get(key);
+  }
+
+  lastUpdated(user: TenantUser): Date {
+    return new Date(this.updatedAt.get(user.id.toLowerCase()) ?? this.createdAt);
+  }
+
+  /** What a PATCH of authentication/requirements does; returns the state Entra now shows. */
+  setMfaState(idOrUpn: string, state: string): string | undefined {
+    const user = this.find(idOrUpn);
+    if (!user) return undefined;
+    user.perUserMfaState = state;
+    applyEnforcementRule(user);
+    this.changed(user);
+    return user.perUserMfaState;
+  }
+
+  /**
+   * Deletes a method the way Graph does: not the password, not the default while
+   * other methods remain, not the mobile phone while an alternate mobile exists.
+   */
+  deleteMethod(idOrUpn: string, type: MethodType, methodId: string): TenantResult {
+    const user = this.find(idOrUpn);
+    if (!user) return { ok: false, error: notFound(idOrUpn) };
+    const method = user.methods.find((m) => m.type === type && m.id.toLowerCase() === methodId.toLowerCase());
+    if (!method) return { ok: false, error: notFound(methodId) };
+    const others = user.methods.filter((m) => m !== method);
+    if (user.defaultMethod === method.id && others.length > 0) {
+      return { ok: false, error: badRequest("Cannot delete default method with other methods configured") };
+    }
+    if (
+      method.id === PHONE_METHOD_IDS.mobile &&
+      others.some((m) => m.id === PHONE_METHOD_IDS.alternateMobile)
+    ) {
+      return {
+        ok: false,
+        error: badRequest(
+          "Cannot delete the mobile phone method while an alternate mobile phone method exists",
+        ),
+      };
+    }
+    user.methods = others;
+    if (user.defaultMethod === method.id) delete user.defaultMethod;
+    // Registration details are gone: the next registration is a fresh one.
+    if (others.length === 0) user.mustReregister = false;
+    this.changed(user);
+    return { ok: true };
+  }
+
+  /**
+   * The user registers a method at sign-in: it is added (replacing one with the same
+   * id), becomes the default if there was none, the re-registration flag clears, and
+   * an enabled user becomes enforced.
+   */
+  register(idOrUpn: string, method: SeedMethod): TenantUser {
+    const user = this.require(idOrUpn);
+    this.replaceMethods(
+      user,
+      [...user.methods.filter((m) => m.id !== method.id), method],
+      user.defaultMethod,
+    );
+    if (user.defaultMethod === undefined && isMfaMethod(method)) user.defaultMethod = method.id;
+    user.mustReregister = false;
+    applyEnforcementRule(user);
+    this.changed(user);
+    return structuredClone(user);
+  }
+
+  /** Replaces a user's methods wholesale (the rules still apply: enabled + registered → enforced). */
+  setMethods(idOrUpn: string, methods: SeedMethod[], defaultMethod?: string): TenantUser {
+    const user = this.require(idOrUpn);
+    this.replaceMethods(user, methods, defaultMethod);
+    if (methods.length === 0) user.mustReregister = false;
+    applyEnforcementRule(user);
+    this.changed(user);
+    return structuredClone(user);
+  }
+
+  /** Sets fields as they are, without the rules: for arranging odd situations in tests. */
+  update(
+    idOrUpn: string,
+    patch: Partial<
+      Pick<
+        TenantUser,
+        | "perUserMfaState"
+        | "mustReregister"
+        | "accountEnabled"
+        | "isAdmin"
+        | "displayName"
+        | "mail"
+        | "defaultMethod"
+      >
+    >,
+  ): TenantUser {
+    const user = this.require(idOrUpn);
+    const oldMail = user.mail;
+    Object.assign(user, patch);
+    if (oldMail !== user.mail) {
+      this.unindexMail(user, oldMail);
+      this.indexMail(user);
+    }
+    this.changed(user);
+    return structuredClone(user);
+  }
+
+  setPremium(premium: boolean): void {
+    this.premium = premium;
+    this.changed();
+  }
+
+  setSecurityDefaults(enabled: boolean): void {
+    this.securityDefaultsEnabled = enabled;
+    this.changed();
+  }
+
+  setConditionalAccessPolicies(policies: SeedCaPolicy[]): void {
+    this.conditionalAccessPolicies = structuredClone(policies);
+    this.changed();
+  }
+
+  group(id: string): SeedGroup | undefined {
+    return this.groups.get(id.toLowerCase());
+  }
+
+  allGroups(): readonly SeedGroup[] {
+    return [...this.groups.values()];
+  }
+
+  /** Users in the group or in any group nested in it, each once, in membership order. */
+  transitiveUserMembers(groupId: string): TenantUser[] | undefined {
+    return this.transitiveMembers(groupId)?.users;
+  }
+
+  /** Users and nested groups reachable from the group, each once (cycles are harmless). */
+  transitiveMembers(groupId: string): { users: TenantUser[]; groups: SeedGroup[] } | undefined {
+    const root = this.group(groupId);
+    if (!root) return undefined;
+    const users = new Map<string, TenantUser>();
+    const groups = new Map<string, SeedGroup>([[root.id.toLowerCase(), root]]);
+    const queue = [root];
+    while (queue.length > 0) {
+      for (const member of queue.shift()!.members) {
+        const key = member.toLowerCase();
+        const user = this.byId.get(key);
+        if (user) users.set(key, user);
+        const nested = this.groups.get(key);
+        if (nested && !groups.has(key)) {
+          groups.set(key, nested);
+          queue.push(nested);
+        }
+      }
+    }
+    groups.delete(root.id.toLowerCase());
+    return { users: [...users.values()], groups: [...groups.values()] };
+  }
+
+  /** Groups the user belongs to directly or through nesting. */
+  transitiveGroupsOf(userId: string): SeedGroup[] {
+    const direct = (id: string) =>
+      [...this.groups.values()].filter((g) => g.members.some((m) => sameId(m, id)));
+    const found = new Map<string, SeedGroup>();
+    const queue = direct(userId);
+    while (queue.length > 0) {
+      const group = queue.shift()!;
+      if (found.has(group.id)) continue;
+      found.set(group.id, group);
+      queue.push(...direct(group.id));
+    }
+    return [...found.values()];
+  }
+
+  /** The tenant as a seed, for persistence; it loads back to the same tenant. */
+  toSeed(): SandboxSeed {
+    return parseSeed(
+      structuredClone({
+        premium: this.premium,
+        securityDefaultsEnabled: this.securityDefaultsEnabled,
+        users: [...this.byId.values()],
+        groups: [...this.groups.values()],
+        conditionalAccessPolicies: this.conditionalAccessPolicies,
+      }),
+      "tenant state",
+    );
+  }
+
+  private require(idOrUpn: string): TenantUser {
+    const user = this.find(idOrUpn);
+    if (!user) throw new Error(`the sandbox tenant has no user ${idOrUpn}`);
+    return user;
+  }
+
+  private replaceMethods(user: TenantUser, methods: SeedMethod[], defaultMethod: string | undefined): void {
+    // Reuse the seed's checks (phone ids, duplicates, default among methods) for methods set at run time.
+    parseSeed(
+      { users: [{ ...user, perUserMfaState: "disabled", methods, defaultMethod }] },
+      `methods of ${user.id}`,
+    );
+    user.methods = structuredClone(methods);
+    if (defaultMethod === undefined) delete user.defaultMethod;
+    else user.defaultMethod = defaultMethod;
+  }
+
+  private index(user: TenantUser): void {
+    this.byId.set(user.id.toLowerCase(), user);
+    this.byUpn.set(user.userPrincipalName.toLowerCase(), user);
+    this.indexMail(user);
+  }
+
+  private indexMail(user: TenantUser): void {
+    if (!user.mail) return;
+    const key = user.mail.toLowerCase();
+    this.byMail.set(key, [...(this.byMail.get(key) ?? []), user]);
+  }
+
+  private unindexMail(user: TenantUser, mail: string | null | undefined): void {
+    if (!mail) return;
+    const key = mail.toLowerCase();
+    const rest = (this.byMail.get(key) ?? []).filter((u) => u !== user);
+    if (rest.length > 0) this.byMail.set(key, rest);
+    else this.byMail.delete(key);
+  }
+
+  private changed(user?: TenantUser): void {
+    if (user) this.updatedAt.set(user.id.toLowerCase(), this.now());
+    for (const listener of this.listeners) listener();
+  }
+}
+
+/**
+ * Entra's rule from the reference page: an enabled user who has registered becomes
+ * enforced — unless MFA was re-enabled over stale registration details, in which
+ * case the user stays enabled until they re-register.
+ */
+function applyEnforcementRule(user: TenantUser): void {
+  if (user.perUserMfaState === "enabled" && !user.mustReregister && user.methods.some(isMfaMethod)) {
+    user.perUserMfaState = "enforced";
+  }
+}
+
+function badRequest(message: string): TenantError {
+  return { status: 400, code: "badRequest", message };
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from "node:crypto";
+
+/**
+ * The Microsoft identity platform's client-credentials token endpoint, locally:
+ * any tenant, client id and secret (or certificate assertion) is accepted, but the
+ * form must be the one Entra requires, so a client that would fail against
+ * login.microsoftonline.com fails here too. Issued tokens are opaque and remembered.
+ */
+
+export interface TokenResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+function aadError(status: number, error: string, code: number, description: string): TokenResponse {
+  return {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store, no-cache" },
+    body: {
+      error,
+      error_description: `AADSTS${code}: ${description}`,
+      error_codes: [code],
+      timestamp: new Date().toISOString().replace("T", " ").slice(0, 19),
+      trace_id: randomUUID(),
+      correlation_id: randomUUID(),
+      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+    },
+  };
+}
+
+function missing(parameter: string): TokenResponse {
+  return aadError(
+    400,
+    "invalid_request",
+    900144,
+    `The request body must contain the following parameter: '${parameter}'.`,
+  );
+}
+
+export type TokenCheck = { ok: true } | { ok: false; message: string };
+
+export class TokenIssuer {
+  private readonly tokens = new Map<string, number>();
+
+  constructor(
+    private readonly lifetimeSeconds: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Handles `POST /{tenant}/oauth2/v2.0/token`. */
+  issue(contentType: string | undefined, rawBody: string): TokenResponse {
+    const form = contentType?.toLowerCase().includes("application/x-www-form-urlencoded")
+      ? new URLSearchParams(rawBody)
+      : new URLSearchParams();
+    const grantType = form.get("grant_type");
+    if (!grantType) return missing("grant_type");
+    if (grantType !== "client_credentials") {
+      return aadError(
+        400,
+        "unsupported_grant_type",
+        70003,
+        `The app requested an unsupported grant type '${grantType}'.`,
+      );
+    }
+    if (!form.get("client_id")) return missing("client_id");
+    const scope = form.get("scope");
+    if (!scope) return missing("scope");
+    if (!scope.split(" ").every((s) => s.endsWith("/.default"))) {
+      return aadError(
+        400,
+        "invalid_scope",
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
+    }
+    const assertion = form.get("client_assertion");
+    if (!form.get("client_secret") && !assertion) {
+      return aadError(
+        401,
+        "invalid_client",
+        7000216,
+        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+      );
+    }
+    if (assertion && form.get("client_assertion_type") !== JWT_BEARER) {
+      return missing("client_assertion_type");
+    }
+    const token = randomBytes(32).toString("base64url");
+    this.tokens.set(token, this.now() + this.lifetimeSeconds * 1000);
+    return {
+      status: 200,
+      headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store, no-cache" },
+      body: {
+        token_type: "Bearer",
+        expires_in: this.lifetimeSeconds,
+        ext_expires_in: this.lifetimeSeconds,
+        access_token: token,
+      },
+    };
+  }
+
+  /** Checks an `Authorization` header the way Graph does (401 reasons as Graph words them). */
+  check(authorization: string | undefined): TokenCheck {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+    if (!match) return { ok: false, message: "Access token is empty." };
+    const expiresAt = this.tokens.get(match[1]!);
+    if (expiresAt === undefined)
+      return { ok: false, message: "Access token validation failure. Invalid audience." };
+    if (this.now() >= expiresAt)
+      return { ok: false, message: "Lifetime validation failed, the token is expired." };
+    return { ok: true };
+  }
+}
