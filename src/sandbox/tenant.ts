@@ -60,6 +60,8 @@ export class SandboxTenant {
   private readonly byUpn = new Map<string, TenantUser>();
   private readonly byMail = new Map<string, TenantUser[]>();
   private readonly groups = new Map<string, SeedGroup>();
+  /** Member id → the groups that list it directly; groups do not change at run time. */
+  private readonly parents = new Map<string, SeedGroup[]>();
   private readonly updatedAt = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
@@ -77,7 +79,13 @@ export class SandboxTenant {
       applyEnforcementRule(user);
       this.index(user);
     }
-    for (const group of copy.groups) this.groups.set(group.id.toLowerCase(), group);
+    for (const group of copy.groups) {
+      this.groups.set(group.id.toLowerCase(), group);
+      for (const member of group.members) {
+        const key = member.toLowerCase();
+        this.parents.set(key, [...(this.parents.get(key) ?? []), group]);
+      }
+    }
   }
 
   /** Called after every change (persistence listens here). */
@@ -261,15 +269,14 @@ export class SandboxTenant {
 
   /** Groups the user belongs to directly or through nesting. */
   transitiveGroupsOf(userId: string): SeedGroup[] {
-    const direct = (id: string) =>
-      [...this.groups.values()].filter((g) => g.members.some((m) => sameId(m, id)));
     const found = new Map<string, SeedGroup>();
-    const queue = direct(userId);
+    const queue = [...(this.parents.get(userId.toLowerCase()) ?? [])];
     while (queue.length > 0) {
       const group = queue.shift()!;
-      if (found.has(group.id)) continue;
-      found.set(group.id, group);
-      queue.push(...direct(group.id));
+      const key = group.id.toLowerCase();
+      if (found.has(key)) continue;
+      found.set(key, group);
+      queue.push(...(this.parents.get(key) ?? []));
     }
     return [...found.values()];
   }
@@ -344,8 +351,4 @@ function applyEnforcementRule(user: TenantUser): void {
 
 function badRequest(message: string): TenantError {
   return { status: 400, code: "badRequest", message };
-}
-
-function sameId(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }

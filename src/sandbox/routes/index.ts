@@ -49,27 +49,30 @@ export type Resolution =
   | { route: Route; params: Params; statsKey: string }
   | { response: GraphResponse; statsKey: string };
 
-/** Finds the route for a request; the most literal pattern wins (`…/methods` over `…/{kind}`). */
+/**
+ * Finds the route for a request. The most literal pattern wins (`…/requirements` over
+ * `…/{kind}`), and only then are method and version checked, so a beta-only path asked
+ * on v1.0 is the 400 Graph gives rather than a near miss on a looser pattern.
+ */
 export function resolve(method: string, version: GraphVersion, segments: readonly string[]): Resolution {
-  let best: { route: Route; params: Params; literals: number } | undefined;
-  let pathMatched = false;
-  let versionBlocked: Route | undefined;
-  for (const { route, parts } of compiled) {
+  const matches = compiled.flatMap(({ route, parts }) => {
     const params = matchParts(parts, segments);
-    if (!params) continue;
-    if (!route.versions.includes(version)) {
-      versionBlocked = route;
-      continue;
-    }
-    pathMatched = true;
-    if (route.method !== method) continue;
-    const literals = parts.filter((p) => !p.startsWith("{")).length;
-    if (!best || literals > best.literals) best = { route, params, literals };
-  }
-  if (best)
-    return { route: best.route, params: best.params, statsKey: `${method} /${version}${best.route.pattern}` };
+    return params ? [{ route, params, literals: parts.filter((p) => !p.startsWith("{")).length }] : [];
+  });
   const statsKey = `${method} /${version}/(unmatched)`;
-  if (pathMatched) {
+  if (matches.length === 0) {
+    return {
+      response: badRequest(`Resource not found for the segment '${unknownSegment(segments)}'.`),
+      statsKey,
+    };
+  }
+  const mostLiteral = Math.max(...matches.map((m) => m.literals));
+  const best = matches.filter((m) => m.literals === mostLiteral);
+  const inVersion = best.filter((m) => m.route.versions.includes(version));
+  const hit = inVersion.find((m) => m.route.method === method);
+  if (hit)
+    return { route: hit.route, params: hit.params, statsKey: `${method} /${version}${hit.route.pattern}` };
+  if (inVersion.length > 0) {
     return {
       response: graphError(
         405,
@@ -79,14 +82,8 @@ export function resolve(method: string, version: GraphVersion, segments: readonl
       statsKey,
     };
   }
-  if (versionBlocked) {
-    const last = versionBlocked.pattern.split("/").at(-1)!;
-    return { response: badRequest(`Resource not found for the segment '${last}'.`), statsKey };
-  }
-  return {
-    response: badRequest(`Resource not found for the segment '${unknownSegment(segments)}'.`),
-    statsKey,
-  };
+  const last = best[0]!.route.pattern.split("/").at(-1)!;
+  return { response: badRequest(`Resource not found for the segment '${last}'.`), statsKey };
 }
 
 function matchParts(parts: readonly string[], segments: readonly string[]): Params | undefined {
