@@ -19,26 +19,44 @@ const SECURITY_DEFAULTS = "security defaults";
 const REPORT_ONLY = "enabledForReportingButNotEnforced";
 
 type GrantVerdict = "mfa" | "alternative" | "none";
+type Strength = NonNullable<NonNullable<ConditionalAccessPolicy["grantControls"]>["authenticationStrength"]>;
 
-function satisfiesMfa(
-  strength: NonNullable<NonNullable<ConditionalAccessPolicy["grantControls"]>["authenticationStrength"]>,
-): boolean {
+/** Methods that sign a user in on their own, without a second factor. */
+const SINGLE_FACTORS = new Set([
+  "password",
+  "sms",
+  "email",
+  "federatedsinglefactor",
+  "x509certificatesinglefactor",
+]);
+
+/**
+ * An authentication strength satisfies MFA when none of its allowed combinations is a
+ * single factor on its own; one that also accepts, say, a password alone is "mixed".
+ * A strength whose combinations Graph did not expand is taken to require MFA.
+ */
+function strengthKind(strength: Strength): "mfa" | "mixed" | "single" {
   const combinations = strength.allowedCombinations ?? [];
-  return combinations.length === 0 || combinations.some((combination) => combination !== "password");
+  const single = combinations.filter((combination) => SINGLE_FACTORS.has(combination.trim().toLowerCase()));
+  if (single.length === 0) return "mfa";
+  return single.length === combinations.length ? "single" : "mixed";
 }
 
 /** MFA is required when every way to satisfy the grant includes MFA. */
 function grantVerdict(grant: ConditionalAccessPolicy["grantControls"]): GrantVerdict {
   if (!grant) return "none";
   const controls = (grant.builtInControls ?? []).map((control) => control.toLowerCase());
-  const strength = grant.authenticationStrength;
-  const mfaControls = (controls.includes("mfa") ? 1 : 0) + (strength && satisfiesMfa(strength) ? 1 : 0);
-  if (mfaControls === 0) return "none";
-  const otherControls =
-    controls.filter((control) => control !== "mfa").length + (strength && !satisfiesMfa(strength) ? 1 : 0);
-  const isOr = (grant.operator ?? "OR").toUpperCase() === "OR";
-  if (isOr && otherControls > 0) return "alternative";
-  return "mfa";
+  const strength = grant.authenticationStrength ? strengthKind(grant.authenticationStrength) : undefined;
+  if ((grant.operator ?? "OR").toUpperCase() === "AND") {
+    if (controls.includes("mfa") || strength === "mfa") return "mfa";
+    return strength === "mixed" ? "alternative" : "none";
+  }
+  const ways = [
+    ...controls.map((control) => (control === "mfa" ? "mfa" : "other")),
+    ...(strength === undefined ? [] : [strength === "single" ? "other" : strength]),
+  ];
+  if (!ways.includes("mfa") && !ways.includes("mixed")) return "none";
+  return ways.every((way) => way === "mfa") ? "mfa" : "alternative";
 }
 
 function intersects(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
@@ -117,7 +135,9 @@ export function evaluateMfaCoverage(
     const grant = grantVerdict(policy.grantControls);
     if (grant === "none") continue;
     if (grant === "alternative") {
-      notes.push(`${name} can be satisfied without MFA (OR with another control)`);
+      notes.push(
+        `${name} can be satisfied without MFA (an OR alternative or a single-factor authentication strength)`,
+      );
       continue;
     }
     if (policy.state === REPORT_ONLY) {

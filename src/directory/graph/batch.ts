@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DirectoryError } from "../errors.js";
-import { type ErrorContext, errorFromResponse, isRetryableStatus } from "./errors.js";
+import { type ErrorContext, errorFromResponse } from "./errors.js";
 import type { GraphHttp, HttpMethod } from "./http.js";
 import { backoffDelay, parseRetryAfter } from "./retry.js";
 
@@ -37,7 +37,7 @@ export interface BatchOptions extends Pick<ErrorContext, "permission" | "notFoun
 /**
  * Sends items 20 to a `$batch`, several batches at a time, and retries only the items
  * that need it: an item's own 429 waits its own Retry-After (and pauses everyone through
- * the shared gate), an item's 502/503/504 backs off; both bounded by maxRetries.
+ * the shared gate), an item's 5xx backs off; both bounded by maxRetries.
  * A batch that fails as a whole fails each of its items, never the others' batches.
  */
 export async function runBatch(
@@ -94,7 +94,8 @@ export async function runBatch(
         const retryAfterMs = parseRetryAfter(headerOf(answer?.headers, "retry-after"), timing.now());
         const wait = retryAfterMs ?? backoffDelay(attempt, backoffBaseMs, maxBackoffMs, timing.random);
         if (status === 429) throttledMs = Math.max(throttledMs ?? 0, wait);
-        const retryable = !answer || status === 429 || isRetryableStatus(status);
+        // Inside a batch any 5xx is the item's own transient failure; the batch itself succeeded.
+        const retryable = !answer || status === 429 || status >= 500;
         if (retryable && attempt < maxRetries) {
           attempts.set(item.id, attempt + 1);
           retry.push(item);
