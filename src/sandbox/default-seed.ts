@@ -146,6 +146,7 @@ const STAFF: Person[] = [
     displayName: "Hal Helpdesk",
     state: "enforced",
     methods: (a) => [method.authenticator(a)],
+    defaultIndex: 0,
   },
   {
     alias: "admin",

@@ -28,7 +28,7 @@ export const groupRoutes: Route[] = [
     handle: (request, params, context) => {
       const users = context.tenant.transitiveUserMembers(params.id!);
       if (!users) return userNotFound(params.id!);
-      return listResponse(request, context, users.map(userJson), {
+      return listResponse(request, context, users, userJson, {
         contextFragment: "users",
         countNeedsConsistencyLevel: true,
         properties: USER_PROPERTIES,
@@ -46,7 +46,7 @@ export const groupRoutes: Route[] = [
         ...members.users.map((u) => ({ "@odata.type": "#microsoft.graph.user", ...userJson(u) })),
         ...members.groups.map(groupJson),
       ];
-      return listResponse(request, context, rows, {
+      return listResponse(request, context, rows, (row) => row, {
         contextFragment: "directoryObjects",
         countNeedsConsistencyLevel: true,
         properties: MEMBER_PROPERTIES,
@@ -60,7 +60,7 @@ export const groupRoutes: Route[] = [
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
-      return listResponse(request, context, context.tenant.transitiveGroupsOf(user.id).map(groupJson), {
+      return listResponse(request, context, context.tenant.transitiveGroupsOf(user.id), groupJson, {
         contextFragment: "groups",
         countNeedsConsistencyLevel: true,
         properties: GROUP_PROPERTIES,
@@ -74,7 +74,7 @@ export const groupRoutes: Route[] = [
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
-      return listResponse(request, context, context.tenant.transitiveGroupsOf(user.id).map(groupJson), {
+      return listResponse(request, context, context.tenant.transitiveGroupsOf(user.id), groupJson, {
         contextFragment: "directoryObjects",
         countNeedsConsistencyLevel: true,
         properties: GROUP_PROPERTIES,

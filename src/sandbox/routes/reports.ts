@@ -26,11 +26,8 @@ export const reportRoutes: Route[] = [
     versions: BOTH,
     handle: (request, _params, context) => {
       if (!context.tenant.premium) return nonPremium();
-      const rows = context.tenant
-        .allUsers()
-        .filter((u) => u.accountEnabled)
-        .map((u) => details(u, request, context));
-      return listResponse(request, context, rows, {
+      const users = context.tenant.allUsers().filter((u) => u.accountEnabled);
+      return listResponse(request, context, users, (u) => details(u, request, context), {
         contextFragment: "reports/authenticationMethods/userRegistrationDetails",
         countNeedsConsistencyLevel: false,
         properties: REGISTRATION_PROPERTIES,

@@ -28,7 +28,7 @@ export const userRoutes: Route[] = [
     pattern: "/users",
     versions: BOTH,
     handle: (request, _params, context) =>
-      listResponse(request, context, candidates(request, context).map(userJson), {
+      listResponse(request, context, candidates(request, context), userJson, {
         contextFragment: "users",
         countNeedsConsistencyLevel: true,
         properties: USER_PROPERTIES,
