@@ -1,3 +1,4 @@
+import type { Logger } from "../log.js";
 import { generateSeed } from "./default-seed.js";
 import { type SandboxHandle, type SandboxOptions, startSandbox } from "./index.js";
 
@@ -16,6 +17,8 @@ export interface SandboxCliIo {
   err: (line: string) => void;
   /** Where SIGINT/SIGTERM come from; `process` unless a test passes its own emitter. */
   signals: Pick<NodeJS.Process, "once" | "off">;
+  /** Where the sandbox logs (silent unless given; the main CLI passes its pino logger). */
+  logger?: Logger;
 }
 
 const defaultIo: SandboxCliIo = {
@@ -103,7 +106,7 @@ export async function runSandboxCli(args: readonly string[], io: SandboxCliIo = 
   }
   let sandbox: SandboxHandle;
   try {
-    sandbox = await startSandbox(options);
+    sandbox = await startSandbox(io.logger ? { ...options, logger: io.logger } : options);
   } catch (error) {
     io.err(`mfa-bot sandbox: cannot start: ${(error as Error).message}`);
     return 1;

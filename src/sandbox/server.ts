@@ -41,6 +41,7 @@ export interface ServerParts {
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/i;
+const OPENID_PATH = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i;
 const GRAPH_PATH = /^\/(v1\.0|beta)(\/.*)?$/i;
 
 export function createSandboxServer(parts: ServerParts): Server {
@@ -78,6 +79,27 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
         name: "mfa-bot sandbox tenant",
         graph: `${parts.baseUrl}/v1.0`,
         token: `${parts.baseUrl}/{tenant}/oauth2/v2.0/token`,
+      },
+    });
+  }
+
+  const openId = OPENID_PATH.exec(rawPath);
+  if (openId && method === "GET") {
+    // For clients that discover the token endpoint instead of building its URL.
+    const tenant = openId[1]!;
+    return reply({
+      status: 200,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+      body: {
+        issuer: `${parts.baseUrl}/${tenant}/v2.0`,
+        token_endpoint: `${parts.baseUrl}/${tenant}/oauth2/v2.0/token`,
+        token_endpoint_auth_methods_supported: [
+          "client_secret_post",
+          "private_key_jwt",
+          "client_secret_basic",
+        ],
+        grant_types_supported: ["client_credentials"],
+        tenant_region_scope: null,
       },
     });
   }

@@ -66,6 +66,14 @@ describe("sandbox token endpoint", () => {
     expect(client.sandbox.stats.tokensIssued).toBe(0);
   });
 
+  it("publishes an OpenID configuration naming its token endpoint", async () => {
+    const client = await start();
+    const response = await fetch(`${client.url}/contoso/v2.0/.well-known/openid-configuration`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { token_endpoint: string };
+    expect(body.token_endpoint).toBe(`${client.url}/contoso/oauth2/v2.0/token`);
+  });
+
   it("needs a form body, not JSON", async () => {
     const client = await start();
     const response = await fetch(`${client.url}/sandbox/oauth2/v2.0/token`, {
