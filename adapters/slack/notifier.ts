@@ -1,0 +1,220 @@
+import type { Logger } from "../../src/log.js";
+import type { Outcome } from "../../src/notify/outcome.js";
+import type {
+  DirectMessageResult,
+  DirectMessageTarget,
+  MessageRef,
+  Notifier,
+  ReplyAddress,
+} from "../../src/notify/port.js";
+import { escapeText } from "./escape.js";
+import { type Clock, KeyedPacer, LatestOnly, realClock } from "./rate-limit.js";
+import { renderOutcome, type SlackMessage } from "./render/outcome.js";
+import { postToResponseUrl } from "./response-url.js";
+import {
+  createSlackClient,
+  type SlackRetryOptions,
+  type SlackWebClient,
+  slackErrorCode,
+} from "./slack-client.js";
+
+/** Delivery is impossible as addressed; the message says what a person can do about it. */
+export class SlackDeliveryError extends Error {}
+
+export interface SlackNotifierOptions {
+  botToken: string;
+  /** Web API base (SLACK_API_URL). */
+  apiUrl: string;
+  logger: Logger;
+  /** Share a client (and its rate-limit queue) with the adapter; one is made otherwise. */
+  client?: SlackWebClient;
+  retryConfig?: SlackRetryOptions;
+  /** Minimum gap between chat.postMessage calls to one channel (default 1000 ms). */
+  postIntervalMs?: number;
+  /** Minimum gap between chat.update calls (tier 3, ~50 a minute; default 1200 ms). */
+  updateIntervalMs?: number;
+  /** Which response_url hosts we post to; default Slack's hooks hosts and the apiUrl's origin. */
+  isTrustedResponseUrl?: (url: string) => boolean;
+  /** 429s from a response_url waited out before falling back to chat.postEphemeral (default 10). */
+  responseUrlAttempts?: number;
+  clock?: Clock;
+  fetch?: typeof fetch;
+}
+
+/** Codes for which an ephemeral cannot reach the user in that conversation, though a DM can. */
+const EPHEMERAL_UNREACHABLE = new Set(["channel_not_found", "not_in_channel", "user_not_in_channel"]);
+/** Codes meaning this person cannot get a DM from us; reported, not retried. */
+const DM_UNREACHABLE: Readonly<Record<string, string>> = {
+  user_not_found: "is not in this Slack workspace",
+  users_not_found: "is not in this Slack workspace",
+  user_disabled: "has a deactivated Slack account",
+  cannot_dm_bot: "is a bot",
+  user_is_restricted: "is a guest who cannot receive messages from this app",
+};
+
+/**
+ * The Notifier port for Slack, for the worker: needs only the bot token and the Web API (no
+ * Bolt App). Ephemeral answers go through the command's response_url (or chat.postEphemeral),
+ * channel messages through chat.postMessage paced per channel, edits through chat.update with
+ * only the newest pending edit of a message sent, DMs through users.lookupByEmail +
+ * conversations.open.
+ */
+export class SlackNotifier implements Notifier {
+  private readonly client: SlackWebClient;
+  private readonly postPacer: KeyedPacer;
+  private readonly updatePacer: KeyedPacer;
+  private readonly edits = new LatestOnly<SlackMessage>();
+  private readonly clock: Clock;
+  private readonly trusted: (url: string) => boolean;
+
+  constructor(private readonly options: SlackNotifierOptions) {
+    this.client =
+      options.client ??
+      createSlackClient({
+        botToken: options.botToken,
+        apiUrl: options.apiUrl,
+        logger: options.logger,
+        ...(options.retryConfig ? { retryConfig: options.retryConfig } : {}),
+      });
+    this.clock = options.clock ?? realClock;
+    this.postPacer = new KeyedPacer(options.postIntervalMs ?? 1_000, this.clock);
+    this.updatePacer = new KeyedPacer(options.updateIntervalMs ?? 1_200, this.clock);
+    this.trusted = options.isTrustedResponseUrl ?? defaultTrustedResponseUrl(options.apiUrl);
+  }
+
+  async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
+    const message = renderOutcome(outcome);
+    const responseUrl = to.extra.responseUrl;
+    if (responseUrl && this.trusted(responseUrl)) {
+      try {
+        await postToResponseUrl(
+          responseUrl,
+          { response_type: "ephemeral", replace_original: false, ...message },
+          {
+            fetch: this.options.fetch ?? fetch,
+            clock: this.clock,
+            maxAttempts: this.options.responseUrlAttempts ?? 10,
+          },
+        );
+        return;
+      } catch (err) {
+        this.options.logger.warn({ err }, "response_url failed; answering with chat.postEphemeral");
+      }
+    } else if (responseUrl) {
+      this.options.logger.warn("response_url is not a Slack host; answering with chat.postEphemeral");
+    }
+    try {
+      await this.client.chat.postEphemeral({ channel: to.conversation, user: to.user, ...message });
+    } catch (err) {
+      if (!EPHEMERAL_UNREACHABLE.has(slackErrorCode(err) ?? "")) throw err;
+      // The app is not in that conversation (a private channel, someone else's DM): the answer
+      // still reaches the person who asked, privately.
+      const channel = await this.openDm(to.user);
+      await this.postPacer.run(channel, () => this.client.chat.postMessage({ channel, ...message }));
+    }
+  }
+
+  async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
+    const message = renderOutcome(outcome);
+    try {
+      const result = await this.postPacer.run(to.conversation, () =>
+        this.client.chat.postMessage({ channel: to.conversation, ...message }),
+      );
+      if (!result.ts) throw new SlackDeliveryError("Slack accepted the message but returned no timestamp");
+      return {
+        platform: "slack",
+        conversation: result.channel ?? to.conversation,
+        messageId: result.ts,
+        extra: {},
+      };
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code === "not_in_channel" || code === "channel_not_found") {
+        throw new SlackDeliveryError(
+          "I cannot post in this channel because I am not a member: invite me with `/invite @mfa-bot` (or the app's name) and try again",
+        );
+      }
+      throw err;
+    }
+  }
+
+  async update(ref: MessageRef, outcome: Outcome): Promise<void> {
+    const message = renderOutcome(outcome);
+    await this.edits.submit(`${ref.conversation}:${ref.messageId}`, message, async (latest) => {
+      await this.updatePacer.run("chat.update", () =>
+        this.client.chat.update({ channel: ref.conversation, ts: ref.messageId, ...latest }),
+      );
+    });
+  }
+
+  async directMessage(
+    user: DirectMessageTarget,
+    outcome: Outcome,
+    _context: ReplyAddress,
+  ): Promise<DirectMessageResult> {
+    const emails = [
+      ...new Set([user.upn, user.mail].filter((e): e is string => !!e).map((e) => e.toLowerCase())),
+    ];
+    let slackUserId: string | undefined;
+    for (const email of emails) {
+      slackUserId = await this.lookupByEmail(email);
+      if (slackUserId) break;
+    }
+    if (!slackUserId) {
+      return {
+        delivered: false,
+        reason: `no Slack account with the email ${emails.map(escapeText).join(" or ")} in this workspace`,
+      };
+    }
+    const message = renderOutcome(outcome);
+    try {
+      const channel = await this.openDm(slackUserId);
+      await this.postPacer.run(channel, () => this.client.chat.postMessage({ channel, ...message }));
+      return { delivered: true };
+    } catch (err) {
+      const why = DM_UNREACHABLE[slackErrorCode(err) ?? ""];
+      if (why) return { delivered: false, reason: `${escapeText(user.upn)} ${why}` };
+      throw err;
+    }
+  }
+
+  private async lookupByEmail(email: string): Promise<string | undefined> {
+    try {
+      const result = await this.client.users.lookupByEmail({ email });
+      const found = result.user;
+      if (!found?.id || found.deleted || found.is_bot) return undefined;
+      return found.id;
+    } catch (err) {
+      const code = slackErrorCode(err);
+      if (code === "users_not_found" || code === "user_not_found") return undefined;
+      throw err;
+    }
+  }
+
+  private async openDm(slackUserId: string): Promise<string> {
+    const opened = await this.client.conversations.open({ users: slackUserId });
+    const channel = opened.channel?.id;
+    if (!channel) throw new SlackDeliveryError("Slack opened no direct-message channel");
+    return channel;
+  }
+}
+
+/** Slack's own response_url hosts, and the API base's origin (a local fake serves both in tests). */
+export function defaultTrustedResponseUrl(apiUrl: string): (url: string) => boolean {
+  let apiOrigin: string | undefined;
+  try {
+    apiOrigin = new URL(apiUrl).origin;
+  } catch {
+    apiOrigin = undefined;
+  }
+  return (url) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (parsed.protocol === "https:" && /^hooks\.slack(-gov)?\.com$/.test(parsed.hostname)) return true;
+    return apiOrigin !== undefined && parsed.origin === apiOrigin;
+  };
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { operationId } from "../../src/queue/jobs.js";
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "./action-ids.js";
+
+/**
+ * What we read from Slack's (signature-verified) payloads, and nothing more. A button click
+ * is trusted for its approval id and who clicked; everything else the worker looks up.
+ */
+
+// Slack ids: T…, U…/W…, C…/G…/D…; bounded so a forged payload cannot smuggle text through.
+const slackId = z.string().regex(/^[A-Z0-9]{2,40}$/, "not a Slack id");
+const responseUrl = z.url({ protocol: /^https?$/ }).max(2048);
+
+export const slashCommandSchema = z.object({
+  command: z.string().min(2).max(64),
+  text: z.string().default(""),
+  user_id: slackId,
+  channel_id: slackId,
+  team_id: slackId,
+  trigger_id: z.string().min(1).max(256),
+  response_url: responseUrl,
+});
+export type SlashCommandPayload = z.infer<typeof slashCommandSchema>;
+
+export const approvalClickSchema = z.object({
+  type: z.literal("block_actions"),
+  user: z.object({ id: slackId, team_id: slackId.optional() }),
+  team: z.object({ id: slackId }).nullish(),
+  channel: z.object({ id: slackId }).nullish(),
+  container: z.object({ channel_id: slackId.optional() }).nullish(),
+  response_url: responseUrl.optional(),
+  actions: z
+    .array(
+      z.object({
+        action_id: z.enum([APPROVE_ACTION_ID, REJECT_ACTION_ID]),
+        value: operationId,
+      }),
+    )
+    .min(1),
+});
+export type ApprovalClickPayload = z.infer<typeof approvalClickSchema>;

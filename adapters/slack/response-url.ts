@@ -1,0 +1,72 @@
+import type { Clock } from "./rate-limit.js";
+
+/** The response_url refused the message (expired after 30 minutes, used five times, …). */
+export class ResponseUrlError extends Error {
+  constructor(
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`response_url answered ${status}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+export interface ResponseUrlOptions {
+  fetch: typeof fetch;
+  clock: Clock;
+  /** 429s are waited out (Retry-After) up to this many tries; then the caller falls back. */
+  maxAttempts: number;
+}
+
+const MAX_RETRY_AFTER_MS = 60_000;
+const TRANSIENT_TRIES = 3;
+
+/** Posts a message to a Slack response_url, waiting out 429s and retrying brief failures. */
+export async function postToResponseUrl(
+  url: string,
+  body: object,
+  options: ResponseUrlOptions,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await options.fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json; charset=utf-8" },
+        body: JSON.stringify(body),
+        redirect: "error",
+        signal: AbortSignal.timeout(10_000),
+      });
+    } catch (err) {
+      if (attempt >= TRANSIENT_TRIES) throw err;
+      await options.clock.sleep(250 * 2 ** attempt);
+      continue;
+    }
+    const text = await response.text();
+    if (response.ok && !reportsFailure(text)) return;
+    if (response.status === 429 && attempt < options.maxAttempts) {
+      await options.clock.sleep(retryAfterMs(response.headers.get("retry-after")));
+      continue;
+    }
+    if (response.status >= 500 && attempt < TRANSIENT_TRIES) {
+      await options.clock.sleep(250 * 2 ** attempt);
+      continue;
+    }
+    throw new ResponseUrlError(response.status, text.slice(0, 200));
+  }
+}
+
+/** Slack answers some refusals with 200 and `{"ok":false,"error":…}`. */
+function reportsFailure(text: string): boolean {
+  if (!text.startsWith("{")) return false;
+  try {
+    return (JSON.parse(text) as { ok?: unknown }).ok === false;
+  } catch {
+    return false;
+  }
+}
+
+export function retryAfterMs(header: string | null): number {
+  const seconds = Number(header);
+  if (!header || !Number.isFinite(seconds) || seconds < 0) return 1_000;
+  return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+}
