@@ -1,0 +1,14 @@
+import type { Outcome } from "../../../src/notify/outcome.js";
+import { type AdaptiveCard, adaptiveCard, field, heading, subtle } from "./elements.js";
+
+type ProgressOutcome = Extract<Outcome, { kind: "progress" }>;
+
+export function progressCard(progress: ProgressOutcome): AdaptiveCard {
+  const percent = progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 100;
+  return adaptiveCard([
+    heading(`${progress.action}: in progress`, "accent"),
+    field("Done", `${progress.done} of ${progress.total} (${percent}%)`),
+    ...(progress.failed > 0 ? [field("Failed so far", String(progress.failed), "attention")] : []),
+    subtle(`operation ${progress.operationId}`),
+  ]);
+}

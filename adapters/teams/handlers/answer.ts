@@ -1,0 +1,19 @@
+import type { TurnContext } from "botbuilder";
+import { HELP_SUMMARY } from "../../../src/core/grammar.js";
+import type { Outcome } from "../../../src/notify/outcome.js";
+import { outcomeActivity } from "../outgoing-activity.js";
+
+/** An answer in the conversation the message came from (a channel message's thread). */
+export async function answer(context: TurnContext, outcome: Outcome): Promise<void> {
+  await context.sendActivity(outcomeActivity(outcome));
+}
+
+export function errorOutcome(text: string): Outcome {
+  return { kind: "text", tone: "error", text };
+}
+
+/** A command the grammar refused: why, and the usage line to get it right. */
+export function usageOutcome(error: string, usage: string): Outcome {
+  const hint = usage === HELP_SUMMARY ? usage : `Usage: mfa ${usage}`;
+  return { kind: "text", tone: "error", text: `${error}\n${hint}` };
+}

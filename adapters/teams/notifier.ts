@@ -1,0 +1,259 @@
+import {
+  type Activity,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+  TurnContext,
+} from "botbuilder";
+import type { Logger } from "../../src/log.js";
+import { silentLogger } from "../../src/log.js";
+import type { Outcome } from "../../src/notify/outcome.js";
+import type {
+  DirectMessageResult,
+  DirectMessageTarget,
+  MessageRef,
+  Notifier,
+  ReplyAddress,
+} from "../../src/notify/port.js";
+import {
+  baseConversationId,
+  type ConversationReferenceStore,
+  type StoredReference,
+} from "./conversation-refs.js";
+import { statusCodeOf } from "./identity.js";
+import { LatestOnly } from "./latest-only.js";
+import { outcomeActivity } from "./outgoing-activity.js";
+import { PRIVATE_REPLY } from "./reply-address.js";
+import { noPacing, type SendPacer } from "./send-pacer.js";
+import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./send-retry.js";
+import { BOT_CONNECTOR_AUDIENCE, DEFAULT_TEAMS_SERVICE_URL } from "./settings.js";
+
+export interface TeamsNotifierOptions {
+  /** Without an onTurnError handler, so a failed send reaches the notifier as an error. */
+  adapter: CloudAdapter;
+  /** MicrosoftAppId ("" in emulator mode). */
+  appId: string;
+  references: ConversationReferenceStore;
+  pacer?: SendPacer;
+  retry?: RetryOptions;
+  /** For a DM when the request that led to it names no service URL. */
+  defaultServiceUrl?: string;
+  /** MicrosoftAppTenantId: for a DM when the request names no tenant. */
+  defaultTenantId?: string;
+  logger?: Logger;
+}
+
+interface Target {
+  reference: Partial<ConversationReference>;
+  paceKey: string;
+  tenantId?: string;
+}
+
+/** A 1:1 chat the bot cannot open: the user has not got the app, or Teams does not know them. */
+const UNREACHABLE_STATUSES = new Set([400, 403, 404]);
+
+function unreachableReason(upn: string, status: number | undefined): string {
+  if (status === 403) {
+    return `the bot cannot message ${upn} in Teams: the app is not installed for them (install it for users from the Teams admin center, or ask them to add it)`;
+  }
+  return `Teams does not know ${upn} (HTTP ${status ?? "error"}): they may not use Teams in this tenant`;
+}
+
+/**
+ * The Notifier port for Teams, used by the worker. Every send goes through
+ * `continueConversationAsync` (or `createConversationAsync` for a first DM), paced per
+ * conversation and tenant, retried on throttling, and edits of one message are coalesced.
+ */
+export class TeamsNotifier implements Notifier {
+  private readonly pacer: SendPacer;
+  private readonly retry: RetryOptions;
+  private readonly logger: Logger;
+  private readonly edits: LatestOnly<{ ref: MessageRef; outcome: Outcome }>;
+
+  constructor(private readonly options: TeamsNotifierOptions) {
+    this.pacer = options.pacer ?? noPacing;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.logger = options.logger ?? silentLogger;
+    this.edits = new LatestOnly((_key, { ref, outcome }) => this.edit(ref, outcome));
+  }
+
+  async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
+    // Teams has no ephemeral messages: an answer meant for one person in a shared conversation
+    // (a refused card click) goes to them in a 1:1 chat.
+    if (to.extra[PRIVATE_REPLY] === "true" && to.extra.conversationType !== "personal") {
+      const direct = await this.deliverDirect({ memberId: to.user, label: "you" }, outcome, to);
+      if (direct.delivered) return;
+      this.logger.warn(
+        { reason: direct.reason },
+        "teams: private reply not possible, answering in the conversation",
+      );
+    }
+    await this.send(await this.targetFor(to.conversation, to.extra), outcomeActivity(outcome));
+  }
+
+  async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
+    const target = await this.targetFor(to.conversation, to.extra);
+    const messageId = await this.send(target, outcomeActivity(outcome));
+    const extra: Record<string, string> = {};
+    for (const key of ["serviceUrl", "tenantId", "conversationType"] as const) {
+      const value = to.extra[key];
+      if (value) extra[key] = value;
+    }
+    return { platform: "teams", conversation: to.conversation, messageId, extra };
+  }
+
+  update(ref: MessageRef, outcome: Outcome): Promise<void> {
+    return this.edits.run(`${ref.conversation}\n${ref.messageId}`, { ref, outcome });
+  }
+
+  async directMessage(
+    user: DirectMessageTarget,
+    outcome: Outcome,
+    context: ReplyAddress,
+  ): Promise<DirectMessageResult> {
+    return this.deliverDirect({ memberId: user.objectId, label: user.upn, keys: user }, outcome, context);
+  }
+
+  private async deliverDirect(
+    who: { memberId: string | undefined; label: string; keys?: DirectMessageTarget },
+    outcome: Outcome,
+    context: ReplyAddress,
+  ): Promise<DirectMessageResult> {
+    const keys = { objectId: who.memberId, upn: who.keys?.upn, mail: who.keys?.mail };
+    const stored = await this.options.references.personalFor(keys);
+    if (stored) {
+      try {
+        await this.send(this.targetFromStored(stored), outcomeActivity(outcome));
+        return { delivered: true };
+      } catch (err) {
+        const status = statusCodeOf(err);
+        if (status === undefined || !UNREACHABLE_STATUSES.has(status)) throw err;
+        // The user removed the app or the chat is gone: start afresh below.
+        await this.options.references.forget(stored.conversation.id, keys);
+      }
+    }
+    if (!who.memberId) {
+      return {
+        delivered: false,
+        reason: `${who.label} has no Teams chat with the bot yet, and their Entra object id is not known to start one`,
+      };
+    }
+    const tenantId = context.extra.tenantId ?? this.options.defaultTenantId;
+    if (!tenantId)
+      return { delivered: false, reason: `the Teams tenant to reach ${who.label} in is not known` };
+    try {
+      await this.createAndSend(who.memberId, tenantId, context.extra.serviceUrl, outcome, keys);
+      return { delivered: true };
+    } catch (err) {
+      const status = statusCodeOf(err);
+      if (status === undefined || !UNREACHABLE_STATUSES.has(status)) throw err;
+      this.logger.info({ status, user: who.label }, "teams: user not reachable");
+      return { delivered: false, reason: unreachableReason(who.label, status) };
+    }
+  }
+
+  private async createAndSend(
+    memberId: string,
+    tenantId: string,
+    serviceUrl: string | undefined,
+    outcome: Outcome,
+    keys: { objectId?: string | undefined; upn?: string | undefined; mail?: string | undefined },
+  ): Promise<void> {
+    const { appId } = this.options;
+    const parameters = {
+      isGroup: false,
+      bot: { id: `28:${appId}`, name: "" },
+      members: [{ id: memberId, name: "" }],
+      tenantId,
+      channelData: { tenant: { id: tenantId } },
+    } as ConversationParameters;
+    const url = serviceUrl ?? this.options.defaultServiceUrl ?? DEFAULT_TEAMS_SERVICE_URL;
+    let reference: Partial<ConversationReference> | undefined;
+    await withRetry(async () => {
+      await this.pacer.wait(`dm:${memberId.toLowerCase()}`, tenantId);
+      await this.options.adapter.createConversationAsync(
+        appId,
+        "msteams",
+        url,
+        BOT_CONNECTOR_AUDIENCE,
+        parameters,
+        async (context) => {
+          reference = {
+            ...TurnContext.getConversationReference(context.activity),
+            user: { id: memberId, name: "", aadObjectId: memberId },
+          };
+          await context.sendActivity({ ...outcomeActivity(outcome) });
+        },
+      );
+    }, this.retry);
+    if (reference) await this.options.references.rememberPersonal(reference, keys);
+  }
+
+  private async edit(ref: MessageRef, outcome: Outcome): Promise<void> {
+    const target = await this.targetFor(ref.conversation, ref.extra);
+    await withRetry(async () => {
+      await this.pacer.wait(target.paceKey, target.tenantId);
+      await this.options.adapter.continueConversationAsync(
+        this.options.appId,
+        target.reference,
+        async (context) => {
+          await context.updateActivity({ ...outcomeActivity(outcome), id: ref.messageId });
+        },
+      );
+    }, this.retry);
+  }
+
+  private async send(target: Target, activity: Partial<Activity>): Promise<string> {
+    return withRetry(async () => {
+      await this.pacer.wait(target.paceKey, target.tenantId);
+      let id = "";
+      await this.options.adapter.continueConversationAsync(
+        this.options.appId,
+        target.reference,
+        async (context) => {
+          const response = await context.sendActivity({ ...activity });
+          id = response?.id ?? "";
+        },
+      );
+      return id;
+    }, this.retry);
+  }
+
+  private targetFromStored(stored: StoredReference): Target {
+    return {
+      reference: stored as unknown as Partial<ConversationReference>,
+      paceKey: baseConversationId(stored.conversation.id),
+      ...(stored.conversation.tenantId ? { tenantId: stored.conversation.tenantId } : {}),
+    };
+  }
+
+  /**
+   * The address the request came with, completed from the stored reference (the bot's account,
+   * the locale). The conversation id is the request's own, so a channel thread stays a thread.
+   */
+  private async targetFor(conversation: string, extra: Record<string, string>): Promise<Target> {
+    const stored = await this.options.references.forConversation(conversation);
+    const serviceUrl = extra.serviceUrl ?? stored?.serviceUrl;
+    if (!serviceUrl) {
+      throw new Error(
+        `no Teams service URL known for conversation ${conversation}: the bot was never messaged there`,
+      );
+    }
+    const tenantId = extra.tenantId ?? stored?.conversation.tenantId;
+    const conversationType = extra.conversationType ?? stored?.conversation.conversationType ?? "personal";
+    const reference = {
+      channelId: stored?.channelId ?? "msteams",
+      serviceUrl,
+      conversation: {
+        ...stored?.conversation,
+        id: conversation,
+        conversationType,
+        isGroup: conversationType !== "personal",
+        ...(tenantId ? { tenantId } : {}),
+      },
+      bot: stored?.bot ?? { id: `28:${this.options.appId}`, name: "" },
+      ...(stored?.locale ? { locale: stored.locale } : {}),
+    } as unknown as Partial<ConversationReference>;
+    return { reference, paceKey: baseConversationId(conversation), ...(tenantId ? { tenantId } : {}) };
+  }
+}
