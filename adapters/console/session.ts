@@ -1,0 +1,163 @@
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import type { Redis } from "ioredis";
+import { parseCommand } from "../../src/core/grammar.js";
+import type { Outcome } from "../../src/notify/outcome.js";
+import type { ReplyAddress } from "../../src/notify/port.js";
+import { renderText } from "../../src/notify/render-text.js";
+import { buildJob } from "../../src/queue/from-command.js";
+import type { RequestQueue } from "../../src/queue/queues.js";
+import { consoleEntrySchema, consoleStreamKey } from "./stream.js";
+
+export interface ConsoleSessionOptions {
+  queue: RequestQueue;
+  /** A connection of its own: reading the mailbox blocks. */
+  reader: Redis;
+  prefix: string;
+  actor: string;
+  input: Readable;
+  output: Writable;
+  /** A terminal: show a prompt and keep going after a slow answer. */
+  interactive: boolean;
+  /** How long to wait for a worker's answer before saying none is coming. */
+  answerTimeoutMs?: number;
+}
+
+const UPN = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * `mfa-bot console`: one command a line, through the same queue and worker as Slack and
+ * Teams. With piped input it ends once every command has its answer (and every approved
+ * operation its result); it returns the exit code.
+ */
+export async function runConsoleSession(options: ConsoleSessionOptions): Promise<number> {
+  const session = randomUUID();
+  const mailbox = consoleStreamKey(options.prefix, session);
+  const out = (text: string): void => {
+    options.output.write(`${text}\n`);
+  };
+  const timeoutMs = options.answerTimeoutMs ?? 60_000;
+  let actor = options.actor.toLowerCase();
+  const pending = new Set<string>();
+  const applying = new Set<string>();
+  let lastActivity = Date.now();
+  let inputDone = false;
+  let timedOut = false;
+
+  const prompt = () => {
+    if (options.interactive) options.output.write(`${actor}> `);
+  };
+
+  const send = async (line: string): Promise<void> => {
+    const text = line.trim();
+    if (!text || text.startsWith("#")) return;
+    const switchTo = /^as\s+(\S+)$/i.exec(text);
+    if (switchTo?.[1]) {
+      if (!UPN.test(switchTo[1])) return out(`✖ "${switchTo[1].slice(0, 60)}" is not a UPN`);
+      actor = switchTo[1].toLowerCase();
+      return out(`acting as ${actor}`);
+    }
+    const parsed = parseCommand(text);
+    if (!parsed.ok) return out(`✖ ${parsed.error}\n  usage: ${parsed.usage}`);
+    const requestId = randomUUID();
+    const replyTo: ReplyAddress = {
+      platform: "console",
+      conversation: session,
+      user: actor,
+      extra: { requestId },
+    };
+    const built = await buildJob(
+      parsed.command,
+      { platform: "console", chatUserId: session, upn: actor },
+      replyTo,
+      async () => {
+        throw new Error("chat mentions and user groups only work in Slack or Teams; use a UPN or group:<id>");
+      },
+      requestId,
+    );
+    if (!built.ok) return out(`✖ ${built.error}`);
+    pending.add(requestId);
+    lastActivity = Date.now();
+    await options.queue.enqueue(built.job);
+  };
+
+  const show = (type: string, outcome: Outcome, to?: string) => {
+    const text = renderText(outcome);
+    if (type === "dm") out(`✉ direct message to ${to}:\n${indent(text)}`);
+    else if (type === "update") out(`↻ ${text}`);
+    else out(text);
+  };
+
+  const track = (outcome: Outcome) => {
+    if (
+      outcome.kind === "approval" &&
+      outcome.approval.status === "approved" &&
+      outcome.approval.outcomeText?.startsWith("Approved")
+    ) {
+      applying.add(outcome.approval.id);
+    }
+    if (outcome.kind === "change" || outcome.kind === "summary") applying.delete(outcome.operationId);
+    if (outcome.kind === "text" && outcome.operationId) applying.delete(outcome.operationId);
+  };
+
+  const settled = () => pending.size === 0 && applying.size === 0;
+
+  const readMailbox = async (): Promise<void> => {
+    let lastId = "0";
+    while (!(inputDone && settled() && Date.now() - lastActivity > 300) && !timedOut) {
+      const reply = (await options.reader.xread("BLOCK", 250, "STREAMS", mailbox, lastId)) as Array<
+        [string, Array<[string, string[]]>]
+      > | null;
+      for (const [, entries] of reply ?? []) {
+        for (const [id, fields] of entries) {
+          lastId = id;
+          lastActivity = Date.now();
+          const entry = consoleEntrySchema.safeParse(Object.fromEntries(pairs(fields)));
+          if (!entry.success) continue;
+          const outcome = JSON.parse(entry.data.outcome) as Outcome;
+          show(entry.data.type, outcome, entry.data.to);
+          track(outcome);
+          if (entry.data.requestId) pending.delete(entry.data.requestId);
+          if (entry.data.type !== "update" && entry.data.type !== "dm") prompt();
+        }
+      }
+      if ((pending.size > 0 || applying.size > 0) && Date.now() - lastActivity > timeoutMs) {
+        out(
+          `✖ no answer from a worker in ${Math.round(timeoutMs / 1000)} s — is \`mfa-bot worker\` running against the same Redis?`,
+        );
+        if (!options.interactive) timedOut = true;
+        else {
+          pending.clear();
+          applying.clear();
+        }
+      }
+    }
+  };
+
+  const reading = readMailbox();
+  const lines = createInterface({ input: options.input, terminal: false });
+  prompt();
+  for await (const line of lines) {
+    if (/^(quit|exit)$/i.test(line.trim())) break;
+    await send(line);
+    if (options.interactive && !pending.size) prompt();
+  }
+  inputDone = true;
+  lastActivity = Math.max(lastActivity, Date.now() - 300);
+  await reading;
+  return timedOut ? 1 : 0;
+}
+
+function pairs(fields: string[]): Array<[string, string]> {
+  const result: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) result.push([fields[i] as string, fields[i + 1] as string]);
+  return result;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
+}

@@ -1,0 +1,107 @@
+import { ConsoleNotifier } from "../../adapters/console/notifier.js";
+import { runConsoleSession } from "../../adapters/console/session.js";
+import { loadConfig } from "../config/env.js";
+import { createGraphDirectory } from "../directory/graph/index.js";
+import { createLogger } from "../log.js";
+import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
+import { SANDBOX_ACCOUNTS, SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../sandbox/default-seed.js";
+import { startSandbox } from "../sandbox/index.js";
+import { actorFrom } from "./console.js";
+import { demoPolicy } from "./demo-policy.js";
+import { findOnPath, type PrivateRedis, redisAnswers, startPrivateRedis } from "./local-redis.js";
+
+/**
+ * `mfa-bot demo`: the sandbox tenant, a worker and the console in one process, against
+ * the local Redis (or a private redis-server when none answers). Nothing leaves the machine.
+ */
+export async function runDemo(args: readonly string[]): Promise<number> {
+  const config = loadConfig("demo");
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", name: "mfa-bot-demo" });
+  let redisUrl = config.redis.url;
+  let privateRedis: PrivateRedis | undefined;
+  if (!(await redisAnswers(redisUrl))) {
+    const binary = findOnPath("redis-server");
+    if (!binary) {
+      process.stderr.write(
+        `mfa-bot demo: no Redis answers at ${redisUrl} and no redis-server is installed — install one (apt-get install redis-server, brew install redis) or set REDIS_URL.\n`,
+      );
+      return 1;
+    }
+    privateRedis = await startPrivateRedis(binary);
+    redisUrl = privateRedis.url;
+  }
+  // Its own prefix, so that the demo never mixes with a real deployment on the same Redis.
+  const prefix = `${config.queue.prefix}-demo`;
+  const sandbox = await startSandbox({});
+  const directory = createGraphDirectory({
+    graphBaseUrl: sandbox.url,
+    authorityHost: sandbox.url,
+    tenantId: "sandbox",
+    clientId: "sandbox",
+    clientSecret: "sandbox",
+    logger,
+  });
+  const runtime = startWorkerRuntime({
+    redisUrl,
+    prefix,
+    concurrency: config.queue.workerConcurrency,
+    directory,
+    policy: demoPolicy(),
+    logger,
+    notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
+  });
+  const queue = new RequestQueue({ redisUrl, prefix });
+  const reader = connectRedis(redisUrl, { blocking: true });
+  const actor = actorFrom(args) ?? SANDBOX_ACCOUNTS.admin.userPrincipalName;
+  process.stdout.write(welcome(sandbox.url, redisUrl, privateRedis !== undefined, actor));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await runtime.close();
+      await queue.close();
+      reader.disconnect();
+      await sandbox.close();
+      privateRedis?.stop();
+    })();
+    return stopping;
+  };
+  process.once("SIGINT", () => {
+    process.stdout.write("\nstopping the demo…\n");
+    void stop().then(() => process.exit(0));
+  });
+  try {
+    return await runConsoleSession({
+      queue,
+      reader,
+      prefix: statePrefix(prefix),
+      actor,
+      input: process.stdin,
+      output: process.stdout,
+      interactive: Boolean(process.stdin.isTTY),
+    });
+  } finally {
+    await stop();
+  }
+}
+
+function welcome(sandboxUrl: string, redisUrl: string, privateRedis: boolean, actor: string): string {
+  const u = SANDBOX_SAMPLE_USERS;
+  return `
+mfa-bot demo — a local sandbox tenant (${sandboxUrl}), a worker and this console.
+Redis: ${redisUrl}${privateRedis ? " (a private redis-server, stopped on exit)" : ""}. Acting as ${actor}.
+
+Try:
+  status ${u.enabledUnregistered.userPrincipalName}
+  enable ${u.disabledUnregistered.userPrincipalName}
+  bulk enable group:${SANDBOX_GROUPS.finance.id} --reason "finance rollout"
+  as ${SANDBOX_ACCOUNTS.manager.userPrincipalName}
+  approve <id from the approval card>
+  as ${SANDBOX_ACCOUNTS.admin.userPrincipalName}
+  audit ${u.disabledUnregistered.userPrincipalName}
+  help
+Ctrl-C or "quit" ends the demo.
+
+`;
+}

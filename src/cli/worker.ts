@@ -1,0 +1,54 @@
+import { ConsoleNotifier } from "../../adapters/console/notifier.js";
+import { loadConfig } from "../config/env.js";
+import { loadPolicy } from "../config/policy.js";
+import { createGraphDirectory } from "../directory/graph/index.js";
+import { createLogger } from "../log.js";
+import type { NotifierRegistry } from "../notify/port.js";
+import { startWorkerRuntime } from "../run/worker-runtime.js";
+import { chatNotifiers } from "./chat-notifiers.js";
+import { redisAnswers } from "./local-redis.js";
+
+/** `mfa-bot worker`: runs jobs until SIGTERM/SIGINT, then drains and exits 0. */
+export async function runWorker(): Promise<number> {
+  const config = loadConfig("worker");
+  const policy = await loadPolicy(config.policy.path);
+  const logger = createLogger({ level: config.log.level, name: "mfa-bot-worker" });
+  if (!(await redisAnswers(config.redis.url))) {
+    process.stderr.write(`mfa-bot worker: no Redis answers at ${config.redis.url} (REDIS_URL)\n`);
+    return 1;
+  }
+  const { tenantId, clientId, clientSecret } = config.graph.credentials;
+  const directory = createGraphDirectory({
+    graphBaseUrl: config.graph.baseUrl,
+    authorityHost: config.graph.authorityHost,
+    tenantId,
+    clientId,
+    clientSecret,
+    logger,
+    requestsPerSecond: config.graph.requestsPerSecond,
+  });
+  const runtime = startWorkerRuntime({
+    redisUrl: config.redis.url,
+    prefix: config.queue.prefix,
+    concurrency: config.queue.workerConcurrency,
+    directory,
+    policy,
+    logger,
+    notifiers: (state, prefix): NotifierRegistry => ({
+      console: new ConsoleNotifier(state, prefix),
+      ...chatNotifiers(config, state, prefix, logger),
+    }),
+  });
+  logger.info({ prefix: config.queue.prefix, concurrency: config.queue.workerConcurrency }, "worker started");
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, "draining: finishing the jobs in hand");
+      resolve();
+    };
+    process.once("SIGTERM", () => stop("SIGTERM"));
+    process.once("SIGINT", () => stop("SIGINT"));
+  });
+  await runtime.close();
+  logger.info("worker stopped");
+  return 0;
+}

@@ -1,0 +1,154 @@
+import type { ApprovalView, Outcome } from "./outcome.js";
+
+/**
+ * Plain text for any outcome: the console prints it, and chat platforms use it as the
+ * notification fallback next to their cards.
+ */
+export function stateWords(state: string): string {
+  switch (state) {
+    case "disabled":
+      return "Disabled";
+    case "enabled":
+      return "Enabled — waiting for registration";
+    case "enforced":
+      return "Enforced";
+    default:
+      return `${state} (not a state the bot knows)`;
+  }
+}
+
+function list(label: string, names: string[], more = 0): string[] {
+  if (names.length === 0) return [];
+  const tail = more > 0 ? ` … and ${more} more` : "";
+  return [`${label} (${names.length + more}): ${names.join(", ")}${tail}`];
+}
+
+export function renderApprovalText(a: ApprovalView): string {
+  const what = `${a.bulk ? "bulk " : ""}${a.action}`;
+  const lines = [
+    `Approval ${a.id}: ${what} requested by ${a.requester}${a.reason ? ` — “${a.reason}”` : ""}`,
+    `Will change ${a.counts.change}, unchanged ${a.counts.noop}, refused ${a.counts.refused}, not found ${a.counts.notFound}` +
+      (a.counts.reregistrationNeeded ? `, re-registration needed ${a.counts.reregistrationNeeded}` : ""),
+    ...list(
+      "Will change",
+      a.changes.users.map((u) => u.upn),
+      a.changes.more,
+    ),
+    ...list(
+      "Unchanged",
+      a.unchanged.users.map((u) => `${u.upn} (${u.reason})`),
+      a.unchanged.more,
+    ),
+    ...list(
+      "Refused",
+      a.refused.users.map((u) => `${u.ref} (${u.reason})`),
+      a.refused.more,
+    ),
+    ...list("Not found", a.notFound.refs, a.notFound.more),
+    ...a.approvalReasons.map((r) => `Needs approval: ${r}`),
+    ...a.warnings.map((w) => `Warning: ${w}`),
+  ];
+  if (a.status === "pending") {
+    lines.push(`Expires ${a.expiresAt}. An approver answers: approve ${a.id} / reject ${a.id}`);
+  } else {
+    const by = a.decidedBy ? ` by ${a.decidedBy}` : "";
+    const at = a.decidedAt ? ` at ${a.decidedAt}` : "";
+    lines.push(`Status: ${a.status}${by}${at}${a.outcomeText ? ` — ${a.outcomeText}` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+export function renderText(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case "text":
+      return `${outcome.tone === "error" ? "✖ " : outcome.tone === "warning" ? "⚠ " : ""}${outcome.title ? `${outcome.title}: ` : ""}${outcome.text}${outcome.operationId ? ` (operation ${outcome.operationId})` : ""}`;
+    case "status": {
+      const r = outcome.registration;
+      const lines = [
+        `${outcome.user.displayName ?? outcome.user.upn} <${outcome.user.upn}>: ${stateWords(outcome.state)}`,
+        `Registration: ${r.isMfaRegistered ? "registered" : "not registered"}${r.methods.length ? ` — methods: ${r.methods.join(", ")}` : ""}${r.defaultMethod ? ` (default: ${r.defaultMethod})` : ""}`,
+        `Conditional Access: ${outcome.coverage.covered ? `MFA required by ${outcome.coverage.by.join(", ")}` : "no enforcing policy covers this user"}`,
+      ];
+      if (outcome.reregistrationNeeded)
+        lines.push("⚠ Re-registration needed: the user must register their methods again.");
+      if (outcome.isProtected) lines.push("🔒 Protected (break-glass) account: the bot never changes it.");
+      if (outcome.pendingApprovals.length)
+        lines.push(`Pending approvals: ${outcome.pendingApprovals.join(", ")}`);
+      if (outcome.lastChange) {
+        const c = outcome.lastChange;
+        lines.push(
+          `Last change through the bot: ${c.action} ${c.from ?? "?"} → ${c.to ?? "?"} by ${c.actor} at ${c.at} (${c.operationId})`,
+        );
+      }
+      return lines.join("\n");
+    }
+    case "change": {
+      const lines = [`Operation ${outcome.operationId}: ${outcome.action}`];
+      for (const r of outcome.results) {
+        const differs =
+          r.ok && r.now && r.now !== r.requested ? ` (asked for ${r.requested}; Graph reports ${r.now})` : "";
+        lines.push(
+          r.ok
+            ? `✔ ${r.upn}: ${stateWords(r.from)} → ${stateWords(r.now ?? r.requested)}${differs}`
+            : `✖ ${r.upn}: ${r.error ?? "failed"}`,
+        );
+        if (r.methodsRemoved?.length) lines.push(`  removed methods: ${r.methodsRemoved.join(", ")}`);
+        for (const f of r.methodsFailed ?? []) lines.push(`  could not remove ${f.method}: ${f.error}`);
+        if (r.ok && r.flags.includes("reregistration-needed")) {
+          lines.push(
+            `  ⚠ ${r.upn} already has registration details and must re-register; until then the state stays Enabled.`,
+          );
+        }
+      }
+      for (const u of outcome.unchanged) lines.push(`• ${u.upn}: unchanged — ${u.reason}`);
+      for (const u of outcome.refused) lines.push(`✖ ${u.ref}: refused — ${u.reason}`);
+      for (const ref of outcome.notFound) lines.push(`? ${ref}: no such user`);
+      for (const w of outcome.warnings) lines.push(`⚠ ${w}`);
+      return lines.join("\n");
+    }
+    case "approval":
+      return renderApprovalText(outcome.approval);
+    case "progress":
+      return `Operation ${outcome.operationId}: ${outcome.action} ${outcome.done}/${outcome.total} done${outcome.failed ? `, ${outcome.failed} failed` : ""}`;
+    case "summary":
+      return [
+        `Operation ${outcome.operationId} finished: ${outcome.action} — changed ${outcome.changed.length}, unchanged ${outcome.unchanged.length}, failed ${outcome.failed.length}, not found ${outcome.notFound.length}, refused ${outcome.refused.length}`,
+        ...list(
+          "Failed",
+          outcome.failed.map((f) => `${f.upn} (${f.reason})`),
+        ),
+        ...list("Re-registration needed", outcome.reregistrationNeeded),
+        ...list(
+          "Now enforced (already registered)",
+          outcome.changed.filter((c) => c.now === "enforced").map((c) => c.upn),
+        ),
+      ].join("\n");
+    case "report":
+      return [
+        `Per-user MFA across ${outcome.total} users: ${Object.entries(outcome.counts)
+          .map(([state, n]) => `${state} ${n}`)
+          .join(", ")}`,
+        ...list("Enabled but not registered", outcome.enabledUnregistered),
+      ].join("\n");
+    case "audit":
+      if (outcome.entries.length === 0) return `Audit for ${outcome.subject}: nothing recorded.`;
+      return [
+        `Audit for ${outcome.subject}:`,
+        ...outcome.entries.map(
+          (e) =>
+            `${e.at} ${e.operationId} ${e.actor} ${e.action}${e.target ? ` ${e.target}` : ""}${e.before || e.after ? ` ${e.before ?? "?"} → ${e.after ?? "?"}` : ""}: ${e.result}`,
+        ),
+      ].join("\n");
+    case "convertPlan":
+      return [
+        `${outcome.perUserCount} users still have per-user MFA.`,
+        outcome.covered
+          ? `Conditional Access requires MFA (${outcome.coveredBy.join(", ")}).`
+          : "No enabled Conditional Access policy or security defaults require MFA for everyone yet.",
+        ...outcome.notes,
+        ...list("Not covered", outcome.uncovered),
+      ].join("\n");
+    case "registerReminder":
+      return `You have been enabled for multi-factor authentication (MFA). The next time you sign in you will be asked to register a method: set it up now at ${outcome.setupUrl}`;
+  }
+}

@@ -1,0 +1,10 @@
+import { randomInt } from "node:crypto";
+import { OPERATION_ID_ALPHABET, OPERATION_ID_LENGTH } from "../core/grammar/operation-id.js";
+
+/** A fresh operation id in the grammar's typeable alphabet (`undo k7m3qx2p`). */
+export function newOperationId(): string {
+  let id = "";
+  for (let i = 0; i < OPERATION_ID_LENGTH; i++)
+    id += OPERATION_ID_ALPHABET[randomInt(OPERATION_ID_ALPHABET.length)];
+  return id;
+}

@@ -1,0 +1,193 @@
+import type { Redis } from "ioredis";
+import type { MessageRef } from "../notify/port.js";
+import {
+  messageRefSchema,
+  type Operation,
+  type OperationState,
+  type OperationStatus,
+  operationSchema,
+} from "./operation.js";
+
+/** How long an operation stays readable (audit keeps its own, longer trail). */
+const OPERATION_RETENTION_SECONDS = 90 * 24 * 3600;
+
+export type DecisionResult =
+  | { ok: true }
+  | { ok: false; why: "missing" | "self" | "expired" }
+  | { ok: false; why: "decided"; status: OperationStatus; decidedBy?: string; decidedAt?: string };
+
+/*
+ * pending → approved/rejected/expired happens in one Lua script: two clicks, two approvers
+ * at once or a Slack retry cannot both win, an expired request can never be approved, and
+ * nobody approves their own request (withdrawing it with a reject is allowed).
+ * KEYS[1] operation hash; ARGV: decider upn, new status, now (ms), now (ISO).
+ */
+const DECIDE_SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing'} end
+if status ~= 'pending' then
+  return {'decided', status, redis.call('HGET', KEYS[1], 'decidedBy') or '', redis.call('HGET', KEYS[1], 'decidedAt') or ''}
+end
+if tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'expiresAtMs')) then
+  redis.call('HSET', KEYS[1], 'status', 'expired')
+  return {'expired'}
+end
+if ARGV[2] == 'approved' and redis.call('HGET', KEYS[1], 'requester') == ARGV[1] then return {'self'} end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'decidedBy', ARGV[1], 'decidedAt', ARGV[4])
+return {'ok'}
+`;
+
+/* Compare-and-set of the status. KEYS[1] operation hash; ARGV: expected, next. */
+const TRANSITION_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'status') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'status', ARGV[2])
+  return 1
+end
+return 0
+`;
+
+export interface LastChange {
+  operationId: string;
+  at: string;
+  actor: string;
+  action: string;
+  from?: string;
+  to?: string;
+}
+
+export class OperationStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(id: string, suffix = ""): string {
+    return `${this.prefix}:op:${id}${suffix}`;
+  }
+
+  async create(op: Operation, status: OperationStatus): Promise<void> {
+    const key = this.key(op.id);
+    const tx = this.redis.multi();
+    tx.hset(key, {
+      data: JSON.stringify(op),
+      status,
+      requester: op.requester.upn,
+      expiresAtMs: String(Date.parse(op.expiresAt)),
+    });
+    tx.expire(key, OPERATION_RETENTION_SECONDS);
+    if (status === "pending") {
+      for (const item of op.plan.items) {
+        if (item.kind !== "change") continue;
+        tx.sadd(this.pendingKey(item.upn), op.id);
+        tx.expire(this.pendingKey(item.upn), OPERATION_RETENTION_SECONDS);
+      }
+    }
+    await tx.exec();
+  }
+
+  async get(id: string): Promise<{ op: Operation; state: OperationState } | null> {
+    const fields = await this.redis.hgetall(this.key(id));
+    if (!fields.data || !fields.status) return null;
+    const op = operationSchema.parse(JSON.parse(fields.data));
+    const state: OperationState = { status: fields.status as OperationStatus };
+    if (fields.decidedBy) state.decidedBy = fields.decidedBy;
+    if (fields.decidedAt) state.decidedAt = fields.decidedAt;
+    if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
+    if (fields.progressRef) state.progressRef = messageRefSchema.parse(JSON.parse(fields.progressRef));
+    return { op, state };
+  }
+
+  async decide(
+    id: string,
+    deciderUpn: string,
+    decision: "approved" | "rejected",
+    now: Date,
+  ): Promise<DecisionResult> {
+    const reply = (await this.redis.eval(
+      DECIDE_SCRIPT,
+      1,
+      this.key(id),
+      deciderUpn.toLowerCase(),
+      decision,
+      String(now.getTime()),
+      now.toISOString(),
+    )) as string[];
+    const [code, status, decidedBy, decidedAt] = reply;
+    if (code === "ok") return { ok: true };
+    if (code === "decided") {
+      return {
+        ok: false,
+        why: "decided",
+        status: status as OperationStatus,
+        ...(decidedBy ? { decidedBy } : {}),
+        ...(decidedAt ? { decidedAt } : {}),
+      };
+    }
+    return { ok: false, why: code as "missing" | "self" | "expired" };
+  }
+
+  /** Atomically moves the status from `expected` to `next`; false when someone else got there first. */
+  async transition(id: string, expected: OperationStatus, next: OperationStatus): Promise<boolean> {
+    return (await this.redis.eval(TRANSITION_SCRIPT, 1, this.key(id), expected, next)) === 1;
+  }
+
+  async clearPending(op: Operation): Promise<void> {
+    const tx = this.redis.multi();
+    for (const item of op.plan.items) if (item.kind === "change") tx.srem(this.pendingKey(item.upn), op.id);
+    await tx.exec();
+  }
+
+  async setRef(id: string, field: "cardRef" | "progressRef", ref: MessageRef): Promise<void> {
+    await this.redis.hset(this.key(id), field, JSON.stringify(ref));
+  }
+
+  /** Per-user results of an apply, so a new worker resumes without redoing finished users. */
+  async recordResults(id: string, results: ReadonlyArray<{ userId: string; line: unknown }>): Promise<void> {
+    if (results.length === 0) return;
+    const key = this.key(id, ":results");
+    const flat: Record<string, string> = {};
+    for (const r of results) flat[r.userId] = JSON.stringify(r.line);
+    await this.redis.multi().hset(key, flat).expire(key, OPERATION_RETENTION_SECONDS).exec();
+  }
+
+  async results(id: string): Promise<Map<string, unknown>> {
+    const raw = await this.redis.hgetall(this.key(id, ":results"));
+    return new Map(Object.entries(raw).map(([userId, json]) => [userId, JSON.parse(json) as unknown]));
+  }
+
+  /** The right to post an operation's summary: granted once. Released if the post fails. */
+  async claimSummary(id: string): Promise<boolean> {
+    const set = await this.redis.set(this.key(id, ":summary"), "1", "EX", OPERATION_RETENTION_SECONDS, "NX");
+    return set === "OK";
+  }
+
+  async releaseSummary(id: string): Promise<void> {
+    await this.redis.del(this.key(id, ":summary"));
+  }
+
+  async pendingFor(upn: string): Promise<string[]> {
+    const ids = await this.redis.smembers(this.pendingKey(upn));
+    const pending: string[] = [];
+    for (const id of ids) {
+      if ((await this.redis.hget(this.key(id), "status")) === "pending") pending.push(id);
+    }
+    return pending.sort();
+  }
+
+  async setLastChange(upn: string, change: LastChange): Promise<void> {
+    await this.redis.set(this.lastKey(upn), JSON.stringify(change), "EX", OPERATION_RETENTION_SECONDS);
+  }
+
+  async lastChange(upn: string): Promise<LastChange | null> {
+    const raw = await this.redis.get(this.lastKey(upn));
+    return raw ? (JSON.parse(raw) as LastChange) : null;
+  }
+
+  private pendingKey(upn: string): string {
+    return `${this.prefix}:pending:${upn.toLowerCase()}`;
+  }
+
+  private lastKey(upn: string): string {
+    return `${this.prefix}:last:${upn.toLowerCase()}`;
+  }
+}

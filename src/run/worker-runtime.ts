@@ -1,0 +1,76 @@
+import type { Redis } from "ioredis";
+import { AuditLog } from "../audit/audit-log.js";
+import type { Policy } from "../config/policy.js";
+import type { Directory } from "../directory/port.js";
+import type { Logger } from "../log.js";
+import type { NotifierRegistry } from "../notify/port.js";
+import { OperationStore } from "../operations/store.js";
+import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { DEFAULT_WORKER_SETTINGS, type WorkerDeps, type WorkerSettings } from "../worker/deps.js";
+import { type RunningWorker, startWorker } from "../worker/start.js";
+
+export interface WorkerRuntimeOptions {
+  redisUrl: string;
+  prefix: string;
+  concurrency: number;
+  directory: Directory;
+  policy: Policy;
+  logger: Logger;
+  /** Builds the platforms' notifiers; gets the runtime's state connection and key prefix. */
+  notifiers: (state: Redis, statePrefix: string) => NotifierRegistry;
+  settings?: Partial<WorkerSettings>;
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  now?: () => Date;
+}
+
+export interface WorkerRuntime {
+  deps: WorkerDeps;
+  running: RunningWorker;
+  /** Drains the worker, then closes every connection it opened. */
+  close(): Promise<void>;
+}
+
+/** Key prefix of the bot's own state (operations, audit, console mailboxes) beside BullMQ's keys. */
+export function statePrefix(prefix: string): string {
+  return `${prefix}:state`;
+}
+
+/** A worker with everything it needs: the one wiring used by `mfa-bot worker`, the demo and tests. */
+export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
+  const state: Redis = connectRedis(options.redisUrl, { blocking: false });
+  const blocking: Redis = connectRedis(options.redisUrl, { blocking: true });
+  const queue = new RequestQueue(
+    { redisUrl: options.redisUrl, prefix: options.prefix },
+    connectRedis(options.redisUrl, { blocking: false }),
+  );
+  const prefix = statePrefix(options.prefix);
+  const deps: WorkerDeps = {
+    directory: options.directory,
+    policy: options.policy,
+    operations: new OperationStore(state, prefix),
+    audit: new AuditLog(state, prefix, options.logger),
+    notifiers: options.notifiers(state, prefix),
+    queue,
+    logger: options.logger,
+    now: options.now ?? (() => new Date()),
+    settings: { ...DEFAULT_WORKER_SETTINGS, ...options.settings },
+  };
+  const running = startWorker(deps, {
+    connection: blocking,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
+  });
+  return {
+    deps,
+    running,
+    async close() {
+      await running.close();
+      await queue.close();
+      blocking.disconnect();
+      state.disconnect();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import type { ChangeResultLine } from "../notify/outcome.js";
+import type { Operation } from "../operations/operation.js";
+import type { WorkerDeps } from "./deps.js";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * What follows a change: the user's "last change" for `status`, a registration reminder
+ * for everyone left Enabled (the reference page: tell users they will be asked to register),
+ * and for `disable … for 4h` the timed re-enable.
+ */
+export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeResultLine[]): Promise<void> {
+  const at = deps.now().toISOString();
+  const firstDay = deps.policy.reminders.scheduleDays[0] ?? 0;
+  const users = new Map(op.views.flatMap((v) => (v.user ? [[v.user.upn, v.user.id] as const] : [])));
+  for (const line of lines) {
+    if (!line.ok) continue;
+    await deps.operations.setLastChange(line.upn, {
+      operationId: op.id,
+      at,
+      actor: op.requester.upn,
+      action: op.plan.action,
+      from: line.from,
+      ...(line.now ? { to: line.now } : {}),
+    });
+    if (line.now === "enabled" && line.from !== "enabled") {
+      await deps.queue.enqueue(
+        {
+          kind: "reminder",
+          requestId: op.requestId,
+          upn: line.upn,
+          operationId: op.id,
+          attempt: 0,
+          replyTo: op.replyTo,
+          requestedBy: op.requester.upn,
+        },
+        { dedupeKey: `${op.id}-${users.get(line.upn) ?? line.upn}-0`, delayMs: firstDay * DAY_MS },
+      );
+    }
+  }
+  if (op.plan.action === "disable" && op.forMinutes) {
+    const disabled = lines.filter((l) => l.ok && l.now === "disabled" && l.from !== "disabled");
+    for (const line of disabled) {
+      await deps.queue.enqueue(
+        {
+          kind: "request",
+          requestId: `${op.requestId}-reenable`,
+          requester: op.requester,
+          replyTo: op.replyTo,
+          command: {
+            verb: "enable",
+            target: { kind: "upn", upn: line.upn },
+            reason: `end of the ${op.forMinutes}-minute disable (${op.id})`,
+          },
+          receivedAt: at,
+        },
+        { dedupeKey: `reenable-${op.id}-${line.upn}`, delayMs: op.forMinutes * 60_000 },
+      );
+    }
+  }
+}

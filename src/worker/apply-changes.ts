@@ -1,0 +1,141 @@
+import type { AuditEntry } from "../audit/audit-log.js";
+import type { PlanItem } from "../core/plan-types.js";
+import type { ChangeResultLine } from "../notify/outcome.js";
+import type { Operation } from "../operations/operation.js";
+import type { WorkerDeps } from "./deps.js";
+import { post, update } from "./notify.js";
+
+type Change = Extract<PlanItem, { kind: "change" }>;
+
+/**
+ * Users written per step. Each step's results are recorded before the next starts, so a
+ * worker killed mid-way redoes at most one step (each user PATCHed at most twice); the
+ * Graph client turns a step into $batch requests of 20 and paces them to the budget.
+ */
+export const APPLY_STEP = 40;
+
+/** Applies the changes not yet recorded for this operation; returns every change's result, in plan order. */
+export async function applyChanges(
+  deps: WorkerDeps,
+  op: Operation,
+  changes: Change[],
+): Promise<ChangeResultLine[]> {
+  const recorded = (await deps.operations.results(op.id)) as Map<string, ChangeResultLine>;
+  const remaining = changes.filter((c) => !recorded.has(c.userId));
+  const progress = await ProgressReporter.start(deps, op, changes.length, recorded.size);
+  const setState = remaining.filter((c) => c.op === "setState");
+  for (let i = 0; i < setState.length; i += APPLY_STEP) {
+    const step = setState.slice(i, i + APPLY_STEP);
+    const results = await deps.directory.setMfaStates(step.map((c) => ({ userId: c.userId, state: c.to })));
+    const byUser = new Map(results.map((r) => [r.userId, r]));
+    const lines = step.map((c): [string, ChangeResultLine] => {
+      const r = byUser.get(c.userId);
+      const base = { upn: c.upn, from: c.from, requested: c.to, flags: c.flags };
+      if (!r) return [c.userId, { ...base, ok: false, error: "no result came back" }];
+      return [c.userId, r.ok ? { ...base, ok: true, now: r.state } : { ...base, ok: false, error: r.error }];
+    });
+    await record(deps, op, lines, recorded);
+    await progress.tick(recorded);
+  }
+  for (const c of remaining.filter((c) => c.op === "reregister")) {
+    const deletions = await deps.directory.requireReregistration(c.userId);
+    const failed = deletions.filter((d) => !d.ok);
+    const line: ChangeResultLine = {
+      upn: c.upn,
+      from: c.from,
+      requested: c.to,
+      now: c.from,
+      ok: failed.length === 0,
+      flags: c.flags,
+      methodsRemoved: deletions.filter((d) => d.ok).map((d) => d.method.type),
+      methodsFailed: failed.map((d) => ({ method: d.method.type, error: d.error ?? "failed" })),
+      ...(failed.length ? { error: `${failed.length} method(s) could not be removed` } : {}),
+    };
+    await record(deps, op, [[c.userId, line]], recorded);
+    await progress.tick(recorded);
+  }
+  return changes.flatMap((c) => {
+    const line = recorded.get(c.userId);
+    return line ? [line] : [];
+  });
+}
+
+async function record(
+  deps: WorkerDeps,
+  op: Operation,
+  lines: Array<[string, ChangeResultLine]>,
+  recorded: Map<string, ChangeResultLine>,
+): Promise<void> {
+  await deps.operations.recordResults(
+    op.id,
+    lines.map(([userId, line]) => ({ userId, line })),
+  );
+  for (const [userId, line] of lines) recorded.set(userId, line);
+  const at = deps.now().toISOString();
+  const entries: AuditEntry[] = lines.map(([, line]) => ({
+    at,
+    operationId: op.id,
+    actor: op.requester.upn,
+    action: op.plan.action,
+    target: line.upn,
+    before: line.from,
+    ...(line.now ? { after: line.now } : {}),
+    ...(op.plan.requiresApproval ? { approvalId: op.id } : {}),
+    planHash: op.plan.hash,
+    result: line.ok ? "ok" : "failed",
+    ...(line.error ? { detail: line.error } : {}),
+  }));
+  await deps.audit.append(entries);
+}
+
+/** One progress message per bulk operation, edited in place at most every few seconds. */
+class ProgressReporter {
+  private lastUpdate = 0;
+
+  private constructor(
+    private readonly deps: WorkerDeps,
+    private readonly op: Operation,
+    private readonly total: number,
+    private readonly ref: Awaited<ReturnType<typeof post>> | undefined,
+  ) {}
+
+  static async start(
+    deps: WorkerDeps,
+    op: Operation,
+    total: number,
+    done: number,
+  ): Promise<ProgressReporter> {
+    if (!op.plan.bulk && total <= 1) return new ProgressReporter(deps, op, total, undefined);
+    let ref = (await deps.operations.get(op.id))?.state.progressRef;
+    if (!ref) {
+      ref = await post(deps, op.replyTo, {
+        kind: "progress",
+        operationId: op.id,
+        action: op.plan.action,
+        done,
+        total,
+        failed: 0,
+      });
+      await deps.operations.setRef(op.id, "progressRef", ref);
+    }
+    const reporter = new ProgressReporter(deps, op, total, ref);
+    reporter.lastUpdate = deps.now().getTime();
+    return reporter;
+  }
+
+  async tick(recorded: Map<string, ChangeResultLine>): Promise<void> {
+    if (!this.ref) return;
+    const now = this.deps.now().getTime();
+    if (now - this.lastUpdate < this.deps.settings.progressIntervalMs) return;
+    this.lastUpdate = now;
+    const failed = [...recorded.values()].filter((l) => !l.ok).length;
+    await update(this.deps, this.ref, {
+      kind: "progress",
+      operationId: this.op.id,
+      action: this.op.plan.action,
+      done: recorded.size,
+      total: this.total,
+      failed,
+    });
+  }
+}

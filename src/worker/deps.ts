@@ -1,0 +1,36 @@
+import type { AuditLog } from "../audit/audit-log.js";
+import type { Policy } from "../config/policy.js";
+import type { Directory } from "../directory/port.js";
+import type { Logger } from "../log.js";
+import type { NotifierRegistry } from "../notify/port.js";
+import type { OperationStore } from "../operations/store.js";
+import type { RequestQueue } from "../queue/queues.js";
+
+/** Everything a job handler needs; `src/cli.ts` builds it, tests build their own. */
+export interface WorkerDeps {
+  directory: Directory;
+  policy: Policy;
+  operations: OperationStore;
+  audit: AuditLog;
+  notifiers: NotifierRegistry;
+  /** To enqueue follow-up jobs (apply after approval, reminders, timed re-enable). */
+  queue: RequestQueue;
+  logger: Logger;
+  now: () => Date;
+  settings: WorkerSettings;
+}
+
+export interface WorkerSettings {
+  /** Where users register their methods (the reference's end-user guide). */
+  setupUrl: string;
+  /** Bulk progress is edited in place at most this often. */
+  progressIntervalMs: number;
+  /** Users read from the directory in parallel while gathering targets. */
+  lookupConcurrency: number;
+}
+
+export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
+  setupUrl: "https://aka.ms/mfasetup",
+  progressIntervalMs: 3_000,
+  lookupConcurrency: 8,
+};

@@ -1,0 +1,141 @@
+import type { PlanItem } from "../core/plan-types.js";
+import type { ChangeResultLine, Outcome } from "../notify/outcome.js";
+import type { Operation } from "../operations/operation.js";
+import { newOperationId } from "../operations/operation-id.js";
+import type { ApplyJob } from "../queue/jobs.js";
+import { resolveActor } from "./actor.js";
+import { afterApply } from "./after-apply.js";
+import { applyChanges } from "./apply-changes.js";
+import type { WorkerDeps } from "./deps.js";
+import { refreshStates } from "./gather-targets.js";
+import { refreshCard } from "./handle-decision.js";
+import { post, reply, update } from "./notify.js";
+import { askApproval, planFor } from "./submit-change.js";
+
+type Change = Extract<PlanItem, { kind: "change" }>;
+
+/**
+ * Applies an approved operation. The first run re-reads the targets and refuses to apply
+ * a plan that no longer matches what was approved; a resumed run (after a worker died)
+ * skips users whose results are already recorded. The summary is posted once.
+ */
+export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void> {
+  const found = await deps.operations.get(job.operationId);
+  if (!found) {
+    deps.logger.warn({ requestId: job.requestId, operationId: job.operationId }, "apply: no such operation");
+    return;
+  }
+  const { op } = found;
+  if (found.state.status === "approved") {
+    if (await hasDrifted(deps, op)) return;
+    if (!(await deps.operations.transition(op.id, "approved", "applying"))) return;
+  } else if (found.state.status !== "applying") {
+    return; // done, rejected, expired or superseded: nothing to apply
+  }
+  const changes = (op.plan.items as PlanItem[]).filter((i): i is Change => i.kind === "change");
+  const lines = await applyChanges(deps, op, changes);
+  await finish(deps, op, changes, lines);
+}
+
+/** The drift check: the plan made from fresh states must hash to what was approved. */
+async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
+  const views = await refreshStates(deps, op.views);
+  const actor = await resolveActor(deps, op.requester.upn);
+  const replanned = planFor(
+    deps,
+    actor,
+    {
+      action: op.plan.action,
+      bulk: op.plan.bulk,
+      targets: op.targets,
+      ...(op.restoreTo ? { restoreTo: op.restoreTo } : {}),
+    },
+    views,
+  );
+  if (replanned.hash === op.plan.hash) return false;
+  if (!(await deps.operations.transition(op.id, "approved", "superseded"))) return true;
+  deps.logger.info(
+    { operationId: op.id, was: op.plan.hash, now: replanned.hash },
+    "plan drifted; asking again",
+  );
+  await refreshCard(
+    deps,
+    op.id,
+    "Not applied: users changed since this was approved. A new request follows.",
+  );
+  const now = deps.now();
+  const again: Operation = {
+    ...op,
+    id: newOperationId(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + deps.policy.approvalTtlMinutes * 60_000).toISOString(),
+    plan: { ...replanned, requiresApproval: true },
+    views,
+  };
+  await askApproval(deps, again);
+  return true;
+}
+
+async function finish(
+  deps: WorkerDeps,
+  op: Operation,
+  changes: Change[],
+  lines: ChangeResultLine[],
+): Promise<void> {
+  const items = op.plan.items as PlanItem[];
+  const many = op.plan.bulk || changes.length > 1;
+  if (await deps.operations.claimSummary(op.id)) {
+    try {
+      const outcome = many ? summaryOf(op, items, lines) : changeOutcomeOf(op, items, lines);
+      if (many) await post(deps, op.replyTo, outcome);
+      else await reply(deps, op.replyTo, outcome);
+    } catch (err) {
+      await deps.operations.releaseSummary(op.id);
+      throw err;
+    }
+  }
+  await afterApply(deps, op, lines);
+  await deps.operations.transition(op.id, "applying", "done");
+  const failed = lines.filter((l) => !l.ok).length;
+  await refreshCard(deps, op.id, `Applied: ${lines.length - failed} done, ${failed} failed.`);
+  const progressRef = (await deps.operations.get(op.id))?.state.progressRef;
+  if (progressRef) {
+    await update(deps, progressRef, {
+      kind: "progress",
+      operationId: op.id,
+      action: op.plan.action,
+      done: lines.length,
+      total: changes.length,
+      failed,
+    });
+  }
+}
+
+function changeOutcomeOf(op: Operation, items: PlanItem[], lines: ChangeResultLine[]): Outcome {
+  return {
+    kind: "change",
+    operationId: op.id,
+    action: op.plan.action,
+    results: lines,
+    unchanged: items.flatMap((i) => (i.kind === "noop" ? [{ upn: i.upn, reason: i.reason }] : [])),
+    refused: items.flatMap((i) => (i.kind === "refused" ? [{ ref: i.upn ?? i.ref, reason: i.reason }] : [])),
+    notFound: items.flatMap((i) => (i.kind === "notFound" ? [i.ref] : [])),
+    warnings: op.plan.warnings,
+  };
+}
+
+function summaryOf(op: Operation, items: PlanItem[], lines: ChangeResultLine[]): Outcome {
+  return {
+    kind: "summary",
+    operationId: op.id,
+    action: op.plan.action,
+    changed: lines.flatMap((l) => (l.ok ? [{ upn: l.upn, now: l.now ?? l.requested }] : [])),
+    unchanged: items.flatMap((i) => (i.kind === "noop" ? [{ upn: i.upn, reason: i.reason }] : [])),
+    failed: lines.flatMap((l) => (l.ok ? [] : [{ upn: l.upn, reason: l.error ?? "failed" }])),
+    reregistrationNeeded: lines.flatMap((l) =>
+      l.ok && l.flags.includes("reregistration-needed") ? [l.upn] : [],
+    ),
+    notFound: items.flatMap((i) => (i.kind === "notFound" ? [i.ref] : [])),
+    refused: items.flatMap((i) => (i.kind === "refused" ? [{ ref: i.upn ?? i.ref, reason: i.reason }] : [])),
+  };
+}

@@ -1,0 +1,108 @@
+import type { DecisionResult } from "../operations/store.js";
+import type { DecisionJob } from "../queue/jobs.js";
+import { resolveActor } from "./actor.js";
+import { approvalView } from "./approval-view.js";
+import type { WorkerDeps } from "./deps.js";
+import { reply, textOutcome, update } from "./notify.js";
+
+/**
+ * Approve/Reject. Only the policy's approvers decide; the atomic transition in the
+ * operation store makes two clicks, two approvers or a retry count once. Refusals go to
+ * the clicker only; the card is updated for everyone once a decision stands.
+ */
+export async function handleDecision(deps: WorkerDeps, job: DecisionJob): Promise<void> {
+  const decider = job.decider.upn.toLowerCase();
+  const found = await deps.operations.get(job.approvalId);
+  if (!found) {
+    await reply(deps, job.replyTo, textOutcome("error", `There is no approval request ${job.approvalId}.`));
+    return;
+  }
+  const { op } = found;
+  const isOwn = op.requester.upn === decider;
+  const actor = await resolveActor(deps, decider);
+  // The requester may withdraw their own request; deciding on others' needs the approver role.
+  if (!actor.roles.includes("approver") && !(isOwn && job.decision === "reject")) {
+    await refuse(deps, job, "only the approvers named in the policy file can approve or reject requests.");
+    return;
+  }
+  const now = deps.now();
+  const result = await deps.operations.decide(
+    op.id,
+    decider,
+    job.decision === "approve" ? "approved" : "rejected",
+    now,
+  );
+  if (!result.ok) {
+    await refuse(deps, job, refusalText(result));
+    if (result.why === "expired")
+      await refreshCard(deps, job.approvalId, "Expired before anyone approved it.");
+    return;
+  }
+  await deps.operations.clearPending(op);
+  await deps.audit.append([
+    {
+      at: now.toISOString(),
+      operationId: op.id,
+      approvalId: op.id,
+      actor: decider,
+      action: job.decision,
+      planHash: op.plan.hash,
+      result: "ok",
+      ...(job.reason ? { detail: job.reason } : {}),
+    },
+  ]);
+  if (job.decision === "approve") {
+    await deps.queue.enqueue(
+      { kind: "apply", requestId: job.requestId, operationId: op.id },
+      { dedupeKey: op.id },
+    );
+    await refreshCard(deps, op.id, "Approved: applying now.");
+  } else {
+    await refreshCard(deps, op.id, isOwn ? "Withdrawn by the requester." : "Rejected: nothing was changed.");
+  }
+}
+
+/** Re-renders the approval card from the stored operation, for everyone who sees it. */
+export async function refreshCard(deps: WorkerDeps, operationId: string, outcomeText: string): Promise<void> {
+  const found = await deps.operations.get(operationId);
+  if (!found?.state.cardRef) return;
+  await update(deps, found.state.cardRef, {
+    kind: "approval",
+    approval: approvalView(found.op, found.state, outcomeText),
+  });
+}
+
+async function refuse(deps: WorkerDeps, job: DecisionJob, why: string): Promise<void> {
+  await deps.audit.append([
+    {
+      at: deps.now().toISOString(),
+      operationId: job.approvalId,
+      approvalId: job.approvalId,
+      actor: job.decider.upn,
+      action: job.decision,
+      result: "refused",
+      detail: why,
+    },
+  ]);
+  await reply(
+    deps,
+    job.replyTo,
+    textOutcome("error", `You cannot ${job.decision} ${job.approvalId}: ${why}`),
+  );
+}
+
+function refusalText(result: Exclude<DecisionResult, { ok: true }>): string {
+  switch (result.why) {
+    case "self":
+      return "nobody approves their own request; another approver must.";
+    case "expired":
+      return "the request has expired; ask for it again.";
+    case "missing":
+      return "there is no such request.";
+    case "decided": {
+      const by = result.decidedBy ? ` by ${result.decidedBy}` : "";
+      const at = result.decidedAt ? ` at ${result.decidedAt}` : "";
+      return `it was already ${result.status}${by}${at}.`;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import type { DirectoryUser } from "../directory/port.js";
+import type { ReplyAddress } from "../notify/port.js";
+import type { DirectoryTarget, ReminderJob, RequestJob } from "../queue/jobs.js";
+import type { WorkerDeps } from "./deps.js";
+import { notifierFor, post, reply, textOutcome } from "./notify.js";
+import { targetLabel } from "./target-label.js";
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** `remind <user>`: one "please register" DM now, if the user still needs to register. */
+export async function sendReminder(
+  deps: WorkerDeps,
+  job: RequestJob,
+  target: DirectoryTarget,
+): Promise<void> {
+  if (target.kind === "group") {
+    await reply(deps, job.replyTo, textOutcome("error", "`remind` takes one user, not a group."));
+    return;
+  }
+  const user = await deps.directory.getUser(target.kind === "upn" ? target.upn : target.id);
+  if (!user) {
+    await reply(
+      deps,
+      job.replyTo,
+      textOutcome("error", `No such user in the directory: ${targetLabel(target)}.`),
+    );
+    return;
+  }
+  const state = await deps.directory.getMfaState(user.id);
+  const upn = user.userPrincipalName.toLowerCase();
+  if (state !== "enabled") {
+    await reply(
+      deps,
+      job.replyTo,
+      textOutcome("info", `${upn} is ${state}: there is nothing to register for, no reminder sent.`),
+    );
+    return;
+  }
+  const sent = await deliver(deps, user, 0, job.replyTo, job.requester.upn);
+  await reply(
+    deps,
+    job.replyTo,
+    sent.delivered
+      ? textOutcome("info", `Reminder sent to ${upn}.`)
+      : textOutcome("warning", `Could not send a reminder to ${upn}: ${sent.reason}`),
+  );
+}
+
+/**
+ * A scheduled reminder (after an enable): sent while the user is still Enabled, then the
+ * next one is scheduled from the policy's `reminders.scheduleDays`. A user who keeps
+ * ignoring them is listed to the channel after `escalateAfter` reminders.
+ */
+export async function handleReminder(deps: WorkerDeps, job: ReminderJob): Promise<void> {
+  const user = await deps.directory.getUser(job.upn);
+  if (!user) return;
+  const state = await deps.directory.getMfaState(user.id);
+  // Enforced means registered (Enabled users become Enforced by themselves); Disabled means not our business.
+  if (state !== "enabled") return;
+  const sent = await deliver(deps, user, job.attempt, job.replyTo, job.requestedBy);
+  if (!sent.delivered) {
+    await reply(
+      deps,
+      job.replyTo,
+      textOutcome("warning", `Could not remind ${job.upn} to register: ${sent.reason}`),
+    );
+    return;
+  }
+  const { scheduleDays, escalateAfter } = deps.policy.reminders;
+  if (job.attempt + 1 === escalateAfter) {
+    await post(
+      deps,
+      job.replyTo,
+      textOutcome(
+        "warning",
+        `${job.upn} has had ${escalateAfter} reminders and still has not registered for MFA.`,
+      ),
+    );
+  }
+  const today = scheduleDays[job.attempt];
+  const next = scheduleDays[job.attempt + 1];
+  if (today === undefined || next === undefined) return;
+  await deps.queue.enqueue(
+    { ...job, attempt: job.attempt + 1 },
+    {
+      dedupeKey: `${job.operationId ?? "manual"}-${user.id}-${job.attempt + 1}`,
+      delayMs: (next - today) * DAY_MS,
+    },
+  );
+}
+
+async function deliver(
+  deps: WorkerDeps,
+  user: DirectoryUser,
+  attempt: number,
+  context: ReplyAddress,
+  requestedBy?: string,
+) {
+  const upn = user.userPrincipalName.toLowerCase();
+  const result = await notifierFor(deps, context.platform).directMessage(
+    { upn, objectId: user.id, ...(user.mail ? { mail: user.mail } : {}) },
+    {
+      kind: "registerReminder",
+      upn,
+      setupUrl: deps.settings.setupUrl,
+      attempt,
+      ...(requestedBy ? { requestedBy } : {}),
+    },
+    context,
+  );
+  await deps.audit.append([
+    {
+      at: deps.now().toISOString(),
+      operationId: "reminder",
+      actor: requestedBy ?? "mfa-bot",
+      action: "remind",
+      target: upn,
+      result: result.delivered ? "ok" : "failed",
+      ...(result.delivered ? {} : { detail: result.reason }),
+    },
+  ]);
+  return result;
+}

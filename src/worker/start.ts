@@ -1,0 +1,125 @@
+import { type Job, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { ZodError } from "zod";
+import { isDirectoryError } from "../directory/errors.js";
+import { type AnyJob, type JobKind, jobSchemas } from "../queue/jobs.js";
+import { QUEUE_NAME } from "../queue/queues.js";
+import type { WorkerDeps } from "./deps.js";
+import { handleApply } from "./handle-apply.js";
+import { handleDecision } from "./handle-decision.js";
+import { handleRequest } from "./handle-request.js";
+import { reply, textOutcome } from "./notify.js";
+import { handleReminder } from "./send-reminder.js";
+
+export interface WorkerOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  /** Shorter lock/stall times let tests see a killed worker's job picked up quickly. */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Drains: the jobs in hand finish, nothing new starts. */
+  close(): Promise<void>;
+}
+
+/** Starts the BullMQ worker that runs every job kind. */
+export function startWorker(deps: WorkerDeps, options: WorkerOptions): RunningWorker {
+  const worker: Worker = new Worker(QUEUE_NAME, (job) => processJob(deps, worker, job), {
+    connection: options.connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
+    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+  });
+  worker.on("failed", (job, err) => {
+    deps.logger.error(
+      { jobId: job?.id, kind: job?.name, attempts: job?.attemptsMade, err: err.message },
+      "job failed",
+    );
+  });
+  worker.on("error", (err) => deps.logger.error({ err: err.message }, "worker error"));
+  return { worker, close: () => worker.close() };
+}
+
+export async function processJob(deps: WorkerDeps, worker: Worker, job: Job): Promise<void> {
+  const parsed = parseJob(job.name, job.data);
+  if (!parsed.ok) {
+    // Malformed data never gets a second try and never touches anything.
+    deps.logger.error({ jobId: job.id, kind: job.name, problem: parsed.problem }, "malformed job rejected");
+    throw new UnrecoverableError(`malformed ${job.name} job: ${parsed.problem}`);
+  }
+  const data = parsed.job;
+  const log = deps.logger.child({ requestId: data.requestId, jobId: job.id, kind: data.kind });
+  const jobDeps = { ...deps, logger: log };
+  try {
+    await dispatch(jobDeps, data);
+  } catch (err) {
+    if (isDirectoryError(err, "throttled")) {
+      // Graph said slow down: pause the whole queue for Retry-After, without spending an attempt.
+      const ms = err.retryAfterMs ?? 5_000;
+      log.warn({ retryAfterMs: ms }, "Graph throttled: pausing the queue");
+      await worker.rateLimit(ms);
+      throw Worker.RateLimitError();
+    }
+    const final =
+      !isDirectoryError(err) || !retryable(err.kind) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    log.error({ err: err instanceof Error ? err.message : String(err), final }, "job error");
+    if (final) {
+      await tellRequester(jobDeps, data, err);
+      throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+    }
+    throw err;
+  }
+}
+
+function retryable(kind: string): boolean {
+  return kind === "unavailable" || kind === "unexpected" || kind === "throttled";
+}
+
+async function dispatch(deps: WorkerDeps, job: AnyJob): Promise<void> {
+  switch (job.kind) {
+    case "request":
+      return handleRequest(deps, job);
+    case "decision":
+      return handleDecision(deps, job);
+    case "apply":
+      return handleApply(deps, job);
+    case "reminder":
+      return handleReminder(deps, job);
+  }
+}
+
+/** A job that cannot succeed is reported to whoever asked, in words they can act on. */
+async function tellRequester(deps: WorkerDeps, job: AnyJob, err: unknown): Promise<void> {
+  const message = isDirectoryError(err)
+    ? err.userMessage
+    : "something went wrong on our side; the details are in the bot's log.";
+  let to = "replyTo" in job ? job.replyTo : undefined;
+  if (!to && job.kind === "apply") to = (await deps.operations.get(job.operationId))?.op.replyTo;
+  if (!to) return;
+  try {
+    const operationId = job.kind === "apply" ? job.operationId : undefined;
+    await reply(deps, to, textOutcome("error", `That did not work: ${message}`, operationId));
+  } catch (notifyErr) {
+    deps.logger.error({ err: String(notifyErr) }, "could not report a failed job to the requester");
+  }
+}
+
+function parseJob(name: string, data: unknown): { ok: true; job: AnyJob } | { ok: false; problem: string } {
+  const schema = jobSchemas[name as JobKind];
+  if (!schema) return { ok: false, problem: `unknown job kind "${name}"` };
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return { ok: true, job: parsed.data };
+  return { ok: false, problem: describe(parsed.error) };
+}
+
+function describe(error: ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "data"}: ${i.message}`)
+    .join("; ");
+}

@@ -1,0 +1,12 @@
+import type { DirectoryTarget } from "../queue/jobs.js";
+
+/** How a directory target reads in a message. */
+export function targetLabel(target: DirectoryTarget): string {
+  if (target.label) return target.label;
+  if (target.kind === "upn") return target.upn;
+  return target.kind === "group" ? `group:${target.id}` : target.id;
+}
+
+export function targetRef(target: Exclude<DirectoryTarget, { kind: "group" }>): string {
+  return target.kind === "upn" ? target.upn : target.id;
+}
