@@ -51,15 +51,19 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob): Promis
       ...(job.reason ? { detail: job.reason } : {}),
     },
   ]);
+  // The card first: the apply job edits it again when done, and must have the last word.
   if (job.decision === "approve") {
+    await refreshCard(deps, op.id, "Approved: applying now.");
     await deps.queue.enqueue(
       { kind: "apply", requestId: job.requestId, operationId: op.id },
       { dedupeKey: op.id },
     );
-    await refreshCard(deps, op.id, "Approved: applying now.");
   } else {
     await refreshCard(deps, op.id, isOwn ? "Withdrawn by the requester." : "Rejected: nothing was changed.");
   }
+  // Everyone sees the card; the clicker also hears that their click counted.
+  const verb = job.decision === "approve" ? "approved" : "rejected";
+  await reply(deps, job.replyTo, textOutcome("info", `You ${verb} ${op.id}.`));
 }
 
 /** Re-renders the approval card from the stored operation, for everyone who sees it. */
