@@ -114,6 +114,13 @@ export class WorkerHarness {
     return runtime;
   }
 
+  /** The first worker's dependencies (operation store, audit log) for looking at state. */
+  deps() {
+    const runtime = this.runtimes[0];
+    if (!runtime) throw new Error("no worker started");
+    return runtime.deps;
+  }
+
   replyTo(actor: string, requestId: string): ReplyAddress {
     return { platform: "console", conversation: this.session, user: actor, extra: { requestId } };
   }
