@@ -1,10 +1,12 @@
 import {
   type Activity,
-  type CloudAdapter,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
   type ConversationParameters,
   type ConversationReference,
   TurnContext,
 } from "botbuilder";
+import type { Redis } from "ioredis";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
 import type { Outcome } from "../../src/notify/outcome.js";
@@ -15,18 +17,19 @@ import type {
   Notifier,
   ReplyAddress,
 } from "../../src/notify/port.js";
-import {
-  baseConversationId,
-  type ConversationReferenceStore,
-  type StoredReference,
-} from "./conversation-refs.js";
+import { baseConversationId, ConversationReferenceStore, type StoredReference } from "./conversation-refs.js";
 import { statusCodeOf } from "./identity.js";
 import { LatestOnly } from "./latest-only.js";
 import { outcomeActivity } from "./outgoing-activity.js";
 import { PRIVATE_REPLY } from "./reply-address.js";
-import { noPacing, type SendPacer } from "./send-pacer.js";
+import { noPacing, RedisSendPacer, type SendPacer } from "./send-pacer.js";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./send-retry.js";
-import { BOT_CONNECTOR_AUDIENCE, DEFAULT_TEAMS_SERVICE_URL } from "./settings.js";
+import {
+  BOT_CONNECTOR_AUDIENCE,
+  botFrameworkAuthOptions,
+  DEFAULT_TEAMS_SERVICE_URL,
+  type TeamsSettings,
+} from "./settings.js";
 
 export interface TeamsNotifierOptions {
   /** Without an onTurnError handler, so a failed send reaches the notifier as an error. */
@@ -47,6 +50,15 @@ interface Target {
   reference: Partial<ConversationReference>;
   paceKey: string;
   tenantId?: string;
+}
+
+/**
+ * `continueConversationAsync` gives its turn a random activity id, which botbuilder would send
+ * as `replyToId` (a reply to a message that does not exist). A proactive message replies to
+ * nothing: it goes to the conversation, or to the thread the conversation id names.
+ */
+function asNewTurn(context: TurnContext): void {
+  context.activity.id = undefined as unknown as string;
 }
 
 /** A 1:1 chat the bot cannot open: the user has not got the app, or Teams does not know them. */
@@ -182,6 +194,7 @@ export class TeamsNotifier implements Notifier {
             ...TurnContext.getConversationReference(context.activity),
             user: { id: memberId, name: "", aadObjectId: memberId },
           };
+          asNewTurn(context);
           await context.sendActivity({ ...outcomeActivity(outcome) });
         },
       );
@@ -197,6 +210,7 @@ export class TeamsNotifier implements Notifier {
         this.options.appId,
         target.reference,
         async (context) => {
+          asNewTurn(context);
           await context.updateActivity({ ...outcomeActivity(outcome), id: ref.messageId });
         },
       );
@@ -211,6 +225,7 @@ export class TeamsNotifier implements Notifier {
         this.options.appId,
         target.reference,
         async (context) => {
+          asNewTurn(context);
           const response = await context.sendActivity({ ...activity });
           id = response?.id ?? "";
         },
@@ -256,4 +271,26 @@ export class TeamsNotifier implements Notifier {
     } as unknown as Partial<ConversationReference>;
     return { reference, paceKey: baseConversationId(conversation), ...(tenantId ? { tenantId } : {}) };
   }
+}
+
+/**
+ * The notifier as the worker process wires it: its own CloudAdapter (the worker serves no
+ * HTTP route, it only sends), references and pacing in the shared Redis.
+ */
+export function createTeamsNotifier(
+  settings: TeamsSettings,
+  deps: { redis: Redis; keyPrefix: string; logger?: Logger; retry?: RetryOptions; pacer?: SendPacer },
+): TeamsNotifier {
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication(botFrameworkAuthOptions(settings)),
+  );
+  return new TeamsNotifier({
+    adapter,
+    appId: settings.appId,
+    references: new ConversationReferenceStore(deps.redis, deps.keyPrefix),
+    pacer: deps.pacer ?? new RedisSendPacer(deps.redis, deps.keyPrefix),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(settings.appTenantId ? { defaultTenantId: settings.appTenantId } : {}),
+    ...(deps.logger ? { logger: deps.logger } : {}),
+  });
 }

@@ -43,9 +43,18 @@ export function clean(text: string, limit = TEXT_LIMIT): string {
   return safe.length > limit ? `${safe.slice(0, limit - 1)}…` : safe;
 }
 
+/** The schema spells colours `Good`, `Attention`…; hosts read them either way, validators do not. */
+const COLOR: Record<Tone, string> = {
+  default: "Default",
+  good: "Good",
+  warning: "Warning",
+  attention: "Attention",
+  accent: "Accent",
+};
+
 function textRun(run: Run | string): CardElement {
-  const r = typeof run === "string" ? { text: run } : run;
-  return { type: "TextRun", ...r, text: clean(r.text) };
+  const r: Run = typeof run === "string" ? { text: run } : run;
+  return { type: "TextRun", ...r, text: clean(r.text), ...(r.color ? { color: COLOR[r.color] } : {}) };
 }
 
 /** One paragraph made of runs; a string is a plain run. */

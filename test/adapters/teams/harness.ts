@@ -22,10 +22,17 @@ export interface TeamsHarness {
   close(): Promise<void>;
 }
 
+/** A producer connection, once it is up (producers do not queue commands while connecting). */
+export async function connectedRedis(): Promise<Redis> {
+  const redis = connectRedis(REDIS_URL, { blocking: false });
+  if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
+  return redis;
+}
+
 export async function startTeamsHarness(settings: TeamsSettings): Promise<TeamsHarness> {
   const prefix = `test-teams-${randomUUID()}`;
-  const redis = connectRedis(REDIS_URL, { blocking: false });
-  const queueConnection = connectRedis(REDIS_URL, { blocking: false });
+  const redis = await connectedRedis();
+  const queueConnection = await connectedRedis();
   const queue = new RequestQueue({ redisUrl: REDIS_URL, prefix }, queueConnection);
   const references = new ConversationReferenceStore(redis, prefix);
   const adapter = createTeamsAdapter(settings, silentLogger);

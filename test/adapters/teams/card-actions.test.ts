@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { readInvokeDecision, readSubmitDecision } from "../../../adapters/teams/card-actions.js";
+
+describe("card decisions", () => {
+  it("reads an Action.Execute invoke's verb and approval id", () => {
+    expect(
+      readInvokeDecision({
+        action: { type: "Action.Execute", verb: "mfa.reject", data: { approvalId: "K3M9P2XQ" } },
+      }),
+    ).toEqual({ ok: true, decision: "reject", approvalId: "k3m9p2xq" });
+  });
+
+  it("reads the Action.Submit fallback's data", () => {
+    expect(readSubmitDecision({ verb: "mfa.approve", approvalId: "k3m9p2xq" })).toEqual({
+      ok: true,
+      decision: "approve",
+      approvalId: "k3m9p2xq",
+    });
+  });
+
+  it.each([
+    ["no value", undefined],
+    [
+      "an Action.Submit sent as invoke",
+      { action: { type: "Action.Submit", verb: "mfa.approve", data: { approvalId: "k3m9p2xq" } } },
+    ],
+    [
+      "an unknown verb",
+      { action: { type: "Action.Execute", verb: "mfa.delete", data: { approvalId: "k3m9p2xq" } } },
+    ],
+    [
+      "a malformed id",
+      { action: { type: "Action.Execute", verb: "mfa.approve", data: { approvalId: "k3m9p2x1" } } },
+    ],
+    ["no id", { action: { type: "Action.Execute", verb: "mfa.approve", data: {} } }],
+  ])("refuses %s", (_label, value) => {
+    expect(readInvokeDecision(value).ok).toBe(false);
+  });
+});
