@@ -7,6 +7,7 @@ import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../sandbox/default-seed.js";
 import { startSandbox } from "../sandbox/index.js";
+import { ThrottleRelay } from "../worker/throttle-relay.js";
 import { actorFrom } from "./console.js";
 import { demoPolicy } from "./demo-policy.js";
 import { findOnPath, type PrivateRedis, redisAnswers, startPrivateRedis } from "./local-redis.js";
@@ -34,6 +35,7 @@ export async function runDemo(args: readonly string[]): Promise<number> {
   // Its own prefix, so that the demo never mixes with a real deployment on the same Redis.
   const prefix = `${config.queue.prefix}-demo`;
   const sandbox = await startSandbox({});
+  const throttle = new ThrottleRelay();
   const directory = createGraphDirectory({
     graphBaseUrl: sandbox.url,
     authorityHost: sandbox.url,
@@ -41,6 +43,7 @@ export async function runDemo(args: readonly string[]): Promise<number> {
     clientId: "sandbox",
     clientSecret: "sandbox",
     logger,
+    onThrottle: throttle.onThrottle,
   });
   const runtime = startWorkerRuntime({
     redisUrl,
@@ -49,6 +52,7 @@ export async function runDemo(args: readonly string[]): Promise<number> {
     directory,
     policy: demoPolicy(),
     logger,
+    throttle,
     notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
   });
   const queue = new RequestQueue({ redisUrl, prefix });

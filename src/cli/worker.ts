@@ -5,6 +5,7 @@ import { createGraphDirectory } from "../directory/graph/index.js";
 import { createLogger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 import { startWorkerRuntime } from "../run/worker-runtime.js";
+import { ThrottleRelay } from "../worker/throttle-relay.js";
 import { chatNotifiers } from "./chat-notifiers.js";
 import { redisAnswers } from "./local-redis.js";
 
@@ -18,6 +19,7 @@ export async function runWorker(): Promise<number> {
     return 1;
   }
   const { tenantId, clientId, clientSecret } = config.graph.credentials;
+  const throttle = new ThrottleRelay();
   const directory = createGraphDirectory({
     graphBaseUrl: config.graph.baseUrl,
     authorityHost: config.graph.authorityHost,
@@ -26,6 +28,7 @@ export async function runWorker(): Promise<number> {
     clientSecret,
     logger,
     requestsPerSecond: config.graph.requestsPerSecond,
+    onThrottle: throttle.onThrottle,
   });
   const runtime = startWorkerRuntime({
     redisUrl: config.redis.url,
@@ -34,6 +37,7 @@ export async function runWorker(): Promise<number> {
     directory,
     policy,
     logger,
+    throttle,
     notifiers: (state, prefix): NotifierRegistry => ({
       console: new ConsoleNotifier(state, prefix),
       ...chatNotifiers(config, state, prefix, logger),

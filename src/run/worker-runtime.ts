@@ -8,6 +8,7 @@ import { OperationStore } from "../operations/store.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { DEFAULT_WORKER_SETTINGS, type WorkerDeps, type WorkerSettings } from "../worker/deps.js";
 import { type RunningWorker, startWorker } from "../worker/start.js";
+import type { ThrottleRelay } from "../worker/throttle-relay.js";
 
 export interface WorkerRuntimeOptions {
   redisUrl: string;
@@ -22,6 +23,8 @@ export interface WorkerRuntimeOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   now?: () => Date;
+  /** The relay the Graph client reports 429s to; the worker pauses the queue through it. */
+  throttle?: ThrottleRelay;
 }
 
 export interface WorkerRuntime {
@@ -63,6 +66,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
   });
+  options.throttle?.attach((ms) => running.worker.rateLimit(ms));
   return {
     deps,
     running,

@@ -32,6 +32,9 @@ export function startWorker(deps: WorkerDeps, options: WorkerOptions): RunningWo
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    // A limiter must be configured for `rateLimit()` (Graph 429 → pause the queue) to take
+    // effect; its own bound is far above what Graph allows, so only the pauses matter.
+    limiter: { max: 10_000, duration: 1_000 },
     ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
     ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
   });

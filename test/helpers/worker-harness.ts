@@ -19,6 +19,7 @@ import {
 } from "../../src/run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS } from "../../src/sandbox/default-seed.js";
 import { type SandboxHandle, type SandboxOptions, startSandbox } from "../../src/sandbox/index.js";
+import { ThrottleRelay } from "../../src/worker/throttle-relay.js";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -68,6 +69,8 @@ export class WorkerHarness {
     readonly sandbox: SandboxHandle,
     readonly directory: Directory,
     readonly policy: Policy,
+    /** Graph 429s reach the first worker's queue through this. */
+    readonly throttle: ThrottleRelay,
   ) {
     this.redis = connectRedis(REDIS_URL, { blocking: true });
     this.queue = new RequestQueue({ redisUrl: REDIS_URL, prefix: this.prefix });
@@ -83,6 +86,7 @@ export class WorkerHarness {
     } = {},
   ): Promise<WorkerHarness> {
     const sandbox = await startSandbox(options.sandbox ?? {});
+    const throttle = new ThrottleRelay();
     const directory = createGraphDirectory({
       graphBaseUrl: sandbox.url,
       authorityHost: sandbox.url,
@@ -92,8 +96,9 @@ export class WorkerHarness {
       backoffBaseMs: 20,
       maxBackoffMs: 1_000,
       requestsPerSecond: options.requestsPerSecond ?? 1_000,
+      onThrottle: throttle.onThrottle,
     });
-    const harness = new WorkerHarness(sandbox, directory, options.policy ?? testPolicy());
+    const harness = new WorkerHarness(sandbox, directory, options.policy ?? testPolicy(), throttle);
     if (options.startWorker !== false) harness.startWorker(options.worker);
     return harness;
   }
@@ -108,6 +113,7 @@ export class WorkerHarness {
       logger: silentLogger,
       notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
       settings: { progressIntervalMs: 0 },
+      ...(this.runtimes.length === 0 ? { throttle: this.throttle } : {}),
       ...overrides,
     });
     this.runtimes.push(runtime);
