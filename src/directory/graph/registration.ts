@@ -35,12 +35,16 @@ export function reportNameOf(method: ListedMethod): string {
   return REPORT_NAMES[method.type] ?? method.type;
 }
 
+/** Registered but not a second factor: the report does not count them as MFA registration. */
+const NOT_MFA = new Set(["email", "temporaryAccessPass"]);
+
 export function registrationFromMethods(methods: readonly ListedMethod[]): Registration {
   const registered = methods.filter((method) => method.type !== "password");
   const names = [...new Set(registered.map(reportNameOf))];
+  const mfa = registered.some((method) => !NOT_MFA.has(method.type));
   return {
-    isMfaRegistered: registered.length > 0,
-    isMfaCapable: registered.length > 0,
+    isMfaRegistered: mfa,
+    isMfaCapable: mfa,
     methodsRegistered: names,
     defaultMethod: null,
     source: "methods",

@@ -131,6 +131,27 @@ describe("getRegistration", () => {
     expect(await directory.getRegistration("u1")).toEqual(FROM_METHODS);
   });
 
+  it("does not count email or a Temporary Access Pass as MFA registration, as the report does not", async () => {
+    nock(GRAPH).get(`${REPORT}/u1`).reply(403, NON_PREMIUM);
+    nock(GRAPH)
+      .get(METHODS)
+      .reply(200, {
+        value: [
+          { "@odata.type": "#microsoft.graph.passwordAuthenticationMethod", id: "pw" },
+          { "@odata.type": "#microsoft.graph.emailAuthenticationMethod", id: "e1", emailAddress: "a@b.c" },
+          { "@odata.type": "#microsoft.graph.temporaryAccessPassAuthenticationMethod", id: "t1" },
+        ],
+      });
+    const { directory } = makeDirectory();
+    expect(await directory.getRegistration("u1")).toEqual({
+      isMfaRegistered: false,
+      isMfaCapable: false,
+      methodsRegistered: ["email", "temporaryAccessPass"],
+      defaultMethod: null,
+      source: "methods",
+    });
+  });
+
   it("maps every method type to the report's names", async () => {
     nock(GRAPH).get(`${REPORT}/u1`).reply(403, NON_PREMIUM);
     nock(GRAPH)
