@@ -117,7 +117,7 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
         ["enforced", USERS.severalMethods.id, "enforced"],
         ["enabled, must re-register", USERS.mustReregister.id, "enabled"],
         ["enabled guest", USERS.guest.id, "enabled"],
-      ])("reads a %s user's state", async (_what, id, state) => {
+      ])("reads the state of a user who is %s", async (_what, id, state) => {
         expect(await (await directory()).getMfaState(id)).toBe(state);
       });
 
