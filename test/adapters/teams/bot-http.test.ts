@@ -1,5 +1,9 @@
+import { ActivityHandler } from "botbuilder";
 import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTeamsAdapter, mountTeams } from "../../../adapters/teams/adapter.js";
+import { HttpServer } from "../../../src/http/server.js";
+import { createLogger } from "../../../src/log.js";
 import { FakeBotConnector } from "../../helpers/fake-bot-connector.js";
 import {
   ALICE,
@@ -257,6 +261,20 @@ describe("conversation references", () => {
 });
 
 describe("the endpoint itself", () => {
+  it("warns at mount time that emulator mode is unauthenticated and for development only", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const adapter = createTeamsAdapter({ appId: "", appType: "MultiTenant" }, logger);
+    mountTeams(
+      new HttpServer(logger),
+      { appId: "", appType: "MultiTenant" },
+      { adapter, bot: new ActivityHandler(), logger },
+    );
+    expect(lines.map((line) => JSON.parse(line))).toMatchObject([
+      { level: 40, msg: expect.stringMatching(/emulator mode.*NOT authenticated.*development only/) },
+    ]);
+  });
+
   it("answers 400 to something that is not an activity, 415 to a body that is not JSON", async () => {
     expect((await harness.post({ hello: "world" })).status).toBe(400);
     const res = await fetch(`${harness.baseUrl}/api/messages`, { method: "POST", body: "x" });
