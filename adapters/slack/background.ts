@@ -23,3 +23,11 @@ export class BackgroundWork {
     return this.running.size;
   }
 }
+
+/**
+ * Work after an ack yields to the event loop first, so that acks for requests already waiting
+ * go out before it.
+ */
+export function afterAck<T>(work: () => Promise<T>): Promise<T> {
+  return new Promise<void>((resolve) => setImmediate(resolve)).then(work);
+}

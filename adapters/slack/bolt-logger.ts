@@ -15,11 +15,17 @@ const LEVELS: Readonly<Record<string, LogLevel>> = {
 export function slackLogger(logger: Logger, component = "slack"): SlackLogger {
   const child = logger.child({ component });
   const line = (parts: unknown[]) => parts.map((p) => (typeof p === "string" ? p : safeJson(p))).join(" ");
+  // Bolt logs at debug on every request: skip building those lines unless they are wanted.
+  const at =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...msg: unknown[]) => {
+      if (child.isLevelEnabled(level)) child[level](line(msg));
+    };
   return {
-    debug: (...msg: unknown[]) => child.debug(line(msg)),
-    info: (...msg: unknown[]) => child.info(line(msg)),
-    warn: (...msg: unknown[]) => child.warn(line(msg)),
-    error: (...msg: unknown[]) => child.error(line(msg)),
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
     // The level is ours (LOG_LEVEL); Bolt may ask but not change it.
     setLevel: () => {},
     getLevel: () => LEVELS[child.level] ?? LogLevel.INFO,

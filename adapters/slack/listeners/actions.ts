@@ -3,6 +3,7 @@ import type { AckFn, App, RespondArguments } from "@slack/bolt";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { buildJob } from "../../../src/queue/from-command.js";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../action-ids.js";
+import { afterAck } from "../background.js";
 import { SlackIdentityError } from "../identity.js";
 import { approvalClickSchema } from "../payloads.js";
 import { ephemeralError } from "./answer.js";
@@ -31,7 +32,7 @@ export interface ApprovalClickArgs {
  */
 export async function handleApprovalClick(args: ApprovalClickArgs, deps: ListenerDeps): Promise<void> {
   await args.ack();
-  await deps.background.track(enqueueDecision(args, deps));
+  await deps.background.track(afterAck(() => enqueueDecision(args, deps)));
 }
 
 async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Promise<void> {

@@ -5,6 +5,7 @@ import { helpText, parseCommand } from "../../../src/core/grammar.js";
 import type { Logger } from "../../../src/log.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { buildJob } from "../../../src/queue/from-command.js";
+import { afterAck } from "../background.js";
 import { SlackIdentityError } from "../identity.js";
 import { type SlashCommandPayload, slashCommandSchema } from "../payloads.js";
 import { renderHelp, renderUsageError } from "../render/usage.js";
@@ -21,8 +22,8 @@ export interface SlashCommandArgs {
 
 /**
  * `/mfa …`: answered in the ack itself when the text does not parse or asks for help (no
- * Slack or Graph call before the ack); otherwise acknowledged with "Working on it…", and
- * then the requester and any mentions are resolved and the job is queued. Whatever goes
+ * Slack or Graph call before the ack); otherwise acknowledged (with "Working on it…" for the
+ * slow commands), and then the requester and any mentions are resolved and the job is queued. Whatever goes
  * wrong after the ack is answered through response_url, never left silent.
  */
 export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerDeps): Promise<void> {
@@ -44,9 +45,19 @@ export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerD
     await args.ack(ephemeral(renderHelp(helpText(topic), payload.command)));
     return;
   }
-  await args.ack(WORKING_ON_IT);
-  await deps.background.track(enqueueCommand(command, payload, args.respond, deps));
+  // Quick commands are answered by the worker within a second or so, and an empty ack is the
+  // cheapest one Bolt sends; slow ones say at once that something is happening.
+  await (SLOW_VERBS.has(command.verb) ? args.ack(WORKING_ON_IT) : args.ack());
+  await deps.background.track(afterAck(() => enqueueCommand(command, payload, args.respond, deps)));
 }
+
+const SLOW_VERBS: ReadonlySet<Command["verb"]> = new Set([
+  "bulk-enable",
+  "report",
+  "convert",
+  "audit",
+  "undo",
+]);
 
 async function enqueueCommand(
   command: Command,

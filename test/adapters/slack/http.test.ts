@@ -94,10 +94,8 @@ describe("POST /slack/events: /mfa", () => {
     const triggerId = newTriggerId();
     const res = await slash("status alice@contoso.com", { triggerId });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({
-      response_type: "ephemeral",
-      text: expect.stringContaining("Working on it"),
-    });
+    // A quick command gets the cheapest ack there is: the answer follows through response_url.
+    expect(res.text).toBe("");
     const queued = await jobs();
     expect(queued).toHaveLength(1);
     const job = queued[0]!;
@@ -129,8 +127,12 @@ describe("POST /slack/events: /mfa", () => {
     });
   });
 
-  it("expands a Slack user group, leaving out bots", async () => {
-    await slash("bulk enable <!subteam^S0TEAM|@team> carol@contoso.com");
+  it("expands a Slack user group, leaving out bots, and says at once that a slow command is under way", async () => {
+    const res = await slash("bulk enable <!subteam^S0TEAM|@team> carol@contoso.com");
+    expect(res.json).toMatchObject({
+      response_type: "ephemeral",
+      text: expect.stringContaining("Working on it"),
+    });
     const [job] = await jobs();
     const command = (job!.data as RequestJob).command;
     expect(command.verb).toBe("bulk-enable");
@@ -195,7 +197,7 @@ describe("POST /slack/events: /mfa", () => {
 
   it("tells a requester whose email cannot be read which scope is missing, through response_url", async () => {
     const res = await slash("status alice@contoso.com", { userId: "U0NOEMAIL" });
-    expect(res.json).toMatchObject({ text: expect.stringContaining("Working on it") });
+    expect(res.status).toBe(200);
     expect(await jobs()).toHaveLength(0);
     const answers = fake.responsesTo(res.responseUrl);
     expect(answers).toHaveLength(1);
