@@ -339,6 +339,16 @@ describe("POST /slack/events: approval buttons", () => {
     expect(decisions).toEqual(["approve", "reject"]);
   });
 
+  it("treats a typed /mfa approve and a click by the same person as one decision", async () => {
+    const typed = await slash("approve K3M9P2XQ", { userId: "U0MANAGER", channelId: "C0APPROVALS" });
+    expect(typed.text).toBe("");
+    await click("mfa_approve", "k3m9p2xq");
+    await adapter.drain();
+    const queued = await jobs();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]!.data).toMatchObject({ kind: "decision", approvalId: "k3m9p2xq", decision: "approve" });
+  });
+
   it("does not trust a forged button value", async () => {
     const res = await click("mfa_approve", "<!channel> not-an-id");
     expect(res.status).toBe(200);
@@ -367,5 +377,34 @@ describe("POST /slack/events: approval buttons", () => {
     await adapter.drain();
     expect(res.status).toBe(401);
     expect(await jobs()).toHaveLength(0);
+  });
+});
+
+describe("createSlackAdapter", () => {
+  it("needs the signing secret for HTTP", () => {
+    expect(() =>
+      createSlackAdapter({ botToken: "xoxb-1", apiUrl: fake.apiUrl, queue, logger: silentLogger, server }),
+    ).toThrow(/SLACK_SIGNING_SECRET/);
+  });
+
+  it("uses Socket Mode instead of the HTTP route when an app token is given", async () => {
+    const other = new HttpServer(silentLogger);
+    const socket = createSlackAdapter({
+      botToken: "xoxb-1",
+      appToken: "xapp-1-A0-1-abc",
+      apiUrl: fake.apiUrl,
+      queue,
+      logger: silentLogger,
+      server: other,
+    });
+    expect(socket.mode).toBe("socket");
+    expect(socket.requestListener).toBeUndefined();
+    const port = await other.listen(0, "127.0.0.1");
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: "POST", body: "x" });
+      expect(res.status).toBe(404);
+    } finally {
+      await other.close();
+    }
   });
 });
