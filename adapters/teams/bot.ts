@@ -55,7 +55,12 @@ export class MfaTeamsBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdateRemove(async (context, next) => {
-      await this.deps.references.forget(context.activity.conversation.id);
+      const { activity } = context;
+      const personal = conversationTypeOf(activity) === "personal";
+      await this.deps.references.forget(
+        activity.conversation.id,
+        personal ? { objectId: activity.from?.aadObjectId } : {},
+      );
       await next();
     });
   }

@@ -2,6 +2,7 @@ import { TeamsInfo, type TurnContext } from "botbuilder";
 import type { TargetRef } from "../../src/core/command.js";
 import type { ChatTargetResolver } from "../../src/queue/from-command.js";
 import type { DirectoryTarget } from "../../src/queue/jobs.js";
+import { statusCodeOf } from "./http-status.js";
 import type { UserMention } from "./message-text.js";
 
 /**
@@ -13,13 +14,6 @@ export type EntraIdentity = { ok: true; upn: string; objectId?: string } | { ok:
 
 const UPN = /^[^\s@]+@[^\s@]+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function statusCodeOf(err: unknown): number | undefined {
-  if (typeof err !== "object" || err === null) return undefined;
-  const status =
-    (err as { statusCode?: unknown; status?: unknown }).statusCode ?? (err as { status?: unknown }).status;
-  return typeof status === "number" ? status : undefined;
-}
 
 async function lookUp(
   context: TurnContext,

@@ -18,7 +18,7 @@ import type {
   ReplyAddress,
 } from "../../src/notify/port.js";
 import { baseConversationId, ConversationReferenceStore, type StoredReference } from "./conversation-refs.js";
-import { statusCodeOf } from "./identity.js";
+import { statusCodeOf } from "./http-status.js";
 import { LatestOnly } from "./latest-only.js";
 import { outcomeActivity } from "./outgoing-activity.js";
 import { PRIVATE_REPLY } from "./reply-address.js";
@@ -61,8 +61,10 @@ function asNewTurn(context: TurnContext): void {
   context.activity.id = undefined as unknown as string;
 }
 
-/** A 1:1 chat the bot cannot open: the user has not got the app, or Teams does not know them. */
+/** Creating a 1:1 chat fails so when the user has not got the app, or Teams does not know them. */
 const UNREACHABLE_STATUSES = new Set([400, 403, 404]);
+/** A stored 1:1 chat answers so once the user removed the app or the chat is gone. */
+const GONE_STATUSES = new Set([403, 404]);
 
 function unreachableReason(upn: string, status: number | undefined): string {
   if (status === 403) {
@@ -139,7 +141,7 @@ export class TeamsNotifier implements Notifier {
         return { delivered: true };
       } catch (err) {
         const status = statusCodeOf(err);
-        if (status === undefined || !UNREACHABLE_STATUSES.has(status)) throw err;
+        if (status === undefined || !GONE_STATUSES.has(status)) throw err;
         // The user removed the app or the chat is gone: start afresh below.
         await this.options.references.forget(stored.conversation.id, keys);
       }
@@ -153,12 +155,14 @@ export class TeamsNotifier implements Notifier {
     const tenantId = context.extra.tenantId ?? this.options.defaultTenantId;
     if (!tenantId)
       return { delivered: false, reason: `the Teams tenant to reach ${who.label} in is not known` };
+    const progress = { created: false };
     try {
-      await this.createAndSend(who.memberId, tenantId, context.extra.serviceUrl, outcome, keys);
+      await this.createAndSend(who.memberId, tenantId, context.extra.serviceUrl, outcome, keys, progress);
       return { delivered: true };
     } catch (err) {
       const status = statusCodeOf(err);
-      if (status === undefined || !UNREACHABLE_STATUSES.has(status)) throw err;
+      // Once the chat exists, a failure is the message's, not the user's reachability.
+      if (progress.created || status === undefined || !UNREACHABLE_STATUSES.has(status)) throw err;
       this.logger.info({ status, user: who.label }, "teams: user not reachable");
       return { delivered: false, reason: unreachableReason(who.label, status) };
     }
@@ -170,6 +174,7 @@ export class TeamsNotifier implements Notifier {
     serviceUrl: string | undefined,
     outcome: Outcome,
     keys: { objectId?: string | undefined; upn?: string | undefined; mail?: string | undefined },
+    progress: { created: boolean },
   ): Promise<void> {
     const { appId } = this.options;
     const parameters = {
@@ -190,6 +195,7 @@ export class TeamsNotifier implements Notifier {
         BOT_CONNECTOR_AUDIENCE,
         parameters,
         async (context) => {
+          progress.created = true;
           reference = {
             ...TurnContext.getConversationReference(context.activity),
             user: { id: memberId, name: "", aadObjectId: memberId },

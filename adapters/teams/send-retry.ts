@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { statusCodeOf } from "./identity.js";
+import { statusCodeOf } from "./http-status.js";
 
 /**
  * Teams answers 429 when a bot sends too fast, 412 when an edit races another one, and 502/504

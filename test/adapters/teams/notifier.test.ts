@@ -199,6 +199,34 @@ describe("TeamsNotifier", () => {
     });
   });
 
+  it("starts a new 1:1 chat when the stored one is gone (the user removed the app)", async () => {
+    const stale = "a:stale-chat";
+    await references.rememberPersonal(
+      {
+        channelId: "msteams",
+        serviceUrl: connector.serviceUrl,
+        conversation: {
+          id: stale,
+          conversationType: "personal",
+          tenantId: TENANT_ID,
+          isGroup: false,
+          name: "",
+        },
+        bot: BOT,
+      },
+      { objectId: ALICE.aadObjectId },
+    );
+    connector.failNext({ method: "POST", path: /a%3Astale-chat|a:stale-chat/, status: 403 });
+    const target = { upn: "alice@contoso.com", objectId: ALICE.aadObjectId };
+    expect(await notifier.directMessage(target, reminder, personalAddress())).toEqual({ delivered: true });
+    expect(connector.sentTo(`a:dm-${ALICE.aadObjectId}`)).toHaveLength(1);
+    expect(await references.forConversation(stale)).toBeNull();
+    expect(await references.personalFor({ objectId: ALICE.aadObjectId })).toMatchObject({
+      conversation: { id: `a:dm-${ALICE.aadObjectId}` },
+    });
+    await references.forget(`a:dm-${ALICE.aadObjectId}`, target);
+  });
+
   it("reports a user the bot cannot reach instead of failing", async () => {
     const outsider = "55555555-5555-4555-8555-555555555555";
     connector
