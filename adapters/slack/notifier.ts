@@ -7,7 +7,6 @@ import type {
   Notifier,
   ReplyAddress,
 } from "../../src/notify/port.js";
-import { escapeText } from "./escape.js";
 import { type Clock, KeyedPacer, LatestOnly, realClock } from "./rate-limit.js";
 import { renderOutcome, type SlackMessage } from "./render/outcome.js";
 import { postToResponseUrl } from "./response-url.js";
@@ -43,7 +42,7 @@ export interface SlackNotifierOptions {
 
 /** Codes for which an ephemeral cannot reach the user in that conversation, though a DM can. */
 const EPHEMERAL_UNREACHABLE = new Set(["channel_not_found", "not_in_channel", "user_not_in_channel"]);
-/** Codes meaning this person cannot get a DM from us; reported, not retried. */
+/** Codes meaning this person cannot get a DM from us; reported, not retried. Reasons are plain text: whoever shows them escapes them. */
 const DM_UNREACHABLE: Readonly<Record<string, string>> = {
   user_not_found: "is not in this Slack workspace",
   users_not_found: "is not in this Slack workspace",
@@ -163,7 +162,7 @@ export class SlackNotifier implements Notifier {
     if (!slackUserId) {
       return {
         delivered: false,
-        reason: `no Slack account with the email ${emails.map(escapeText).join(" or ")} in this workspace`,
+        reason: `no Slack account with the email ${emails.join(" or ")} in this workspace`,
       };
     }
     const message = renderOutcome(outcome);
@@ -173,7 +172,7 @@ export class SlackNotifier implements Notifier {
       return { delivered: true };
     } catch (err) {
       const why = DM_UNREACHABLE[slackErrorCode(err) ?? ""];
-      if (why) return { delivered: false, reason: `${escapeText(user.upn)} ${why}` };
+      if (why) return { delivered: false, reason: `${user.upn} ${why}` };
       throw err;
     }
   }

@@ -23,8 +23,9 @@ export interface SlashCommandArgs {
 /**
  * `/mfa …`: answered in the ack itself when the text does not parse or asks for help (no
  * Slack or Graph call before the ack); otherwise acknowledged (with "Working on it…" for the
- * slow commands), and then the requester and any mentions are resolved and the job is queued. Whatever goes
- * wrong after the ack is answered through response_url, never left silent.
+ * slow commands), and then the requester and any mentions are resolved and the job is
+ * queued. Whatever goes wrong after the ack is answered through response_url, never left
+ * silent.
  */
 export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerDeps): Promise<void> {
   const parsedBody = slashCommandSchema.safeParse(args.body);
