@@ -1,14 +1,19 @@
 import type { Redis } from "ioredis";
+import { createTeamsNotifier } from "../../adapters/teams/notifier.js";
 import type { Config } from "../config/env.js";
 import type { Logger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 
-/** The Slack and Teams notifiers this process is configured for (none yet wired: see the adapters). */
+/** The chat platforms' notifiers this worker is configured for. */
 export function chatNotifiers(
-  _config: Config,
-  _state: Redis,
-  _prefix: string,
-  _logger: Logger,
+  config: Config,
+  state: Redis,
+  statePrefix: string,
+  logger: Logger,
 ): NotifierRegistry {
-  return {};
+  const notifiers: NotifierRegistry = {};
+  if (config.teams.enabled) {
+    notifiers.teams = createTeamsNotifier(config.teams, { redis: state, keyPrefix: statePrefix, logger });
+  }
+  return notifiers;
 }

@@ -1,20 +1,26 @@
+import { createTeamsAdapter, mountTeams } from "../../adapters/teams/adapter.js";
+import { MfaTeamsBot } from "../../adapters/teams/bot.js";
+import { ConversationReferenceStore } from "../../adapters/teams/conversation-refs.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { statePrefix } from "../run/worker-runtime.js";
 
 /** `mfa-bot serve`: one HTTP server on PORT for Slack, Teams and health. */
 export async function runServe(): Promise<number> {
   const config = loadConfig("serve");
   if (config.policy.required) await loadPolicy(config.policy.path);
   const logger = createLogger({ level: config.log.level, name: "mfa-bot-serve" });
-  const redis = connectRedis(config.redis.url, { blocking: false });
+  // Commands wait for Redis rather than failing in the first moments after start.
+  const redis = connectRedis(config.redis.url, { blocking: true });
   const queue = new RequestQueue({ redisUrl: config.redis.url, prefix: config.queue.prefix }, redis);
   const server = new HttpServer(logger);
   server.addReadinessCheck({
     name: "redis",
     check: async () => {
+      if (redis.status !== "ready") throw new Error(`redis is ${redis.status}`);
       await redis.ping();
     },
   });
@@ -24,8 +30,16 @@ export async function runServe(): Promise<number> {
       await queue.queue.getJobCounts("waiting");
     },
   });
+  if (config.teams.enabled) {
+    const bot = new MfaTeamsBot({
+      jobs: queue,
+      references: new ConversationReferenceStore(redis, statePrefix(config.queue.prefix)),
+      logger,
+    });
+    mountTeams(server, config.teams, { adapter: createTeamsAdapter(config.teams, logger), bot, logger });
+  }
   const port = await server.listen(config.http.port);
-  logger.info({ port }, "listening");
+  logger.info({ port, slack: config.slack.enabled, teams: config.teams.enabled }, "listening");
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", () => resolve());
     process.once("SIGINT", () => resolve());
