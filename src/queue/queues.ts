@@ -35,13 +35,17 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
 
 export class RequestQueue {
   readonly queue: Queue;
+  /** BullMQ never closes a connection it was handed, so the one made here is closed here. */
+  private readonly ownConnection: Redis | undefined;
 
   constructor(
     readonly settings: QueueSettings,
     connection?: Redis,
   ) {
+    const used = connection ?? connectRedis(settings.redisUrl, { blocking: false });
+    this.ownConnection = connection ? undefined : used;
     this.queue = new Queue(QUEUE_NAME, {
-      connection: connection ?? connectRedis(settings.redisUrl, { blocking: false }),
+      connection: used,
       prefix: settings.prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
@@ -62,6 +66,7 @@ export class RequestQueue {
 
   async close(): Promise<void> {
     await this.queue.close();
+    this.ownConnection?.disconnect();
   }
 }
 

@@ -43,10 +43,8 @@ export function statePrefix(prefix: string): string {
 export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
   const state: Redis = connectRedis(options.redisUrl, { blocking: false });
   const blocking: Redis = connectRedis(options.redisUrl, { blocking: true });
-  const queue = new RequestQueue(
-    { redisUrl: options.redisUrl, prefix: options.prefix },
-    connectRedis(options.redisUrl, { blocking: false }),
-  );
+  const producer: Redis = connectRedis(options.redisUrl, { blocking: false });
+  const queue = new RequestQueue({ redisUrl: options.redisUrl, prefix: options.prefix }, producer);
   const prefix = statePrefix(options.prefix);
   const deps: WorkerDeps = {
     directory: options.directory,
@@ -73,6 +71,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     async close() {
       await running.close();
       await queue.close();
+      producer.disconnect();
       blocking.disconnect();
       state.disconnect();
     },

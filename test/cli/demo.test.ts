@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { findOnPath, redisAnswers } from "../../src/cli/local-redis.js";
+import { connectRedis } from "../../src/queue/queues.js";
+import { REDIS_URL } from "../helpers/worker-harness.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "mfa-bot.js");
+const prefix = `test-demo-${randomUUID().slice(0, 8)}`;
+const EMPTY_DIR = mkdtempSync(join(tmpdir(), "mfa-bot-no-redis-"));
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `npm run demo` is `node bin/mfa-bot.js demo`: run it as users do, on the build. */
+function demo(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  done: Promise<Finished>;
+} {
+  if (!existsSync(join(ROOT, "dist", "src", "cli.js"))) {
+    throw new Error("dist/ is missing: run `npm run build` (npm test does it first)");
+  }
+  const child = spawn(process.execPath, [BIN, "demo"], {
+    cwd: ROOT,
+    env: { HOME: process.env.HOME ?? "/tmp", MFA_BOT_QUEUE_PREFIX: prefix, ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const done = new Promise<Finished>((resolve) => {
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, output: () => stdout, done };
+}
+
+/** A local port with nothing listening on it. */
+async function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("mfa-bot demo (the first run)", () => {
+  afterAll(async () => {
+    const redis = connectRedis(REDIS_URL, { blocking: true });
+    const keys = await redis.keys(`${prefix}-demo:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("shows the welcome, answers a status typed on stdin, and exits 0 at the end of input", async () => {
+    const run = demo({ PATH: process.env.PATH ?? "", REDIS_URL });
+    run.child.stdin?.end("status adelev@contoso.com\n");
+    const finished = await run.done;
+    expect(finished.stderr).toBe("");
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain("mfa-bot demo");
+    expect(finished.stdout).toContain("Try:");
+    expect(finished.stdout).toContain("status adelev@contoso.com");
+    expect(finished.stdout).toContain("Adele Vance <adelev@contoso.com>: Enabled — waiting for registration");
+  });
+
+  it("says in one line that Redis is missing when nothing answers and no redis-server is installed", async () => {
+    const url = `redis://127.0.0.1:${await deadPort()}`;
+    const run = demo({ PATH: EMPTY_DIR, REDIS_URL: url });
+    run.child.stdin?.end("status adelev@contoso.com\n");
+    const finished = await run.done;
+    expect(finished.code).not.toBe(0);
+    expect(finished.stdout).toBe("");
+    const lines = finished.stderr.split("\n").filter((l) => l.trim() !== "");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`no Redis answers at ${url}`);
+    expect(lines[0]).toMatch(/install.*redis-server|redis-server.*install/i);
+  });
+
+  it("starts a private redis-server when none answers and one is installed, and stops it on exit", async () => {
+    const binary = findOnPath("redis-server") ?? "/usr/bin/redis-server";
+    expect(existsSync(binary), "redis-server must be installed for this test").toBe(true);
+    const url = `redis://127.0.0.1:${await deadPort()}`;
+    const run = demo({ PATH: dirname(binary), REDIS_URL: url });
+    run.child.stdin?.end("status adelev@contoso.com\n");
+    const finished = await run.done;
+    expect(finished.stderr).toBe("");
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain("private redis-server");
+    expect(finished.stdout).toContain("Enabled — waiting for registration");
+    const privateUrl = /Redis: (redis:\/\/127\.0\.0\.1:\d+)/.exec(finished.stdout)?.[1];
+    expect(privateUrl).toBeDefined();
+    expect(privateUrl).not.toBe(url);
+    await until(
+      async () => !(await redisAnswers(privateUrl as string, 200)),
+      10_000,
+      "the private Redis to stop",
+    );
+  });
+
+  it("stops everything cleanly on Ctrl-C", async () => {
+    const run = demo({ PATH: process.env.PATH ?? "", REDIS_URL });
+    await until(() => run.output().includes("Try:"), 20_000, "the welcome");
+    run.child.kill("SIGINT");
+    const finished = await run.done;
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain("stopping the demo");
+  });
+});
