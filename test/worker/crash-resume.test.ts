@@ -1,0 +1,131 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { parsePolicy } from "../../src/config/policy.js";
+import { jobIdFor } from "../../src/queue/queues.js";
+import { BENCH_GROUP_ID, generateSeed } from "../../src/sandbox/index.js";
+import { APPLY_STEP } from "../../src/worker/apply-changes.js";
+import { ADMIN, BREAKGLASS, HELPDESK, MANAGER, REDIS_URL, WorkerHarness } from "../helpers/worker-harness.js";
+
+const USERS = 200;
+const CHILD = fileURLToPath(new URL("./fixtures/worker-child.mjs", import.meta.url));
+const POLICY = {
+  roles: { helpdesk: [HELPDESK], admin: [ADMIN], approver: [MANAGER] },
+  protected: [BREAKGLASS],
+  requireApproval: ["bulk"],
+};
+
+/** Counts the PATCHes of authentication/requirements that reached the tenant, per user id. */
+function countPatches(h: WorkerHarness): Map<string, number> {
+  const patches = new Map<string, number>();
+  const tenant = h.sandbox.tenant;
+  const original = tenant.setMfaState.bind(tenant);
+  tenant.setMfaState = (idOrUpn, state) => {
+    const id = tenant.find(idOrUpn)?.id ?? idOrUpn;
+    patches.set(id, (patches.get(id) ?? 0) + 1);
+    return original(idOrUpn, state);
+  };
+  return patches;
+}
+
+function startChildWorker(h: WorkerHarness): Promise<ChildProcess> {
+  if (!existsSync(new URL("../../dist/src/run/worker-runtime.js", import.meta.url))) {
+    throw new Error("dist/ is missing: run `npm run build` (npm test does it first)");
+  }
+  const child = spawn(process.execPath, [CHILD], {
+    env: {
+      PATH: process.env.PATH,
+      REDIS_URL,
+      QUEUE_PREFIX: h.prefix,
+      SANDBOX_URL: h.sandbox.url,
+      POLICY_JSON: JSON.stringify(POLICY),
+      // Slow enough that the bulk takes a few seconds, so the kill lands in the middle.
+      GRAPH_RPS: "100",
+      LOCK_MS: "2000",
+      STALLED_MS: "1000",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes("ready")) resolve(child);
+    });
+    child.once("exit", (code) => reject(new Error(`the worker process exited (${code}): ${stderr}`)));
+  });
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe("a worker killed in the middle of a bulk", () => {
+  let h: WorkerHarness | undefined;
+  let child: ChildProcess | undefined;
+
+  afterEach(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await h?.close();
+  });
+
+  it("SIGKILL mid-way through 200 users, then a new worker: all enabled, each PATCHed at most twice, one summary", async () => {
+    h = await WorkerHarness.start({
+      sandbox: { seed: generateSeed({ users: USERS }), latencyMs: 20 },
+      policy: parsePolicy(POLICY, "(test policy)"),
+      startWorker: false,
+      requestsPerSecond: 100,
+    });
+    const harness = h;
+    const patches = countPatches(harness);
+    child = await startChildWorker(harness);
+    const exited = new Promise((resolve) => child?.once("exit", resolve));
+
+    await harness.send(ADMIN, `bulk enable group:${BENCH_GROUP_ID} --reason "rollout"`);
+    const card = await harness.waitFor((m) => m.type === "post" && m.outcome.kind === "approval", 60_000);
+    if (card.outcome.kind !== "approval") throw new Error("expected an approval card");
+    const opId = card.outcome.approval.id;
+    expect(card.outcome.approval.counts.change).toBe(USERS);
+    expect(patches.size).toBe(0);
+
+    await harness.send(MANAGER, `approve ${opId}`);
+    // Past the first step of 40, well before the last.
+    await until(() => patches.size >= 60, 60_000, "the bulk to be under way");
+    child.kill("SIGKILL");
+    await exited;
+    const patchedBeforeKill = patches.size;
+    expect(patchedBeforeKill).toBeLessThan(USERS);
+
+    harness.startWorker({ lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
+    const summary = await harness.waitFor((m) => m.outcome.kind === "summary", 90_000);
+    const applyJob = await harness.queue.queue.getJob(jobIdFor("apply", opId));
+    await until(async () => (await applyJob?.getState()) === "completed", 30_000, "the apply job");
+    await harness.poll(500);
+
+    if (summary.outcome.kind !== "summary") throw new Error("expected a summary");
+    expect(summary.outcome.changed).toHaveLength(USERS);
+    expect(summary.outcome.failed).toEqual([]);
+    expect(harness.received.filter((m) => m.outcome.kind === "summary")).toHaveLength(1);
+
+    const benchUsers = harness.sandbox.tenant
+      .allUsers()
+      .filter((u) => u.userPrincipalName.startsWith("user"));
+    expect(benchUsers).toHaveLength(USERS);
+    for (const user of benchUsers) {
+      expect(user.perUserMfaState, user.userPrincipalName).toBe("enabled");
+      const count = patches.get(user.id) ?? 0;
+      expect(count, user.userPrincipalName).toBeGreaterThanOrEqual(1);
+      expect(count, user.userPrincipalName).toBeLessThanOrEqual(2);
+    }
+    // Only the step in flight at the kill is written twice, never the ones recorded before it.
+    const twice = [...patches.values()].filter((n) => n === 2).length;
+    expect(twice).toBeLessThanOrEqual(APPLY_STEP);
+  }, 180_000);
+});

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ConsoleNotifier } from "../../adapters/console/notifier.js";
+import { parsePolicy } from "../../src/config/policy.js";
+import { createGraphDirectory } from "../../src/directory/graph/index.js";
+import { BENCH_DOMAIN, generateSeed } from "../../src/sandbox/index.js";
+import { ThrottleRelay } from "../../src/worker/throttle-relay.js";
+import { ADMIN, HELPDESK, MANAGER, WorkerHarness } from "../helpers/worker-harness.js";
+
+const USERS = 8;
+
+describe("Graph answers 429", () => {
+  let h: WorkerHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  it("a 429 from Graph slows the queue and the job still succeeds", async () => {
+    h = await WorkerHarness.start({
+      // Far below what the client sends: Graph's limit, not the client's budget, decides.
+      sandbox: { seed: generateSeed({ users: USERS }), rateLimit: 8 },
+      policy: parsePolicy({ roles: { helpdesk: [HELPDESK], admin: [ADMIN], approver: [MANAGER] } }, "(test)"),
+      startWorker: false,
+    });
+    const harness = h;
+    const relay = new ThrottleRelay();
+    const pauses: number[] = [];
+    const attach = relay.attach.bind(relay);
+    relay.attach = (pause) =>
+      attach((ms) => {
+        pauses.push(ms);
+        return pause(ms);
+      });
+    const directory = createGraphDirectory({
+      graphBaseUrl: harness.sandbox.url,
+      authorityHost: harness.sandbox.url,
+      tenantId: "sandbox",
+      clientId: "sandbox",
+      clientSecret: "sandbox",
+      backoffBaseMs: 20,
+      maxBackoffMs: 1_000,
+      requestsPerSecond: 1_000,
+      onThrottle: relay.onThrottle,
+    });
+    harness.startWorker({
+      directory,
+      throttle: relay,
+      notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
+    });
+
+    // The queue's own rate-limit key is what holds back every worker on this Redis.
+    let queuePausedMs = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        queuePausedMs = Math.max(queuePausedMs, await harness.queue.queue.getRateLimitTtl());
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+
+    const upns = Array.from(
+      { length: USERS },
+      (_, i) => `user${String(i + 1).padStart(4, "0")}@${BENCH_DOMAIN}`,
+    );
+    const ids = await Promise.all(upns.map((upn) => harness.send(ADMIN, `enable ${upn}`)));
+    const answers = await Promise.all(ids.map((id) => harness.answerTo(id, 60_000)));
+    watching = false;
+    await watcher;
+
+    expect(harness.sandbox.stats.snapshot().throttled).toBeGreaterThan(0);
+    expect(pauses.length).toBeGreaterThan(0);
+    expect(queuePausedMs).toBeGreaterThan(0);
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.outcome).toMatchObject({
+        kind: "change",
+        results: [{ upn: upns[i], ok: true, now: "enabled" }],
+      });
+      expect(harness.sandbox.tenant.user(upns[i] as string)?.perUserMfaState).toBe("enabled");
+    }
+    const counts = await harness.queue.queue.getJobCounts("completed", "failed");
+    expect(counts.failed).toBe(0);
+    // A request and an apply per enable.
+    expect(counts.completed).toBeGreaterThanOrEqual(USERS * 2);
+  }, 90_000);
+});
