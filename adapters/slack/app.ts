@@ -118,7 +118,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   const requestListener = httpReceiver?.requestListener;
   if (requestListener && options.server) {
-    options.server.route("POST", SLACK_EVENTS_PATH, (req, res) => requestListener(req, res));
+    options.server.route("POST", SLACK_EVENTS_PATH, (req, res) => {
+      background.noteActivity();
+      requestListener(req, res);
+    });
   } else if (!socketMode && !options.server) {
     options.logger.warn("Slack adapter created without a server: mount requestListener yourself");
   }

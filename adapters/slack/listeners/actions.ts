@@ -3,7 +3,6 @@ import type { AckFn, App, RespondArguments } from "@slack/bolt";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { buildJob } from "../../../src/queue/from-command.js";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../action-ids.js";
-import { afterAck } from "../background.js";
 import { SlackIdentityError } from "../identity.js";
 import { approvalClickSchema } from "../payloads.js";
 import { ephemeralError } from "./answer.js";
@@ -31,8 +30,9 @@ export interface ApprovalClickArgs {
  * decides (self-approval, role, expiry, already decided) and answers the clicker privately.
  */
 export async function handleApprovalClick(args: ApprovalClickArgs, deps: ListenerDeps): Promise<void> {
+  deps.background.noteActivity();
   await args.ack();
-  await deps.background.track(afterAck(() => enqueueDecision(args, deps)));
+  await deps.background.afterAck(() => enqueueDecision(args, deps));
 }
 
 async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Promise<void> {

@@ -5,7 +5,6 @@ import { helpText, parseCommand } from "../../../src/core/grammar.js";
 import type { Logger } from "../../../src/log.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { buildJob } from "../../../src/queue/from-command.js";
-import { afterAck } from "../background.js";
 import { SlackIdentityError } from "../identity.js";
 import { type SlashCommandPayload, slashCommandSchema } from "../payloads.js";
 import { renderHelp, renderUsageError } from "../render/usage.js";
@@ -28,6 +27,7 @@ export interface SlashCommandArgs {
  * silent.
  */
 export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerDeps): Promise<void> {
+  deps.background.noteActivity();
   const parsedBody = slashCommandSchema.safeParse(args.body);
   if (!parsedBody.success) {
     deps.logger.warn({ issues: parsedBody.error.issues.length }, "slash command payload not understood");
@@ -49,7 +49,7 @@ export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerD
   // Quick commands are answered by the worker within a second or so, and an empty ack is the
   // cheapest one Bolt sends; slow ones say at once that something is happening.
   await (SLOW_VERBS.has(command.verb) ? args.ack(WORKING_ON_IT) : args.ack());
-  await deps.background.track(afterAck(() => enqueueCommand(command, payload, args.respond, deps)));
+  await deps.background.afterAck(() => enqueueCommand(command, payload, args.respond, deps));
 }
 
 const SLOW_VERBS: ReadonlySet<Command["verb"]> = new Set([
