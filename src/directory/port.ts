@@ -77,6 +77,8 @@ export interface MfaCoverage {
 export interface Directory {
   /** By object id, UPN or email; null when there is no such user. */
   getUser(ref: string): Promise<DirectoryUser | null>;
+  /** Every user of the tenant (all pages): for `report` and `convert`. */
+  listUsers(): Promise<DirectoryUser[]>;
   getMfaState(userId: string): Promise<PerUserMfaState>;
   /** Writes, then reads back: returns what Graph says now, not what was asked. */
   setMfaState(userId: string, state: KnownMfaState): Promise<PerUserMfaState>;

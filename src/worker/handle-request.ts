@@ -9,6 +9,7 @@ import { sendReminder } from "./send-reminder.js";
 import { showAudit } from "./show-audit.js";
 import { showStatus } from "./show-status.js";
 import { submitChange, submitUndo } from "./submit-change.js";
+import { convert, showReport } from "./tenant-wide.js";
 
 /** A command from a person: answer it, or turn it into an operation. */
 export async function handleRequest(deps: WorkerDeps, job: RequestJob): Promise<void> {
@@ -57,15 +58,8 @@ export async function handleRequest(deps: WorkerDeps, job: RequestJob): Promise<
     case "undo":
       return submitUndo(deps, job, actor, command.operationId, command.reason);
     case "report":
+      return showReport(deps, job);
     case "convert":
-      await reply(
-        deps,
-        job.replyTo,
-        textOutcome(
-          "warning",
-          `\`${command.verb}\` is not available in this version yet: it needs a tenant-wide user listing the bot does not do so far.`,
-        ),
-      );
-      return;
+      return convert(deps, job, actor, command.mode, command.reason);
   }
 }

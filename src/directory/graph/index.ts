@@ -9,7 +9,7 @@ import { createRegistrationReader } from "./registration.js";
 import { realTiming, type Timing } from "./retry.js";
 import { createLocalBudget, type GraphBudget } from "./throttle.js";
 import { type CertificateCredential, createTokenClient } from "./token.js";
-import { getUser } from "./users.js";
+import { getUser, listUsers } from "./users.js";
 
 export { DirectoryError, isDirectoryError } from "../errors.js";
 export type { GraphBudget } from "./throttle.js";
@@ -94,6 +94,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
 
   return {
     getUser: (ref) => getUser(http, ref),
+    listUsers: () => listUsers(http),
     getMfaState: (userId) => getMfaState(http, userId),
     setMfaState: (userId, state) => setMfaState(http, userId, state),
     getMfaStates: (userIds) => getMfaStates(http, userIds),

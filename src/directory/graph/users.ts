@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isDirectoryError } from "../errors.js";
 import type { DirectoryUser } from "../port.js";
 import type { GraphHttp } from "./http.js";
+import { collectPages } from "./paging.js";
 
 export const USER_SELECT = "id,userPrincipalName,displayName,mail,accountEnabled";
 const USER_PERMISSION = "User.Read.All";
@@ -69,4 +70,14 @@ export async function getUser(http: GraphHttp, ref: string): Promise<DirectoryUs
   });
   const first = userList.parse(response.body).value[0];
   return first ? toDirectoryUser(first) : null;
+}
+
+/** Every user of the tenant, all pages (999 a page, Graph's largest), for `report` and `convert`. */
+export async function listUsers(http: GraphHttp): Promise<DirectoryUser[]> {
+  const users = await collectPages(
+    http,
+    { method: "GET", path: `/v1.0/users?$select=${USER_SELECT}&$top=999`, permission: USER_PERMISSION },
+    directoryUser,
+  );
+  return users.map(toDirectoryUser);
 }

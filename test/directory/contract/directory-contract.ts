@@ -110,6 +110,17 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
       });
     });
 
+    describe("listUsers", () => {
+      it("lists every user of the tenant, across pages", async () => {
+        const tenant = contractTenant();
+        const users = await (await directory(tenant)).listUsers();
+        expect(users.map((u) => u.id).sort()).toEqual(tenant.users.map((u) => u.id).sort());
+        expect(users.find((u) => u.id === USERS.mailDiffers.id)).toMatchObject({
+          mail: USERS.mailDiffers.mail,
+        });
+      });
+    });
+
     describe("getMfaState", () => {
       it.each([
         ["disabled", USERS.disabledUnregistered.id, "disabled"],

@@ -326,6 +326,9 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
     const route = segments.join("/").toLowerCase();
 
     if (root === "users") {
+      if (rest.length === 0 && method === "GET" && !query.has("$filter")) {
+        return page(tenant.users.map(userJson), path, query, headers);
+      }
       if (rest.length === 0 && method === "GET") {
         const filter = /^mail eq '((?:[^']|'')*)'$/i.exec(query.get("$filter") ?? "");
         if (!filter) return error(400, "BadRequest", "Unsupported query.");

@@ -1,0 +1,107 @@
+import type { Actor } from "../core/roles.js";
+import type { DirectoryUser } from "../directory/port.js";
+import type { RequestJob } from "../queue/jobs.js";
+import { csvLine } from "./csv.js";
+import type { WorkerDeps } from "./deps.js";
+import { mapLimit } from "./map-limit.js";
+import { reply } from "./notify.js";
+import { submitChange } from "./submit-change.js";
+
+interface UserState {
+  user: DirectoryUser;
+  state: string;
+}
+
+/** Every user with their per-user MFA state (batched reads); an unreadable state shows as such. */
+async function tenantStates(deps: WorkerDeps): Promise<UserState[]> {
+  const users = await deps.directory.listUsers();
+  const states = await deps.directory.getMfaStates(users.map((u) => u.id));
+  return users.map((user) => {
+    const state = states.get(user.id);
+    return { user, state: typeof state === "string" ? state : "unreadable" };
+  });
+}
+
+/** `report`: counts by state, who is Enabled but not registered, and a CSV of everyone. */
+export async function showReport(deps: WorkerDeps, job: RequestJob): Promise<void> {
+  const all = await tenantStates(deps);
+  const counts: Record<string, number> = { disabled: 0, enabled: 0, enforced: 0 };
+  for (const { state } of all) counts[state] = (counts[state] ?? 0) + 1;
+  const enabled = all.filter((u) => u.state === "enabled");
+  const registrations = await mapLimit(enabled, deps.settings.lookupConcurrency, (u) =>
+    deps.directory.getRegistration(u.user.id),
+  );
+  const registered = new Map(enabled.map((u, i) => [u.user.id, registrations[i]?.isMfaRegistered ?? false]));
+  const rows = all.map(({ user, state }) =>
+    csvLine([
+      user.userPrincipalName,
+      user.displayName,
+      state,
+      registered.has(user.id) ? String(registered.get(user.id)) : "",
+    ]),
+  );
+  await reply(deps, job.replyTo, {
+    kind: "report",
+    counts,
+    total: all.length,
+    enabledUnregistered: enabled
+      .filter((u) => !registered.get(u.user.id))
+      .map((u) => u.user.userPrincipalName.toLowerCase()),
+    csv: [csvLine(["userPrincipalName", "displayName", "perUserMfaState", "isMfaRegistered"]), ...rows].join(
+      "\n",
+    ),
+  });
+}
+
+/**
+ * `convert plan`: who still has per-user MFA, and whether Conditional Access (or security
+ * defaults) requires MFA of each of them — the check before switching per-user MFA off.
+ * `convert execute`: the same users, planned as the `convert` action (approval by policy);
+ * the engine refuses anyone Conditional Access does not cover.
+ */
+export async function convert(
+  deps: WorkerDeps,
+  job: RequestJob,
+  actor: Actor,
+  mode: "plan" | "execute",
+  reason?: string,
+) {
+  const perUser = (await tenantStates(deps)).filter((u) => u.state === "enabled" || u.state === "enforced");
+  if (mode === "execute") {
+    if (perUser.length === 0) {
+      await reply(deps, job.replyTo, {
+        kind: "text",
+        tone: "info",
+        text: "Nobody has per-user MFA: nothing to convert.",
+      });
+      return;
+    }
+    await submitChange(deps, job, actor, {
+      action: "convert",
+      bulk: true,
+      targets: perUser.map(({ user }) => ({
+        kind: "objectId",
+        id: user.id,
+        label: user.userPrincipalName.toLowerCase(),
+      })),
+      ...(reason ? { reason } : {}),
+    });
+    return;
+  }
+  const coverage = await mapLimit(perUser, deps.settings.lookupConcurrency, (u) =>
+    deps.directory.mfaCoverage(u.user.id),
+  );
+  const by = new Set(coverage.flatMap((c) => c.by));
+  const notes = [...new Set(coverage.flatMap((c) => c.notes))].slice(0, 10);
+  const uncovered = perUser
+    .filter((_, i) => !coverage[i]?.covered)
+    .map((u) => u.user.userPrincipalName.toLowerCase());
+  await reply(deps, job.replyTo, {
+    kind: "convertPlan",
+    perUserCount: perUser.length,
+    covered: uncovered.length === 0,
+    coveredBy: [...by],
+    notes,
+    uncovered,
+  });
+}

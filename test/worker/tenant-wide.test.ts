@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { csvField } from "../../src/worker/csv.js";
+import { ADMIN, HELPDESK, MANAGER, WorkerHarness } from "../helpers/worker-harness.js";
+
+describe("csvField", () => {
+  it("quotes separators and defuses formulas", () => {
+    expect(csvField("plain")).toBe("plain");
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+    expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
+    expect(csvField("+1,2")).toBe(`"'+1,2"`);
+  });
+});
+
+describe("report and convert (tenant-wide)", () => {
+  let h: WorkerHarness;
+  beforeEach(async () => {
+    h = await WorkerHarness.start();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it("report counts every user by state, lists Enabled-but-unregistered, and exports CSV", async () => {
+    const users = h.sandbox.tenant.allUsers();
+    const expected: Record<string, number> = { disabled: 0, enabled: 0, enforced: 0 };
+    for (const u of users) expected[u.perUserMfaState] = (expected[u.perUserMfaState] ?? 0) + 1;
+    const answer = await h.answerTo(await h.send(HELPDESK, "report"));
+    if (answer.outcome.kind !== "report") throw new Error(`expected a report, got ${answer.outcome.kind}`);
+    const report = answer.outcome;
+    expect(report.total).toBe(users.length);
+    expect(report.counts).toEqual(expected);
+    expect(report.enabledUnregistered.length).toBeGreaterThan(0);
+    for (const upn of report.enabledUnregistered) {
+      expect(h.sandbox.tenant.user(upn)?.perUserMfaState).toBe("enabled");
+    }
+    const lines = report.csv.split("\n");
+    expect(lines[0]).toBe("userPrincipalName,displayName,perUserMfaState,isMfaRegistered");
+    expect(lines).toHaveLength(users.length + 1);
+  });
+
+  it("convert plan says who still has per-user MFA and that a report-only policy covers nobody", async () => {
+    const perUser = h.sandbox.tenant.allUsers().filter((u) => u.perUserMfaState !== "disabled");
+    const answer = await h.answerTo(await h.send(ADMIN, "convert plan"));
+    expect(answer.outcome).toMatchObject({
+      kind: "convertPlan",
+      perUserCount: perUser.length,
+      covered: false,
+    });
+    if (answer.outcome.kind !== "convertPlan") return;
+    expect(answer.outcome.uncovered).toHaveLength(perUser.length);
+    expect(h.sandbox.stats.count("PATCH /beta/users/{id}/authentication/requirements")).toBe(0);
+  });
+
+  it("convert execute, once security defaults require MFA, disables per-user MFA for everyone after approval", async () => {
+    h.sandbox.tenant.setSecurityDefaults(true);
+    const card = await h.answerTo(await h.send(ADMIN, `convert execute --reason "moving to CA"`));
+    if (card.outcome.kind !== "approval") throw new Error(`expected an approval, got ${card.outcome.kind}`);
+    expect(card.outcome.approval.action).toBe("convert");
+    await h.answerTo(await h.send(MANAGER, `approve ${card.outcome.approval.id}`));
+    await h.waitFor((m) => m.outcome.kind === "summary");
+    const left = h.sandbox.tenant
+      .allUsers()
+      .filter((u) => u.perUserMfaState !== "disabled")
+      .map((u) => u.userPrincipalName);
+    // Only the protected break-glass account may keep its state; nobody else.
+    expect(left.every((upn) => h.policy.protected.includes(upn.toLowerCase()))).toBe(true);
+  });
+
+  it("a helpdesk member may not convert", async () => {
+    const answer = await h.answerTo(await h.send(HELPDESK, "convert execute"));
+    expect(answer.outcome).toMatchObject({ kind: "text", tone: "error" });
+  });
+});
