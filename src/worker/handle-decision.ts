@@ -1,3 +1,4 @@
+import type { OperationStatus } from "../operations/operation.js";
 import type { DecisionResult } from "../operations/store.js";
 import type { DecisionJob } from "../queue/jobs.js";
 import { resolveActor } from "./actor.js";
@@ -106,7 +107,23 @@ function refusalText(result: Exclude<DecisionResult, { ok: true }>): string {
     case "decided": {
       const by = result.decidedBy ? ` by ${result.decidedBy}` : "";
       const at = result.decidedAt ? ` at ${result.decidedAt}` : "";
-      return `it was already ${result.status}${by}${at}.`;
+      return `it was already ${decisionOf(result.status)}${by}${at}.`;
     }
+  }
+}
+
+/**
+ * What was decided, for a click that came too late: once approved, an operation moves on to
+ * applying and done (or superseded), but the decision the clicker missed is still the approval.
+ */
+function decisionOf(status: OperationStatus): string {
+  switch (status) {
+    case "applying":
+    case "done":
+      return "approved";
+    case "superseded":
+      return "approved (then superseded by a new request)";
+    default:
+      return status;
   }
 }
