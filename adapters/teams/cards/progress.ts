@@ -5,8 +5,13 @@ type ProgressOutcome = Extract<Outcome, { kind: "progress" }>;
 
 export function progressCard(progress: ProgressOutcome): AdaptiveCard {
   const percent = progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 100;
+  // The worker's last edit says every user was handled: the message stays in the channel, so
+  // it must not read "in progress" forever.
+  const finished = progress.done >= progress.total;
   return adaptiveCard([
-    heading(`${progress.action}: in progress`, "accent"),
+    finished
+      ? heading(`${progress.action}: finished`, progress.failed > 0 ? "warning" : "good")
+      : heading(`${progress.action}: in progress`, "accent"),
     field("Done", `${progress.done} of ${progress.total} (${percent}%)`),
     ...(progress.failed > 0 ? [field("Failed so far", String(progress.failed), "attention")] : []),
     subtle(`operation ${progress.operationId}`),
