@@ -1,5 +1,5 @@
 export interface BackgroundWorkOptions {
-  /** Work starts once no Slack request has arrived for this long (default 2 ms)… */
+  /** Work starts once no Slack request has arrived for this long (default 8 ms)… */
   quietMs?: number;
   /** …or once it has waited this long, however busy Slack keeps us (default 200 ms). */
   maxDelayMs?: number;
@@ -29,7 +29,7 @@ export class BackgroundWork {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(options: BackgroundWorkOptions = {}) {
-    this.quietMs = options.quietMs ?? 2;
+    this.quietMs = options.quietMs ?? 8;
     this.maxDelayMs = options.maxDelayMs ?? 200;
     this.now = options.now ?? (() => performance.now());
   }
