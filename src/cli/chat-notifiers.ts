@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { SlackNotifier } from "../../adapters/slack/notifier.js";
 import { createTeamsNotifier } from "../../adapters/teams/notifier.js";
 import type { Config } from "../config/env.js";
 import type { Logger } from "../log.js";
@@ -12,6 +13,13 @@ export function chatNotifiers(
   logger: Logger,
 ): NotifierRegistry {
   const notifiers: NotifierRegistry = {};
+  if (config.slack.enabled && config.slack.botToken) {
+    notifiers.slack = new SlackNotifier({
+      botToken: config.slack.botToken,
+      apiUrl: config.slack.apiUrl,
+      logger,
+    });
+  }
   if (config.teams.enabled) {
     notifiers.teams = createTeamsNotifier(config.teams, { redis: state, keyPrefix: statePrefix, logger });
   }

@@ -1,3 +1,4 @@
+import { createSlackAdapter, type SlackAdapter } from "../../adapters/slack/app.js";
 import { createTeamsAdapter, mountTeams } from "../../adapters/teams/adapter.js";
 import { MfaTeamsBot } from "../../adapters/teams/bot.js";
 import { ConversationReferenceStore } from "../../adapters/teams/conversation-refs.js";
@@ -30,6 +31,19 @@ export async function runServe(): Promise<number> {
       await queue.queue.getJobCounts("waiting");
     },
   });
+  let slack: SlackAdapter | undefined;
+  if (config.slack.enabled && config.slack.botToken) {
+    slack = createSlackAdapter({
+      signingSecret: config.slack.signingSecret,
+      botToken: config.slack.botToken,
+      appToken: config.slack.socketMode ? config.slack.appToken : undefined,
+      apiUrl: config.slack.apiUrl,
+      queue,
+      logger,
+      server,
+    });
+    await slack.start();
+  }
   if (config.teams.enabled) {
     const bot = new MfaTeamsBot({
       jobs: queue,
@@ -44,6 +58,7 @@ export async function runServe(): Promise<number> {
     process.once("SIGTERM", () => resolve());
     process.once("SIGINT", () => resolve());
   });
+  await slack?.stop();
   await server.close();
   await queue.close();
   return 0;

@@ -12,15 +12,15 @@ import { reply, textOutcome, update } from "./notify.js";
  * the clicker only; the card is updated for everyone once a decision stands.
  */
 export async function handleDecision(deps: WorkerDeps, job: DecisionJob): Promise<void> {
-  const decider = job.decider.upn.toLowerCase();
   const found = await deps.operations.get(job.approvalId);
   if (!found) {
     await reply(deps, job.replyTo, textOutcome("error", `There is no approval request ${job.approvalId}.`));
     return;
   }
   const { op } = found;
+  const actor = await resolveActor(deps, job.decider.upn);
+  const decider = actor.upn;
   const isOwn = op.requester.upn === decider;
-  const actor = await resolveActor(deps, decider);
   // The requester may withdraw their own request; deciding on others' needs the approver role.
   if (!actor.roles.includes("approver") && !(isOwn && job.decision === "reject")) {
     await refuse(deps, job, "only the approvers named in the policy file can approve or reject requests.");

@@ -55,7 +55,8 @@ export async function submitChange(
   const op: Operation = {
     id: newOperationId(),
     requestId: job.requestId,
-    requester: job.requester,
+    // The directory's UPN, not the chat's email: self-approval is checked against it.
+    requester: { ...job.requester, upn: actor.upn },
     replyTo: job.replyTo,
     ...(change.reason ? { reason: change.reason } : {}),
     createdAt: now.toISOString(),

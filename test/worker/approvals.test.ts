@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ApprovalView } from "../../src/notify/outcome.js";
 import { SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../../src/sandbox/default-seed.js";
-import { ADMIN, HELPDESK, MANAGER, type Message, WorkerHarness } from "../helpers/worker-harness.js";
+import {
+  ADMIN,
+  HELPDESK,
+  MANAGER,
+  type Message,
+  testPolicy,
+  WorkerHarness,
+} from "../helpers/worker-harness.js";
 
 const FINANCE = `group:${SANDBOX_GROUPS.finance.id}`;
 const PATCH_ROUTE = "PATCH /beta/users/{id}/authentication/requirements";
@@ -62,6 +69,22 @@ describe("approvals", () => {
     expect(helpdesk.outcome.kind === "text" && helpdesk.outcome.text).toMatch(/only the approvers/);
     expect(h.sandbox.stats.count(PATCH_ROUTE)).toBe(0);
     expect((await h.deps().operations.get(approval.id))?.state.status).toBe("pending");
+  });
+
+  it("knows a person by their directory UPN: a request under their email cannot be approved under their UPN", async () => {
+    const megan = SANDBOX_SAMPLE_USERS.mailDiffersFromUpn;
+    h = await WorkerHarness.start({
+      policy: testPolicy({
+        roles: { admin: [megan.userPrincipalName], approver: [megan.userPrincipalName, MANAGER] },
+      }),
+    });
+    // Slack knows her by her profile email, Teams by her UPN.
+    const card = await h.answerTo(await h.send(megan.mail, `bulk enable ${FINANCE}`));
+    const approval = approvalOf(card);
+    expect(approval.requester).toBe(megan.userPrincipalName);
+    const self = await h.answerTo(await h.send(megan.userPrincipalName, `approve ${approval.id}`));
+    expect(self.outcome.kind === "text" && self.outcome.text).toMatch(/own request/);
+    expect(h.sandbox.stats.count(PATCH_ROUTE)).toBe(0);
   });
 
   it("refuses an expired request and shows it expired on the card", async () => {
