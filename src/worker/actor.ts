@@ -1,5 +1,5 @@
 import { needsGroupLookup, rolesFor } from "../config/roles.js";
-import { ROLES, type Actor } from "../core/roles.js";
+import { type Actor, ROLES } from "../core/roles.js";
 import type { WorkerDeps } from "./deps.js";
 
 /**

@@ -2,8 +2,8 @@ import type { DirectoryUser } from "../directory/port.js";
 import type { ReplyAddress } from "../notify/port.js";
 import type { DirectoryTarget, ReminderJob, RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
+import { findOneUser } from "./find-user.js";
 import { notifierFor, post, reply, textOutcome } from "./notify.js";
-import { targetLabel } from "./target-label.js";
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -13,19 +13,8 @@ export async function sendReminder(
   job: RequestJob,
   target: DirectoryTarget,
 ): Promise<void> {
-  if (target.kind === "group") {
-    await reply(deps, job.replyTo, textOutcome("error", "`remind` takes one user, not a group."));
-    return;
-  }
-  const user = await deps.directory.getUser(target.kind === "upn" ? target.upn : target.id);
-  if (!user) {
-    await reply(
-      deps,
-      job.replyTo,
-      textOutcome("error", `No such user in the directory: ${targetLabel(target)}.`),
-    );
-    return;
-  }
+  const user = await findOneUser(deps, job, target, "remind");
+  if (!user) return;
   const state = await deps.directory.getMfaState(user.id);
   const upn = user.userPrincipalName.toLowerCase();
   if (state !== "enabled") {

@@ -1,24 +1,13 @@
 import { isProtected } from "../config/roles.js";
 import type { DirectoryTarget, RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
-import { reply, textOutcome } from "./notify.js";
-import { targetLabel } from "./target-label.js";
+import { findOneUser } from "./find-user.js";
+import { reply } from "./notify.js";
 
 /** `status <user>`: state, registration, re-registration needed, pending approvals, last change. */
 export async function showStatus(deps: WorkerDeps, job: RequestJob, target: DirectoryTarget): Promise<void> {
-  if (target.kind === "group") {
-    await reply(deps, job.replyTo, textOutcome("error", "`status` takes one user, not a group."));
-    return;
-  }
-  const user = await deps.directory.getUser(target.kind === "upn" ? target.upn : target.id);
-  if (!user) {
-    await reply(
-      deps,
-      job.replyTo,
-      textOutcome("error", `No such user in the directory: ${targetLabel(target)}.`),
-    );
-    return;
-  }
+  const user = await findOneUser(deps, job, target, "status");
+  if (!user) return;
   const upn = user.userPrincipalName.toLowerCase();
   const [state, registration, coverage, pending, last] = await Promise.all([
     deps.directory.getMfaState(user.id),

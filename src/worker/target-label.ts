@@ -6,7 +6,3 @@ export function targetLabel(target: DirectoryTarget): string {
   if (target.kind === "upn") return target.upn;
   return target.kind === "group" ? `group:${target.id}` : target.id;
 }
-
-export function targetRef(target: Exclude<DirectoryTarget, { kind: "group" }>): string {
-  return target.kind === "upn" ? target.upn : target.id;
-}
