@@ -15,7 +15,8 @@ export interface ConsoleSessionOptions {
   /** A connection of its own: reading the mailbox blocks. */
   reader: Redis;
   prefix: string;
-  actor: string;
+  /** Who types; without one, commands wait for an `as <upn>` line. */
+  actor?: string | undefined;
   input: Readable;
   output: Writable;
   /** A terminal: show a prompt and keep going after a slow answer. */
@@ -38,7 +39,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
     options.output.write(`${text}\n`);
   };
   const timeoutMs = options.answerTimeoutMs ?? 60_000;
-  let actor = options.actor.toLowerCase();
+  let actor = options.actor?.toLowerCase();
   const pending = new Set<string>();
   const applying = new Set<string>();
   let lastActivity = Date.now();
@@ -46,7 +47,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   let timedOut = false;
 
   const prompt = () => {
-    if (options.interactive) options.output.write(`${actor}> `);
+    if (options.interactive) options.output.write(`${actor ?? "mfa"}> `);
   };
 
   const send = async (line: string): Promise<void> => {
@@ -58,6 +59,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
       actor = switchTo[1].toLowerCase();
       return out(`acting as ${actor}`);
     }
+    if (!actor) return out("✖ say who you are first: as <upn> (or start with --as <upn>)");
     const parsed = parseCommand(text);
     if (!parsed.ok) return out(`✖ ${parsed.error}\n  usage: ${parsed.usage}`);
     const requestId = randomUUID();

@@ -16,8 +16,10 @@ export async function runConsole(args: readonly string[]): Promise<number> {
   const config = loadConfig("console");
   if (config.policy.required) await loadPolicy(config.policy.path);
   const actor = actorFrom(args) ?? process.env.MFA_BOT_CONSOLE_AS;
-  if (!actor || !/^[^\s@]+@[^\s@]+$/.test(actor)) {
-    process.stderr.write("mfa-bot console: say who you are with --as <upn> (e.g. --as admin@contoso.com)\n");
+  if (actor !== undefined && !/^[^\s@]+@[^\s@]+$/.test(actor)) {
+    process.stderr.write(
+      `mfa-bot console: --as needs a UPN (e.g. --as admin@contoso.com), not "${actor.slice(0, 60)}"\n`,
+    );
     return 2;
   }
   if (!(await redisAnswers(config.redis.url))) {
