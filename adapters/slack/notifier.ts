@@ -1,5 +1,5 @@
 import type { Logger } from "../../src/log.js";
-import type { Outcome } from "../../src/notify/outcome.js";
+import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
 import type {
   DirectMessageResult,
   DirectMessageTarget,
@@ -8,6 +8,7 @@ import type {
   ReplyAddress,
 } from "../../src/notify/port.js";
 import { type Clock, KeyedPacer, LatestOnly, realClock } from "./rate-limit.js";
+import { fullListMessages } from "./render/full-list.js";
 import { renderOutcome, type SlackMessage } from "./render/outcome.js";
 import { postToResponseUrl } from "./response-url.js";
 import {
@@ -120,6 +121,7 @@ export class SlackNotifier implements Notifier {
         this.client.chat.postMessage({ channel: to.conversation, ...message }),
       );
       if (!result.ts) throw new SlackDeliveryError("Slack accepted the message but returned no timestamp");
+      if (outcome.kind === "approval") await this.postFullList(to.conversation, result.ts, outcome.approval);
       return {
         platform: "slack",
         conversation: result.channel ?? to.conversation,
@@ -134,6 +136,23 @@ export class SlackNotifier implements Notifier {
         );
       }
       throw err;
+    }
+  }
+
+  /** Everyone a bulk card leaves out, in the card's thread; a failure here must not lose the card. */
+  private async postFullList(channel: string, threadTs: string, approval: ApprovalView): Promise<void> {
+    for (const text of fullListMessages(approval)) {
+      try {
+        await this.postPacer.run(channel, () =>
+          this.client.chat.postMessage({ channel, thread_ts: threadTs, text }),
+        );
+      } catch (err) {
+        this.options.logger.warn(
+          { err: String(err), approvalId: approval.id },
+          "slack: could not post the approval's full list",
+        );
+        return;
+      }
     }
   }
 

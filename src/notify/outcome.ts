@@ -40,6 +40,11 @@ export interface ApprovalView {
   warnings: string[];
   /** After a decision: what came of it, in one line. */
   outcomeText?: string;
+  /**
+   * Every name, when the lists above leave some out: sent with the first post of the card
+   * so the approver can see exactly who will change (Slack posts it in the card's thread).
+   */
+  allNames?: { change: string[]; unchanged: string[]; refused: string[]; notFound: string[] };
 }
 
 export interface ChangeResultLine {

@@ -13,7 +13,12 @@ function firstOf<T>(items: T[]): { shown: T[]; more: number } {
 type Item<K extends PlanItem["kind"]> = Extract<PlanItem, { kind: K }>;
 
 /** The approval card's content: exactly what the plan (and so its hash) says. */
-export function approvalView(op: Operation, state: OperationState, outcomeText?: string): ApprovalView {
+export function approvalView(
+  op: Operation,
+  state: OperationState,
+  outcomeText?: string,
+  options: { allNames?: boolean } = {},
+): ApprovalView {
   const items = op.plan.items as PlanItem[];
   const changes = firstOf(items.filter((i): i is Item<"change"> => i.kind === "change"));
   const noops = firstOf(items.filter((i): i is Item<"noop"> => i.kind === "noop"));
@@ -42,5 +47,15 @@ export function approvalView(op: Operation, state: OperationState, outcomeText?:
     approvalReasons: op.plan.approvalReasons,
     warnings: op.plan.warnings,
     ...(outcomeText ? { outcomeText } : {}),
+    ...(options.allNames && [changes, noops, refused, notFound].some((l) => l.more > 0)
+      ? {
+          allNames: {
+            change: items.flatMap((i) => (i.kind === "change" ? [i.upn] : [])),
+            unchanged: items.flatMap((i) => (i.kind === "noop" ? [i.upn] : [])),
+            refused: items.flatMap((i) => (i.kind === "refused" ? [i.upn ?? i.ref] : [])),
+            notFound: items.flatMap((i) => (i.kind === "notFound" ? [i.ref] : [])),
+          },
+        }
+      : {}),
   };
 }

@@ -100,7 +100,7 @@ export async function askApproval(deps: WorkerDeps, op: Operation): Promise<void
   await deps.operations.create(op, "pending");
   const card = await post(deps, op.replyTo, {
     kind: "approval",
-    approval: approvalView(op, { status: "pending" }),
+    approval: approvalView(op, { status: "pending" }, undefined, { allNames: true }),
   });
   await deps.operations.setRef(op.id, "cardRef", card);
 }
