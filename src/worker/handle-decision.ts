@@ -11,7 +11,7 @@ import { reply, textOutcome, update } from "./notify.js";
  * operation store makes two clicks, two approvers or a retry count once. Refusals go to
  * the clicker only; the card is updated for everyone once a decision stands.
  */
-export async function handleDecision(deps: WorkerDeps, job: DecisionJob): Promise<void> {
+export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry = false): Promise<void> {
   const found = await deps.operations.get(job.approvalId);
   if (!found) {
     await reply(deps, job.replyTo, textOutcome("error", `There is no approval request ${job.approvalId}.`));
@@ -33,6 +33,24 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob): Promis
     job.decision === "approve" ? "approved" : "rejected",
     now,
   );
+  if (!result.ok && retry && isOwnEarlierDecision(result, decider, job.decision)) {
+    // This job decided before and failed later (a notifier or Redis hiccup): finish what
+    // it started instead of refusing its own decision. Enqueueing apply is idempotent.
+    if (job.decision === "approve") {
+      if (result.why === "decided" && result.status === "approved")
+        await refreshCard(deps, op.id, "Approved: applying now.");
+      await deps.queue.enqueue(
+        { kind: "apply", requestId: job.requestId, operationId: op.id },
+        { dedupeKey: op.id },
+      );
+    }
+    await reply(
+      deps,
+      job.replyTo,
+      textOutcome("info", `You ${job.decision === "approve" ? "approved" : "rejected"} ${op.id}.`),
+    );
+    return;
+  }
   if (!result.ok) {
     await refuse(deps, job, refusalText(result));
     if (result.why === "expired")
@@ -65,6 +83,17 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob): Promis
   // Everyone sees the card; the clicker also hears that their click counted.
   const verb = job.decision === "approve" ? "approved" : "rejected";
   await reply(deps, job.replyTo, textOutcome("info", `You ${verb} ${op.id}.`));
+}
+
+function isOwnEarlierDecision(
+  result: Exclude<DecisionResult, { ok: true }>,
+  decider: string,
+  decision: DecisionJob["decision"],
+): boolean {
+  if (result.why !== "decided" || result.decidedBy !== decider) return false;
+  return decision === "reject"
+    ? result.status === "rejected"
+    : result.status !== "rejected" && result.status !== "expired";
 }
 
 /** Re-renders the approval card from the stored operation, for everyone who sees it. */

@@ -59,7 +59,7 @@ export async function processJob(deps: WorkerDeps, worker: Worker, job: Job): Pr
   const log = deps.logger.child({ requestId: data.requestId, jobId: job.id, kind: data.kind });
   const jobDeps = { ...deps, logger: log };
   try {
-    await dispatch(jobDeps, data);
+    await dispatch(jobDeps, data, job.attemptsMade > 0);
   } catch (err) {
     if (isDirectoryError(err, "throttled")) {
       // Graph said slow down: pause the whole queue for Retry-After, without spending an attempt.
@@ -68,8 +68,10 @@ export async function processJob(deps: WorkerDeps, worker: Worker, job: Job): Pr
       await worker.rateLimit(ms);
       throw Worker.RateLimitError();
     }
-    const final =
-      !isDirectoryError(err) || !retryable(err.kind) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // Directory errors a person must fix (permissions, bad input) end the job now; anything
+    // else (Graph 5xx, a chat platform or Redis hiccup) is retried, and reported at the end.
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const final = (isDirectoryError(err) && !retryable(err.kind)) || lastAttempt;
     log.error({ err: err instanceof Error ? err.message : String(err), final }, "job error");
     if (final) {
       await tellRequester(jobDeps, data, err);
@@ -83,12 +85,12 @@ function retryable(kind: string): boolean {
   return kind === "unavailable" || kind === "unexpected" || kind === "throttled";
 }
 
-async function dispatch(deps: WorkerDeps, job: AnyJob): Promise<void> {
+async function dispatch(deps: WorkerDeps, job: AnyJob, retry: boolean): Promise<void> {
   switch (job.kind) {
     case "request":
       return handleRequest(deps, job);
     case "decision":
-      return handleDecision(deps, job);
+      return handleDecision(deps, job, retry);
     case "apply":
       return handleApply(deps, job);
     case "reminder":
