@@ -36,7 +36,11 @@ export interface GraphDirectoryOptions {
   onThrottle?: (retryAfterMs: number) => void;
   /** Retries of one request after 429, 502/503/504 or a network error. Default 6. */
   maxRetries?: number;
-  /** Rate of the default budget. Default 20 (Graph's identity write limit per app and tenant). */
+  /**
+   * Rate of the default budget, a ceiling: never more in any one second, and paced
+   * {@link BUDGET_HEADROOM} under it so that jitter on the way never pushes Graph's count
+   * over. Default 20 (Graph's identity write limit per app and tenant).
+   */
   requestsPerSecond?: number;
   /** First backoff step when Graph gives no Retry-After. Default 500 ms. */
   backoffBaseMs?: number;
@@ -48,6 +52,9 @@ export interface GraphDirectoryOptions {
   /** Clock, sleep and jitter; tests inject a fake clock so nothing waits for real. */
   timing?: Partial<Timing>;
 }
+
+/** Share of `requestsPerSecond` the default budget leaves unused (see createLocalBudget). */
+export const BUDGET_HEADROOM = 0.03;
 
 export function createGraphDirectory(options: GraphDirectoryOptions): Directory {
   const timing: Timing = { ...realTiming, ...options.timing };
@@ -74,6 +81,8 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     options.budget ??
     createLocalBudget({
       ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),
+      headroom: BUDGET_HEADROOM,
+      slidingWindow: true,
       timing,
     });
   const http = createGraphHttp({

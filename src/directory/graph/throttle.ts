@@ -21,6 +21,20 @@ export interface LocalBudgetOptions {
   requestsPerSecond?: number;
   /** How many requests may go at once from a rested budget. */
   burst?: number;
+  /**
+   * Fraction of the rate left unused (0 ≤ headroom < 1; default 0). Graph counts requests
+   * as they arrive, the budget as they leave: pacing exactly at the limit, a little network
+   * jitter puts more than a window's worth into one of Graph's windows, and each 429 then
+   * costs everyone a whole Retry-After — far more than a few percent of the rate.
+   */
+  headroom?: number;
+  /**
+   * Also never more than `requestsPerSecond` in any one second (stretched by the headroom).
+   * The token bucket alone keeps the average but, mixing $batches of 20 with single
+   * requests, can put a batch more than the rate into one second; a service counting in
+   * a sliding window answers that with a 429. Default false.
+   */
+  slidingWindow?: boolean;
   timing?: Pick<Timing, "now" | "sleep">;
 }
 
@@ -28,28 +42,78 @@ export interface LocalBudgetOptions {
  * A token bucket written as a "theoretical arrival time" (GCRA): `tat` is when the
  * bucket would be full again. A request larger than the burst (a $batch of 20) goes at
  * once from a rested bucket and puts it in debt, so later requests wait it off; the
- * sustained rate is kept without making a batch wait for 20 tokens first.
+ * sustained rate is kept without making a batch wait for 20 tokens first. With
+ * `slidingWindow`, callers are admitted in order and each also waits for room in the
+ * last second's count.
  */
 export function createLocalBudget(options: LocalBudgetOptions = {}): GraphBudget {
   const rate = options.requestsPerSecond ?? 20;
   if (!(rate > 0)) throw new RangeError("requestsPerSecond must be positive");
-  const interval = 1000 / rate;
+  const headroom = options.headroom ?? 0;
+  if (!(headroom >= 0 && headroom < 1)) throw new RangeError("headroom must be at least 0 and below 1");
+  const interval = 1000 / (rate * (1 - headroom));
   const burst = Math.max(1, options.burst ?? 5);
   const { now, sleep } = options.timing ?? realTiming;
   let tat = Number.NEGATIVE_INFINITY;
   let pausedUntil = Number.NEGATIVE_INFINITY;
 
-  return {
-    async acquire(requests) {
-      const cost = Math.max(0, requests);
+  async function bucket(cost: number): Promise<void> {
+    for (;;) {
       const t = now();
       const start = Math.max(t, pausedUntil);
       const bucketFullAt = Math.max(tat, start);
       const sendAt = Math.max(start, bucketFullAt - (burst - 1) * interval);
       tat = bucketFullAt + cost * interval;
       await sleep(sendAt - t);
-      // A 429 seen while this caller slept pauses it too.
-      for (let late = pausedUntil - now(); late > 0; late = pausedUntil - now()) await sleep(late);
+      // A 429 seen while this caller slept voids its slot: it queues again behind the pause,
+      // rather than every waiting caller going at once when the pause ends.
+      if (now() >= pausedUntil) return;
+    }
+  }
+
+  // The sliding window: at most `limit` requests sent in any `windowMs`, oldest first.
+  const limit = Math.max(1, rate);
+  const windowMs = ((limit / rate) * 1000) / (1 - headroom);
+  const sent: Array<{ at: number; cost: number }> = [];
+  let inWindow = 0;
+  let queue: Promise<void> = Promise.resolve();
+  let waiting = 0;
+
+  function windowWait(cost: number): number {
+    const t = now();
+    while (sent.length > 0 && (sent[0]?.at ?? t) <= t - windowMs) inWindow -= sent.shift()?.cost ?? 0;
+    // A request larger than the whole window (never, for Graph's 20 a batch) goes alone.
+    let excess = inWindow + Math.min(cost, limit) - limit;
+    if (excess <= 0) return 0;
+    for (const entry of sent) {
+      excess -= entry.cost;
+      if (excess <= 0) return entry.at + windowMs - t;
+    }
+    return 0;
+  }
+
+  async function windowed(cost: number): Promise<void> {
+    await bucket(cost);
+    for (;;) {
+      const wait = Math.max(windowWait(cost), pausedUntil - now());
+      if (wait <= 0) break;
+      await sleep(wait);
+    }
+    sent.push({ at: now(), cost });
+    inWindow += cost;
+  }
+
+  return {
+    acquire(requests) {
+      const cost = Math.max(0, requests);
+      if (!options.slidingWindow) return bucket(cost);
+      // In order; a caller with nobody ahead starts at once, not a tick later.
+      waiting++;
+      const turn = (waiting === 1 ? windowed(cost) : queue.then(() => windowed(cost))).finally(() => {
+        waiting--;
+      });
+      queue = turn.catch(() => {});
+      return turn;
     },
     pause(ms) {
       const until = now() + Math.max(0, ms);
