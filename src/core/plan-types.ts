@@ -6,7 +6,7 @@ export interface TargetView {
   /** How the target was named in the request (for messages): `alice@contoso.com`, `<@U123>`. */
   ref: string;
   /** null when the directory has no such user. */
-  user: { id: string; upn: string; displayName: string } | null;
+  user: { id: string; upn: string; displayName: string; mail?: string | null } | null;
   perUserMfaState: PerUserMfaState;
   registration: { isMfaRegistered: boolean; methods: readonly string[]; defaultMethod?: string | null };
   /** A break-glass account from the policy's `protected` list: no command ever changes it. */

@@ -67,7 +67,9 @@ export const messageRefSchema = z.object({
 /** The directory's view of a target when the plan was made (TargetView), for the drift check. */
 export const targetViewSchema = z.object({
   ref: z.string(),
-  user: z.object({ id: z.string(), upn: z.string(), displayName: z.string() }).nullable(),
+  user: z
+    .object({ id: z.string(), upn: z.string(), displayName: z.string(), mail: z.string().nullish() })
+    .nullable(),
   perUserMfaState: z.string(),
   registration: z.object({
     isMfaRegistered: z.boolean(),

@@ -111,6 +111,13 @@ export const reminderJobSchema = z.object({
   attempt: z.number().int().min(0).max(1000),
   replyTo: replyAddressSchema,
   requestedBy: upn.optional(),
+  /**
+   * Set by the apply that just read this user back as Enabled: the first reminder goes out
+   * without asking Graph again (the bulk's request budget is for the users still to change).
+   */
+  readBack: z
+    .object({ at: z.iso.datetime(), id: z.string().min(1).max(256), mail: z.string().max(320).nullish() })
+    .optional(),
 });
 export type ReminderJob = z.infer<typeof reminderJobSchema>;
 

@@ -12,7 +12,7 @@ const DAY_MS = 24 * 3600 * 1000;
 export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeResultLine[]): Promise<void> {
   const at = deps.now().toISOString();
   const firstDay = deps.policy.reminders.scheduleDays[0] ?? 0;
-  const users = new Map(op.views.flatMap((v) => (v.user ? [[v.user.upn, v.user.id] as const] : [])));
+  const users = new Map(op.views.flatMap((v) => (v.user ? [[v.user.upn, v.user] as const] : [])));
   for (const line of lines) {
     if (!line.ok) continue;
     await deps.operations.setLastChange(line.upn, {
@@ -24,6 +24,7 @@ export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeR
       ...(line.now ? { to: line.now } : {}),
     });
     if (line.now === "enabled" && line.from !== "enabled") {
+      const user = users.get(line.upn);
       await deps.queue.enqueue(
         {
           kind: "reminder",
@@ -33,8 +34,10 @@ export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeR
           attempt: 0,
           replyTo: op.replyTo,
           requestedBy: op.requester.upn,
+          // Sent today, the first reminder can trust the state just read back.
+          ...(user && firstDay === 0 ? { readBack: { at, id: user.id, mail: user.mail ?? null } } : {}),
         },
-        { dedupeKey: `${op.id}-${users.get(line.upn) ?? line.upn}-0`, delayMs: firstDay * DAY_MS },
+        { dedupeKey: `${op.id}-${user?.id ?? line.upn}-0`, delayMs: firstDay * DAY_MS },
       );
     }
   }

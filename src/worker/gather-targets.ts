@@ -62,7 +62,12 @@ function viewOf(
   }
   return {
     ref,
-    user: { id: user.id, upn: user.userPrincipalName.toLowerCase(), displayName: user.displayName },
+    user: {
+      id: user.id,
+      upn: user.userPrincipalName.toLowerCase(),
+      displayName: user.displayName,
+      ...(user.mail ? { mail: user.mail } : {}),
+    },
     perUserMfaState: state,
     registration: registration
       ? {

@@ -6,6 +6,8 @@ import { findOneUser } from "./find-user.js";
 import { notifierFor, post, reply, textOutcome } from "./notify.js";
 
 const DAY_MS = 24 * 3600 * 1000;
+/** How long an apply's read-back stands in for a fresh read before the first reminder. */
+const READ_BACK_FRESH_MS = 10 * 60 * 1000;
 
 /** `remind <user>`: one "please register" DM now, if the user still needs to register. */
 export async function sendReminder(
@@ -41,11 +43,21 @@ export async function sendReminder(
  * ignoring them is listed to the channel after `escalateAfter` reminders.
  */
 export async function handleReminder(deps: WorkerDeps, job: ReminderJob): Promise<void> {
-  const user = await deps.directory.getUser(job.upn);
-  if (!user) return;
-  const state = await deps.directory.getMfaState(user.id);
-  // Enforced means registered (Enabled users become Enforced by themselves); Disabled means not our business.
-  if (state !== "enabled") return;
+  let user: DirectoryUser | null;
+  if (job.readBack && deps.now().getTime() - Date.parse(job.readBack.at) < READ_BACK_FRESH_MS) {
+    user = {
+      id: job.readBack.id,
+      userPrincipalName: job.upn,
+      displayName: job.upn,
+      mail: job.readBack.mail ?? null,
+    };
+  } else {
+    user = await deps.directory.getUser(job.upn);
+    if (!user) return;
+    const state = await deps.directory.getMfaState(user.id);
+    // Enforced means registered (Enabled users become Enforced by themselves); Disabled means not our business.
+    if (state !== "enabled") return;
+  }
   const sent = await deliver(deps, user, job.attempt, job.replyTo, job.requestedBy);
   if (!sent.delivered) {
     await reply(
@@ -70,7 +82,7 @@ export async function handleReminder(deps: WorkerDeps, job: ReminderJob): Promis
   const next = scheduleDays[job.attempt + 1];
   if (today === undefined || next === undefined) return;
   await deps.queue.enqueue(
-    { ...job, attempt: job.attempt + 1 },
+    { ...job, attempt: job.attempt + 1, readBack: undefined },
     {
       dedupeKey: `${job.operationId ?? "manual"}-${user.id}-${job.attempt + 1}`,
       delayMs: (next - today) * DAY_MS,

@@ -35,7 +35,10 @@ describe("console → queue → worker → Graph (sandbox) → console", () => {
       results: [{ upn, from: "disabled", requested: "enabled", now: "enabled", ok: true }],
     });
     expect(h.sandbox.tenant.user(upn)?.perUserMfaState).toBe("enabled");
+    const graphCallsAtAnswer = h.sandbox.stats.snapshot().graphOperations;
     const dm = await h.waitFor((m) => m.type === "dm" && m.to === upn);
+    // The first reminder trusts the state the apply just read back: no Graph budget spent on it.
+    expect(h.sandbox.stats.snapshot().graphOperations).toBe(graphCallsAtAnswer);
     expect(dm.outcome).toMatchObject({ kind: "registerReminder", setupUrl: "https://aka.ms/mfasetup" });
 
     const auditId = await h.send(HELPDESK, `audit ${upn}`);
