@@ -27,7 +27,8 @@ export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void
   }
   const { op } = found;
   if (found.state.status === "approved") {
-    if (await hasDrifted(deps, op)) return;
+    // Only an approval binds a plan to what someone saw; without one, the plan is moments old.
+    if (op.plan.requiresApproval && (await hasDrifted(deps, op))) return;
     if (!(await deps.operations.transition(op.id, "approved", "applying"))) return;
   } else if (found.state.status !== "applying") {
     return; // done, rejected, expired or superseded: nothing to apply
