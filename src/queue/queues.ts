@@ -14,12 +14,14 @@ export interface QueueSettings {
 /**
  * BullMQ needs `maxRetriesPerRequest: null` on connections it blocks on (workers);
  * producers get a bounded retry count so an adapter answers "try again" instead of hanging.
+ * Commands issued while (re)connecting wait in the offline queue — a fresh process must not
+ * fail its first command just because the connection is a few milliseconds old.
  */
 export function connectRedis(url: string, options: { blocking: boolean } & RedisOptions): Redis {
   const { blocking, ...rest } = options;
   return new Redis(url, {
     maxRetriesPerRequest: blocking ? null : 3,
-    enableOfflineQueue: blocking,
+    enableOfflineQueue: true,
     lazyConnect: false,
     ...rest,
   });
