@@ -61,5 +61,7 @@ export async function runServe(): Promise<number> {
   await slack?.stop();
   await server.close();
   await queue.close();
+  // The queue closes only connections it opened; this one is ours.
+  redis.disconnect();
   return 0;
 }
