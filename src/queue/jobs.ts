@@ -121,11 +121,28 @@ export const reminderJobSchema = z.object({
 });
 export type ReminderJob = z.infer<typeof reminderJobSchema>;
 
+/**
+ * One message for many similar events (users a reminder could not reach, users who keep
+ * ignoring reminders), so that a bulk of thousands does not send thousands of messages.
+ */
+export const digestJobSchema = z.object({
+  kind: z.literal("digest"),
+  requestId: id,
+  /** The Redis set holding the lines, named after what they are and a time bucket. */
+  key: z.string().min(1).max(512),
+  heading: z.string().min(1).max(300),
+  /** `reply` goes to the requester only; `post` to the conversation. */
+  delivery: z.enum(["reply", "post"]),
+  replyTo: replyAddressSchema,
+});
+export type DigestJob = z.infer<typeof digestJobSchema>;
+
 export const jobSchemas = {
   request: requestJobSchema,
   decision: decisionJobSchema,
   apply: applyJobSchema,
   reminder: reminderJobSchema,
+  digest: digestJobSchema,
 } as const;
 export type JobKind = keyof typeof jobSchemas;
-export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob;
+export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob | DigestJob;

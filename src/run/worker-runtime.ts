@@ -4,6 +4,7 @@ import type { Policy } from "../config/policy.js";
 import type { Directory } from "../directory/port.js";
 import type { Logger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
+import { DigestStore } from "../operations/digests.js";
 import { OperationStore } from "../operations/store.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { DEFAULT_WORKER_SETTINGS, type WorkerDeps, type WorkerSettings } from "../worker/deps.js";
@@ -50,6 +51,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     directory: options.directory,
     policy: options.policy,
     operations: new OperationStore(state, prefix),
+    digests: new DigestStore(state, prefix),
     audit: new AuditLog(state, prefix, options.logger),
     notifiers: options.notifiers(state, prefix),
     queue,

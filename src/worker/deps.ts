@@ -3,6 +3,7 @@ import type { Policy } from "../config/policy.js";
 import type { Directory } from "../directory/port.js";
 import type { Logger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
+import type { DigestStore } from "../operations/digests.js";
 import type { OperationStore } from "../operations/store.js";
 import type { RequestQueue } from "../queue/queues.js";
 
@@ -11,6 +12,7 @@ export interface WorkerDeps {
   directory: Directory;
   policy: Policy;
   operations: OperationStore;
+  digests: DigestStore;
   audit: AuditLog;
   notifiers: NotifierRegistry;
   /** To enqueue follow-up jobs (apply after approval, reminders, timed re-enable). */
@@ -27,10 +29,13 @@ export interface WorkerSettings {
   progressIntervalMs: number;
   /** Users read from the directory in parallel while gathering targets. */
   lookupConcurrency: number;
+  /** How long similar notices (unreachable users, ignored reminders) gather before one message. */
+  digestDelayMs: number;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   setupUrl: "https://aka.ms/mfasetup",
   progressIntervalMs: 3_000,
   lookupConcurrency: 8,
+  digestDelayMs: 60_000,
 };

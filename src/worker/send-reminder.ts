@@ -2,8 +2,9 @@ import type { DirectoryUser } from "../directory/port.js";
 import type { ReplyAddress } from "../notify/port.js";
 import type { DirectoryTarget, ReminderJob, RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
+import { addToDigest } from "./digest.js";
 import { findOneUser } from "./find-user.js";
-import { notifierFor, post, reply, textOutcome } from "./notify.js";
+import { notifierFor, reply, textOutcome } from "./notify.js";
 
 const DAY_MS = 24 * 3600 * 1000;
 /** How long an apply's read-back stands in for a fresh read before the first reminder. */
@@ -59,24 +60,29 @@ export async function handleReminder(deps: WorkerDeps, job: ReminderJob): Promis
     if (state !== "enabled") return;
   }
   const sent = await deliver(deps, user, job.attempt, job.replyTo, job.requestedBy);
+  const topic = job.operationId ?? "manual";
   if (!sent.delivered) {
-    await reply(
-      deps,
-      job.replyTo,
-      textOutcome("warning", `Could not remind ${job.upn} to register: ${sent.reason}`),
-    );
+    // Gathered: a bulk of thousands must not become thousands of messages to the requester.
+    await addToDigest(deps, {
+      topic: `unreachable:${topic}`,
+      line: `${job.upn}: ${sent.reason}`,
+      heading: "Could not remind these users to register for MFA",
+      delivery: "reply",
+      replyTo: job.replyTo,
+      requestId: job.requestId,
+    });
     return;
   }
   const { scheduleDays, escalateAfter } = deps.policy.reminders;
   if (job.attempt + 1 === escalateAfter) {
-    await post(
-      deps,
-      job.replyTo,
-      textOutcome(
-        "warning",
-        `${job.upn} has had ${escalateAfter} reminders and still has not registered for MFA.`,
-      ),
-    );
+    await addToDigest(deps, {
+      topic: `ignoring:${topic}`,
+      line: job.upn,
+      heading: `Still not registered for MFA after ${escalateAfter} reminders`,
+      delivery: "post",
+      replyTo: job.replyTo,
+      requestId: job.requestId,
+    });
   }
   const today = scheduleDays[job.attempt];
   const next = scheduleDays[job.attempt + 1];

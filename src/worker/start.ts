@@ -5,6 +5,7 @@ import { isDirectoryError } from "../directory/errors.js";
 import { type AnyJob, type JobKind, jobSchemas } from "../queue/jobs.js";
 import { QUEUE_NAME } from "../queue/queues.js";
 import type { WorkerDeps } from "./deps.js";
+import { handleDigest } from "./digest.js";
 import { handleApply } from "./handle-apply.js";
 import { handleDecision } from "./handle-decision.js";
 import { handleRequest } from "./handle-request.js";
@@ -95,6 +96,8 @@ async function dispatch(deps: WorkerDeps, job: AnyJob, retry: boolean): Promise<
       return handleApply(deps, job);
     case "reminder":
       return handleReminder(deps, job);
+    case "digest":
+      return handleDigest(deps, job);
   }
 }
 

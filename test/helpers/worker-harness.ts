@@ -112,7 +112,7 @@ export class WorkerHarness {
       policy: this.policy,
       logger: silentLogger,
       notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
-      settings: { progressIntervalMs: 0 },
+      settings: { progressIntervalMs: 0, digestDelayMs: 300 },
       ...(this.runtimes.length === 0 ? { throttle: this.throttle } : {}),
       ...overrides,
     });

@@ -45,6 +45,11 @@ const MALFORMED: Array<{ kind: string; data: unknown; field: string }> = [
     data: { kind: "reminder", requestId: "r-5", upn: "user@contoso.com", attempt: -1, replyTo },
     field: "attempt",
   },
+  {
+    kind: "digest",
+    data: { kind: "digest", requestId: "r-6", key: "", heading: "x", delivery: "shout", replyTo },
+    field: "key",
+  },
   { kind: "explode", data: { kind: "explode" }, field: "explode" },
 ];
 
