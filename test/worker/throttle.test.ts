@@ -76,6 +76,12 @@ describe("Graph answers 429", () => {
       });
       expect(harness.sandbox.tenant.user(upns[i] as string)?.perUserMfaState).toBe("enabled");
     }
+    // The answer goes out before its job is marked complete: wait for the queue to settle.
+    for (let i = 0; i < 100; i++) {
+      const busy = await harness.queue.queue.getJobCounts("active", "waiting", "prioritized");
+      if (busy.active + busy.waiting + busy.prioritized === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const counts = await harness.queue.queue.getJobCounts("completed", "failed");
     expect(counts.failed).toBe(0);
     // A request and an apply per enable.
