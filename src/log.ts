@@ -1,4 +1,11 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { type Logger, pino } from "pino";
+
+/**
+ * The request being worked on. The worker runs each job inside it, so every log line of
+ * that job — the Graph client's included — carries the request id the adapter gave it.
+ */
+export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
 /**
  * One JSON line per event. Secrets never reach the log: tokens, client secrets,
@@ -40,6 +47,7 @@ export function createLogger(
       level: options.level ?? process.env.LOG_LEVEL ?? "info",
       name: options.name ?? "mfa-bot",
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      mixin: () => requestContext.getStore() ?? {},
     },
     destination ?? pino.destination(2),
   );

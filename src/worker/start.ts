@@ -2,6 +2,7 @@ import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ZodError } from "zod";
 import { isDirectoryError } from "../directory/errors.js";
+import { requestContext } from "../log.js";
 import { type AnyJob, type JobKind, jobSchemas } from "../queue/jobs.js";
 import { QUEUE_NAME } from "../queue/queues.js";
 import type { WorkerDeps } from "./deps.js";
@@ -57,7 +58,12 @@ export async function processJob(deps: WorkerDeps, worker: Worker, job: Job): Pr
     throw new UnrecoverableError(`malformed ${job.name} job: ${parsed.problem}`);
   }
   const data = parsed.job;
-  const log = deps.logger.child({ requestId: data.requestId, jobId: job.id, kind: data.kind });
+  // Everything this job logs, on any logger (the Graph client's too), carries its request id.
+  await requestContext.run({ requestId: data.requestId }, () => runJob(deps, worker, job, data));
+}
+
+async function runJob(deps: WorkerDeps, worker: Worker, job: Job, data: AnyJob): Promise<void> {
+  const log = deps.logger.child({ jobId: job.id, kind: data.kind });
   const jobDeps = { ...deps, logger: log };
   try {
     await dispatch(jobDeps, data, job.attemptsMade > 0);
