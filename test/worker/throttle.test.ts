@@ -79,7 +79,7 @@ describe("Graph answers 429", () => {
     // The answer goes out before its job is marked complete: wait for the queue to settle.
     for (let i = 0; i < 100; i++) {
       const busy = await harness.queue.queue.getJobCounts("active", "waiting", "prioritized");
-      if (busy.active + busy.waiting + busy.prioritized === 0) break;
+      if ((busy.active ?? 0) + (busy.waiting ?? 0) + (busy.prioritized ?? 0) === 0) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const counts = await harness.queue.queue.getJobCounts("completed", "failed");
