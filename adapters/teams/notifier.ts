@@ -2,6 +2,7 @@ import {
   type Activity,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  type ConversationAccount,
   type ConversationParameters,
   type ConversationReference,
   TurnContext,
@@ -9,7 +10,7 @@ import {
 import type { Redis } from "ioredis";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
-import type { Outcome } from "../../src/notify/outcome.js";
+import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
 import type {
   DirectMessageResult,
   DirectMessageTarget,
@@ -20,7 +21,7 @@ import type {
 import { baseConversationId, ConversationReferenceStore, type StoredReference } from "./conversation-refs.js";
 import { statusCodeOf } from "./http-status.js";
 import { LatestOnly } from "./latest-only.js";
-import { outcomeActivity } from "./outgoing-activity.js";
+import { fullListActivities, outcomeActivity } from "./outgoing-activity.js";
 import { PRIVATE_REPLY } from "./reply-address.js";
 import { noPacing, RedisSendPacer, type SendPacer } from "./send-pacer.js";
 import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./send-retry.js";
@@ -59,6 +60,16 @@ interface Target {
  */
 function asNewTurn(context: TurnContext): void {
   context.activity.id = undefined as unknown as string;
+}
+
+/**
+ * Where replies to a card go. A channel thread's conversation id ends in `;messageid=<root>`;
+ * a card posted to the channel itself started a thread whose root is the card.
+ */
+function cardThread(conversation: ConversationAccount, cardId: string): string {
+  const { id } = conversation;
+  if (conversation.conversationType !== "channel" || !cardId || id.includes(";messageid=")) return id;
+  return `${id};messageid=${cardId}`;
 }
 
 /** Creating a 1:1 chat fails so when the user has not got the app, or Teams does not know them. */
@@ -108,12 +119,39 @@ export class TeamsNotifier implements Notifier {
   async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
     const target = await this.targetFor(to.conversation, to.extra);
     const messageId = await this.send(target, outcomeActivity(outcome));
+    if (outcome.kind === "approval" && outcome.approval.allNames) {
+      await this.postFullList(target, messageId, outcome.approval);
+    }
     const extra: Record<string, string> = {};
     for (const key of ["serviceUrl", "tenantId", "conversationType"] as const) {
       const value = to.extra[key];
       if (value) extra[key] = value;
     }
     return { platform: "teams", conversation: to.conversation, messageId, extra };
+  }
+
+  /**
+   * Everyone a bulk card leaves out, under the card: in a channel, in the card's thread (the
+   * thread the card went to, or the one it started as a new post); in a chat, after it. A
+   * failure here is logged and the rest skipped: the card is what must not be lost.
+   */
+  private async postFullList(card: Target, cardId: string, approval: ApprovalView): Promise<void> {
+    try {
+      const conversation = card.reference.conversation as ConversationAccount;
+      const target: Target = {
+        ...card,
+        reference: {
+          ...card.reference,
+          conversation: { ...conversation, id: cardThread(conversation, cardId) },
+        },
+      };
+      for (const activity of fullListActivities(approval)) await this.send(target, activity);
+    } catch (err) {
+      this.logger.warn(
+        { err: String(err), status: statusCodeOf(err), approvalId: approval.id },
+        "teams: could not post the approval's full list",
+      );
+    }
   }
 
   update(ref: MessageRef, outcome: Outcome): Promise<void> {

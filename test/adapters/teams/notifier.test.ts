@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
 import type { Redis } from "ioredis";
 import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier, type TeamsNotifier } from "../../../adapters/teams/notifier.js";
-import type { Outcome } from "../../../src/notify/outcome.js";
+import { createLogger } from "../../../src/log.js";
+import type { ApprovalView, Outcome } from "../../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
-import { FakeBotConnector } from "../../helpers/fake-bot-connector.js";
+import { FakeBotConnector, type SentActivity } from "../../helpers/fake-bot-connector.js";
 import {
   ALICE,
   BOT,
@@ -279,5 +281,145 @@ describe("TeamsNotifier", () => {
         progress(1),
       ),
     ).rejects.toThrow(/no Teams service URL known for conversation 19:unknown/);
+  });
+
+  describe("a bulk approval card that leaves names out", () => {
+    const names = Array.from({ length: 400 }, (_, i) => `user${String(i).padStart(4, "0")}@contoso.com`);
+    const forged = `<at>${MANAGER.name}</at> **[approve here](https://evil.example)**`;
+    const approval: ApprovalView = {
+      id: "k3m9p2xq",
+      action: "enable",
+      bulk: true,
+      requester: "admin@contoso.com",
+      createdAt: "2026-11-29T10:00:00.000Z",
+      expiresAt: "2026-11-30T10:00:00.000Z",
+      status: "pending",
+      counts: { change: 400, noop: 0, refused: 0, notFound: 1, reregistrationNeeded: 0 },
+      changes: { users: names.slice(0, 10).map((upn) => ({ upn })), more: 390 },
+      unchanged: { users: [], more: 0 },
+      refused: { users: [], more: 0 },
+      notFound: { refs: [forged], more: 0 },
+      approvalReasons: [],
+      warnings: [],
+      allNames: { change: names, unchanged: [], refused: [], notFound: [forged] },
+    };
+    const card: Outcome = { kind: "approval", approval };
+
+    /** Every element of a sent card, depth first. */
+    function elementsOf(sent: SentActivity): Array<Record<string, unknown>> {
+      const found: Array<Record<string, unknown>> = [];
+      const walk = (value: unknown): void => {
+        if (Array.isArray(value)) {
+          value.forEach(walk);
+          return;
+        }
+        if (typeof value !== "object" || value === null) return;
+        const element = value as Record<string, unknown>;
+        if (typeof element.type === "string") found.push(element);
+        walk(element.body);
+        walk(element.inlines);
+      };
+      const attachments = sent.activity.attachments as Array<{ content?: unknown }> | undefined;
+      for (const attachment of attachments ?? []) walk(attachment.content);
+      return found;
+    }
+
+    function runTexts(sent: SentActivity[]): string {
+      return sent
+        .flatMap(elementsOf)
+        .filter((e) => e.type === "TextRun")
+        .map((e) => String(e.text))
+        .join("\n");
+    }
+
+    it("sends everyone as replies in the card's channel thread, in cards well under Teams' size limit", async () => {
+      const ref = await notifier.post(channelAddress(), card);
+      const [sentCard, ...followUps] = connector.activities;
+      expect(sentCard).toMatchObject({
+        kind: "send",
+        conversationId: channelThread,
+        activityId: ref.messageId,
+      });
+      expect(ref.conversation).toBe(channelThread);
+
+      expect(followUps.length).toBeGreaterThan(1);
+      for (const sent of followUps) {
+        expect(sent).toMatchObject({ kind: "send", conversationId: channelThread });
+        expect(Buffer.byteLength(JSON.stringify(sent.activity))).toBeLessThan(14_000);
+        // Nothing a host would read as a mention or Markdown: no text, no entities, no TextBlock.
+        expect(sent.activity.text).toBeUndefined();
+        expect(sent.activity.entities).toBeUndefined();
+        expect(elementsOf(sent).map((e) => e.type)).not.toContain("TextBlock");
+        // The fallback holds the whole list too (adaptiveCard cuts it at 4,000 characters).
+        expect(cardTexts([sent])[0]).not.toMatch(/…$/);
+      }
+      const listed = runTexts(followUps).split("\n");
+      for (const upn of names) expect(listed).toContain(upn);
+      expect(listed).toContain(forged);
+      expect(cardTexts(followUps).join("\n")).toContain(forged);
+      expect(cardTexts(followUps)[0]).toContain("Will change (400)");
+    });
+
+    it("replies under the card when the card started a new thread in the channel", async () => {
+      const ref = await notifier.post(
+        { ...channelAddress(), conversation: CHANNEL_ID },
+        { kind: "approval", approval },
+      );
+      expect(connector.sentTo(CHANNEL_ID)).toMatchObject([{ kind: "send", activityId: ref.messageId }]);
+      const thread = connector.sentTo(`${CHANNEL_ID};messageid=${ref.messageId}`);
+      expect(thread.length).toBe(connector.activities.length - 1);
+      expect(thread.length).toBeGreaterThan(1);
+      for (const upn of names) expect(runTexts(thread)).toContain(upn);
+    });
+
+    it("follows the card in a chat without threads", async () => {
+      await notifier.post(personalAddress(), card);
+      const sent = connector.sentTo(personalConversationId(HELPDESK));
+      expect(sent.length).toBe(connector.activities.length);
+      expect(sent.length).toBeGreaterThan(2);
+      for (const upn of names) expect(runTexts(sent.slice(1))).toContain(upn);
+    });
+
+    it("paces every follow-up like any other message to the channel", async () => {
+      const waits: Array<[string, string | undefined]> = [];
+      const paced = createTeamsNotifier(
+        { appId: "", appType: "MultiTenant" },
+        {
+          redis,
+          keyPrefix: prefix,
+          pacer: { wait: async (conversation, tenant) => void waits.push([conversation, tenant]) },
+        },
+      );
+      await paced.post({ ...channelAddress(), conversation: CHANNEL_ID }, card);
+      expect(connector.activities.length).toBeGreaterThan(2);
+      expect(waits).toEqual(connector.activities.map(() => [CHANNEL_ID, TENANT_ID]));
+    });
+
+    it("sends nothing more when the card shows every name", async () => {
+      const { allNames: _all, ...whole } = approval;
+      await notifier.post(channelAddress(), { kind: "approval", approval: whole });
+      expect(connector.activities).toHaveLength(1);
+    });
+
+    it("logs a failed list and still returns the card", async () => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const logged = createTeamsNotifier(
+        { appId: "", appType: "MultiTenant" },
+        { redis, keyPrefix: prefix, logger: createLogger({ level: "info" }, sink) },
+      );
+      // Only the replies' path names the card's thread: the card itself goes through.
+      connector.failNext({ method: "POST", path: /messageid/i, status: 400 });
+      const ref = await logged.post({ ...channelAddress(), conversation: CHANNEL_ID }, card);
+      expect(connector.sentTo(CHANNEL_ID)).toMatchObject([{ activityId: ref.messageId }]);
+      expect(connector.activities).toHaveLength(1);
+      const warning = lines.map((l) => JSON.parse(l)).find((l) => /full list/.test(l.msg));
+      expect(warning).toMatchObject({ level: 40, status: 400, approvalId: "k3m9p2xq" });
+    });
   });
 });
