@@ -7,6 +7,7 @@ import type {
   Notifier,
   ReplyAddress,
 } from "../../src/notify/port.js";
+import { DeliveryError } from "../../src/notify/port.js";
 import { type Clock, KeyedPacer, LatestOnly, realClock } from "./rate-limit.js";
 import { fullListMessages } from "./render/full-list.js";
 import { renderOutcome, type SlackMessage } from "./render/outcome.js";
@@ -19,7 +20,7 @@ import {
 } from "./slack-client.js";
 
 /** Delivery is impossible as addressed; the message says what a person can do about it. */
-export class SlackDeliveryError extends Error {}
+export class SlackDeliveryError extends DeliveryError {}
 
 export interface SlackNotifierOptions {
   botToken: string;

@@ -101,4 +101,9 @@ export interface Directory {
   securityDefaultsEnabled(): Promise<boolean>;
   /** Whether an enforcing CA policy or security defaults require MFA of this user. */
   mfaCoverage(userId: string): Promise<MfaCoverage>;
+  /**
+   * Drops cached CA policies and security defaults (Graph throttles those reads hard, so
+   * they are cached briefly): the next coverage read is fresh. For the apply-time check.
+   */
+  forgetPolicies(): void;
 }

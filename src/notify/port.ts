@@ -54,3 +54,11 @@ export interface Notifier {
 }
 
 export type NotifierRegistry = Partial<Record<ReplyAddress["platform"], Notifier>>;
+
+/**
+ * A message the platform will never take as it is (the bot is not in the channel, the
+ * message is gone): retrying cannot help, and `message` tells a person what to do.
+ */
+export class DeliveryError extends Error {
+  override readonly name = "DeliveryError";
+}

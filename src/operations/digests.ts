@@ -13,6 +13,20 @@ export class DigestStore {
     return `${this.prefix}:digest:${name}`;
   }
 
+  /**
+   * The current collection window of a topic: opened by the first line, shared by every
+   * line that comes within `windowMs`, so that a burst (a bulk's reminders) is one digest.
+   */
+  async window(topic: string, windowMs: number, now: number): Promise<string> {
+    const key = this.key(`${topic}:window`);
+    for (let i = 0; i < 3; i++) {
+      if ((await this.redis.set(key, String(now), "PX", windowMs, "NX")) === "OK") return `${topic}:${now}`;
+      const open = await this.redis.get(key);
+      if (open) return `${topic}:${open}`;
+    }
+    return `${topic}:${now}`;
+  }
+
   async add(name: string, line: string): Promise<void> {
     await this.redis
       .multi()
@@ -21,13 +35,23 @@ export class DigestStore {
       .exec();
   }
 
-  /** Every line so far, removed in the same step so that none is sent twice. */
+  /**
+   * The lines to send, moved aside first: if sending fails, a retry finds the same lines
+   * (under `:sending`) instead of an empty set. `sent()` removes them once delivered.
+   */
   async take(name: string): Promise<string[]> {
-    const [[, lines] = []] = (await this.redis
-      .multi()
-      .smembers(this.key(name))
-      .del(this.key(name))
-      .exec()) as Array<[Error | null, unknown]>;
-    return Array.isArray(lines) ? (lines as string[]).sort() : [];
+    const sending = this.key(`${name}:sending`);
+    if (!(await this.redis.exists(sending))) {
+      try {
+        await this.redis.rename(this.key(name), sending);
+      } catch {
+        return []; // nothing collected (the set does not exist)
+      }
+    }
+    return (await this.redis.smembers(sending)).sort();
+  }
+
+  async sent(name: string): Promise<void> {
+    await this.redis.del(this.key(`${name}:sending`));
   }
 }

@@ -14,6 +14,8 @@ export const OPERATION_STATUSES = [
   "superseded",
   "applying",
   "done",
+  /** Applying stopped on an error a person must look at; what was done is recorded. */
+  "failed",
 ] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 

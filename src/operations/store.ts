@@ -65,11 +65,15 @@ export class OperationStore {
     return `${this.prefix}:op:${id}${suffix}`;
   }
 
-  async create(op: Operation, status: OperationStatus): Promise<void> {
+  /**
+   * Stores a new operation; false (and nothing written) when one with this id exists, which
+   * is how a retried request finds what its earlier attempt created.
+   */
+  async create(op: Operation, status: OperationStatus): Promise<boolean> {
     const key = this.key(op.id);
+    if ((await this.redis.hsetnx(key, "data", JSON.stringify(op))) === 0) return false;
     const tx = this.redis.multi();
     tx.hset(key, {
-      data: JSON.stringify(op),
       status,
       requester: op.requester.upn,
       expiresAtMs: String(Date.parse(op.expiresAt)),
@@ -83,11 +87,14 @@ export class OperationStore {
       }
     }
     await tx.exec();
+    return true;
   }
 
   async get(id: string): Promise<{ op: Operation; state: OperationState } | null> {
     const fields = await this.redis.hgetall(this.key(id));
-    if (!fields.data || !fields.status) return null;
+    if (!fields.data) return null;
+    // Between `create`'s two writes the status is not there yet: that is a pending creation.
+    fields.status ??= "pending";
     const op = operationSchema.parse(JSON.parse(fields.data));
     const state: OperationState = { status: fields.status as OperationStatus };
     if (fields.decidedBy) state.decidedBy = fields.decidedBy;

@@ -118,6 +118,17 @@ export class SandboxTenant {
     return new Date(this.updatedAt.get(user.id.toLowerCase()) ?? this.createdAt);
   }
 
+  /** Removes a user (deleted in Entra): lookups by id, UPN and mail find nobody afterwards. */
+  deleteUser(idOrUpn: string): boolean {
+    const user = this.find(idOrUpn);
+    if (!user) return false;
+    this.byId.delete(user.id.toLowerCase());
+    this.byUpn.delete(user.userPrincipalName.toLowerCase());
+    this.unindexMail(user, user.mail);
+    this.changed();
+    return true;
+  }
+
   /** What a PATCH of authentication/requirements does; returns the state Entra now shows. */
   setMfaState(idOrUpn: string, state: string): string | undefined {
     const user = this.find(idOrUpn);

@@ -47,7 +47,7 @@ export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeR
       await deps.queue.enqueue(
         {
           kind: "request",
-          requestId: `${op.requestId}-reenable`,
+          requestId: `${op.requestId}-reenable-${line.upn}`,
           requester: op.requester,
           replyTo: op.replyTo,
           command: {

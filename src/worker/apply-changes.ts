@@ -1,4 +1,5 @@
 import type { AuditEntry } from "../audit/audit-log.js";
+import { isProtected } from "../config/roles.js";
 import type { PlanItem } from "../core/plan-types.js";
 import type { ChangeResultLine } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
@@ -21,8 +22,26 @@ export async function applyChanges(
   changes: Change[],
 ): Promise<ChangeResultLine[]> {
   const recorded = (await deps.operations.results(op.id)) as Map<string, ChangeResultLine>;
-  const remaining = changes.filter((c) => !recorded.has(c.userId));
   const progress = await ProgressReporter.start(deps, op, changes.length, recorded.size);
+  // A last guard, whatever the plan says: a protected account is never written.
+  const guarded = changes.filter((c) => !recorded.has(c.userId) && isProtected(deps.policy, c.upn));
+  await record(
+    deps,
+    op,
+    guarded.map((c) => [
+      c.userId,
+      {
+        upn: c.upn,
+        from: c.from,
+        requested: c.to,
+        ok: false,
+        error: "protected account: the bot never changes it",
+        flags: c.flags,
+      },
+    ]),
+    recorded,
+  );
+  const remaining = changes.filter((c) => !recorded.has(c.userId));
   const setState = remaining.filter((c) => c.op === "setState");
   for (let i = 0; i < setState.length; i += APPLY_STEP) {
     const step = setState.slice(i, i + APPLY_STEP);

@@ -24,7 +24,9 @@ export function approvalView(
   const noops = firstOf(items.filter((i): i is Item<"noop"> => i.kind === "noop"));
   const refused = firstOf(items.filter((i): i is Item<"refused"> => i.kind === "refused"));
   const notFound = firstOf(items.filter((i): i is Item<"notFound"> => i.kind === "notFound"));
-  const status = state.status === "applying" || state.status === "done" ? "approved" : state.status;
+  const status = ["applying", "done", "failed"].includes(state.status)
+    ? "approved"
+    : (state.status as ApprovalView["status"]);
   return {
     id: op.id,
     action: op.plan.action,

@@ -16,14 +16,17 @@ export interface DigestEntry {
   requestId: string;
 }
 
+/** A line added just as its window closes still lands before the window's digest is sent. */
+const GRACE_MS = 1_000;
+
 /**
- * Adds a line to the digest for its topic and makes sure one digest job will send it. The
- * key carries a time bucket as long as the delay, so the job that sends a bucket always runs
- * after the bucket has closed: no line is left behind, none is sent twice.
+ * Adds a line to the digest for its topic and makes sure one digest job will send it: the
+ * first line opens a window, every line within it joins the same digest, and the job runs
+ * once the window (and a grace period) has passed — no line left behind, none sent twice.
  */
 export async function addToDigest(deps: WorkerDeps, entry: DigestEntry): Promise<void> {
   const delay = deps.settings.digestDelayMs;
-  const key = `${entry.topic}:${Math.floor(deps.now().getTime() / delay)}`;
+  const key = await deps.digests.window(entry.topic, delay, deps.now().getTime());
   await deps.digests.add(key, entry.line);
   await deps.queue.enqueue(
     {
@@ -34,7 +37,7 @@ export async function addToDigest(deps: WorkerDeps, entry: DigestEntry): Promise
       delivery: entry.delivery,
       replyTo: entry.replyTo,
     },
-    { dedupeKey: `digest-${key}`, delayMs: delay },
+    { dedupeKey: `digest-${key}`, delayMs: delay + GRACE_MS },
   );
 }
 
@@ -46,4 +49,5 @@ export async function handleDigest(deps: WorkerDeps, job: DigestJob): Promise<vo
   const outcome = textOutcome("warning", `${job.heading} (${lines.length}):\n${shown}${more}`);
   if (job.delivery === "post") await post(deps, job.replyTo, outcome);
   else await reply(deps, job.replyTo, outcome);
+  await deps.digests.sent(job.key);
 }

@@ -1,5 +1,5 @@
 import { isProtected } from "../config/roles.js";
-import type { TargetView } from "../core/plan-types.js";
+import type { ChangeAction, TargetView } from "../core/plan-types.js";
 import { isDirectoryError } from "../directory/errors.js";
 import type { DirectoryUser, MfaCoverage, Registration } from "../directory/port.js";
 import type { DirectoryTarget } from "../queue/jobs.js";
@@ -7,8 +7,12 @@ import type { WorkerDeps } from "./deps.js";
 import { mapLimit } from "./map-limit.js";
 
 export interface GatherNeeds {
-  /** Registration details (methods): for enable/enforce/reregister flags and status. */
-  registration: boolean;
+  /**
+   * Registration details: from the registration report (enable, reregister: flags), or
+   * `live` from the methods list where the rule that refuses a manual Enforced depends on
+   * it (enforce, undo) — the report can lag behind a re-registration that just happened.
+   */
+  registration: false | "report" | "live";
   /** Conditional Access / security defaults coverage: for disable, convert, status. */
   coverage: boolean;
 }
@@ -30,7 +34,7 @@ export async function gatherTargets(
   const ids = found.flatMap((f) => (f.user ? [f.user.id] : []));
   const [states, registrations, coverage] = await Promise.all([
     deps.directory.getMfaStates(ids),
-    needs.registration ? readEach(deps, ids, (id) => deps.directory.getRegistration(id)) : null,
+    readRegistrations(deps, ids, needs.registration),
     needs.coverage ? readEach(deps, ids, (id) => deps.directory.mfaCoverage(id)) : null,
   ]);
   return found.map(({ ref, user }) => {
@@ -69,27 +73,89 @@ function viewOf(
       ...(user.mail ? { mail: user.mail } : {}),
     },
     perUserMfaState: state,
-    registration: registration
-      ? {
-          isMfaRegistered: registration.isMfaRegistered,
-          methods: registration.methodsRegistered,
-          defaultMethod: registration.defaultMethod,
-        }
-      : UNREGISTERED,
+    registration: registration ? summary(registration) : UNREGISTERED,
     isProtected: isProtected(deps.policy, user.userPrincipalName),
     coveredByConditionalAccess: coverage?.covered ?? false,
   };
 }
 
-/** Reads the states again (batched) for views gathered earlier: the drift check at apply time. */
-export async function refreshStates(deps: WorkerDeps, views: readonly TargetView[]): Promise<TargetView[]> {
+/** What each action needs to know about its targets before the engine can plan. */
+export function needsFor(action: ChangeAction): GatherNeeds {
+  return {
+    registration:
+      action === "enforce" || action === "undo"
+        ? "live"
+        : action === "disable" || action === "convert"
+          ? false
+          : "report",
+    coverage: action === "disable" || action === "convert" || action === "undo",
+  };
+}
+
+/**
+ * The drift check at apply time: the views gathered for the plan, read again where the
+ * rules depend on them — states (batched), protection (the policy may have changed), CA
+ * coverage and live registration where the action needs them. A user who is gone becomes
+ * "not found", which changes the plan.
+ */
+export async function refreshViews(
+  deps: WorkerDeps,
+  views: readonly TargetView[],
+  action: ChangeAction,
+): Promise<TargetView[]> {
+  const needs = needsFor(action);
   const ids = views.flatMap((v) => (v.user ? [v.user.id] : []));
-  const states = await deps.directory.getMfaStates(ids);
+  // Coverage decides whether disabling leaves users without MFA: read it fresh, not cached.
+  if (needs.coverage) deps.directory.forgetPolicies();
+  const [states, registrations, coverage] = await Promise.all([
+    deps.directory.getMfaStates(ids),
+    needs.registration === "live" ? readRegistrations(deps, ids, "live") : null,
+    needs.coverage ? readEach(deps, ids, (id) => deps.directory.mfaCoverage(id)) : null,
+  ]);
   return views.map((view) => {
     if (!view.user) return view;
     const state = states.get(view.user.id);
+    if (isDirectoryError(state, "notFound")) return { ...view, user: null };
     if (state instanceof Error || state === undefined) throw state ?? new Error("state read failed");
-    return { ...view, perUserMfaState: state };
+    const registration = registrations?.get(view.user.id);
+    return {
+      ...view,
+      perUserMfaState: state,
+      isProtected: isProtected(deps.policy, view.user.upn),
+      ...(coverage ? { coveredByConditionalAccess: coverage.get(view.user.id)?.covered ?? false } : {}),
+      ...(registration ? { registration: summary(registration) } : {}),
+    };
+  });
+}
+
+function summary(registration: Registration): TargetView["registration"] {
+  return {
+    isMfaRegistered: registration.isMfaRegistered,
+    methods: registration.methodsRegistered,
+    defaultMethod: registration.defaultMethod,
+  };
+}
+
+/** Methods that are not a second factor: they neither register a user for MFA nor break it. */
+const NOT_MFA = new Set(["password", "email", "temporaryAccessPass"]);
+
+async function readRegistrations(
+  deps: WorkerDeps,
+  ids: readonly string[],
+  how: GatherNeeds["registration"],
+): Promise<Map<string, Registration> | null> {
+  if (!how) return null;
+  if (how === "report") return readEach(deps, ids, (id) => deps.directory.getRegistration(id));
+  return readEach(deps, ids, async (id): Promise<Registration> => {
+    const methods = (await deps.directory.listMethods(id)).filter((m) => m.type !== "password");
+    const mfa = methods.some((m) => !NOT_MFA.has(m.type));
+    return {
+      isMfaRegistered: mfa,
+      isMfaCapable: mfa,
+      methodsRegistered: methods.map((m) => m.type),
+      defaultMethod: null,
+      source: "methods",
+    };
   });
 }
 

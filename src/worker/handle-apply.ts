@@ -1,16 +1,16 @@
 import type { PlanItem } from "../core/plan-types.js";
 import type { ChangeResultLine, Outcome } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
-import { newOperationId } from "../operations/operation-id.js";
+import { operationIdFor } from "../operations/operation-id.js";
 import type { ApplyJob } from "../queue/jobs.js";
 import { resolveActor } from "./actor.js";
 import { afterApply } from "./after-apply.js";
 import { applyChanges } from "./apply-changes.js";
 import type { WorkerDeps } from "./deps.js";
-import { refreshStates } from "./gather-targets.js";
+import { refreshViews } from "./gather-targets.js";
 import { refreshCard } from "./handle-decision.js";
-import { post, reply, update } from "./notify.js";
-import { askApproval, planFor } from "./submit-change.js";
+import { bestEffort, post, reply, update } from "./notify.js";
+import { askApproval, nothingToDo, planFor } from "./submit-change.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
 
@@ -22,25 +22,31 @@ type Change = Extract<PlanItem, { kind: "change" }>;
 export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void> {
   const found = await deps.operations.get(job.operationId);
   if (!found) {
-    deps.logger.warn({ requestId: job.requestId, operationId: job.operationId }, "apply: no such operation");
+    deps.logger.warn({ operationId: job.operationId }, "apply: no such operation");
     return;
   }
   const { op } = found;
-  if (found.state.status === "approved") {
+  let status = found.state.status;
+  if (status === "approved") {
     // Only an approval binds a plan to what someone saw; without one, the plan is moments old.
     if (op.plan.requiresApproval && (await hasDrifted(deps, op))) return;
     if (!(await deps.operations.transition(op.id, "approved", "applying"))) return;
-  } else if (found.state.status !== "applying") {
-    return; // done, rejected, expired or superseded: nothing to apply
+    status = "applying";
   }
   const changes = (op.plan.items as PlanItem[]).filter((i): i is Change => i.kind === "change");
-  const lines = await applyChanges(deps, op, changes);
-  await finish(deps, op, changes, lines);
+  if (status === "applying") {
+    const lines = await applyChanges(deps, op, changes);
+    await afterApply(deps, op, lines);
+    await deps.operations.transition(op.id, "applying", "done");
+    status = "done";
+  }
+  // Done (now, or by an earlier attempt that failed to announce it): say so, once.
+  if (status === "done") await announce(deps, op, changes);
 }
 
 /** The drift check: the plan made from fresh states must hash to what was approved. */
 async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
-  const views = await refreshStates(deps, op.views);
+  const views = await refreshViews(deps, op.views, op.plan.action);
   const actor = await resolveActor(deps, op.requester.upn);
   const replanned = planFor(
     deps,
@@ -54,35 +60,38 @@ async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
     views,
   );
   if (replanned.hash === op.plan.hash) return false;
-  if (!(await deps.operations.transition(op.id, "approved", "superseded"))) return true;
-  deps.logger.info(
-    { operationId: op.id, was: op.plan.hash, now: replanned.hash },
-    "plan drifted; asking again",
-  );
-  await refreshCard(
-    deps,
-    op.id,
-    "Not applied: users changed since this was approved. A new request follows.",
-  );
+  deps.logger.info({ operationId: op.id, was: op.plan.hash, now: replanned.hash }, "plan drifted");
+  if (!replanned.items.some((i) => i.kind === "change")) {
+    if (await deps.operations.transition(op.id, "approved", "superseded")) {
+      await refreshCard(deps, op.id, "Not applied: nothing is left to change (see the answer for why).");
+      await reply(deps, op.replyTo, nothingToDo({ ...op, plan: replanned }));
+    }
+    return true;
+  }
+  // The new request first (same id on a retry), then retire the old one: a failure between
+  // the two is retried without losing or doubling the new request.
   const now = deps.now();
-  const again: Operation = {
+  await askApproval(deps, {
     ...op,
-    id: newOperationId(),
+    id: operationIdFor(`replan:${op.id}`),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + deps.policy.approvalTtlMinutes * 60_000).toISOString(),
     plan: { ...replanned, requiresApproval: true },
     views,
-  };
-  await askApproval(deps, again);
+  });
+  if (await deps.operations.transition(op.id, "approved", "superseded")) {
+    await refreshCard(
+      deps,
+      op.id,
+      "Not applied: users changed since this was approved. A new request follows.",
+    );
+  }
   return true;
 }
 
-async function finish(
-  deps: WorkerDeps,
-  op: Operation,
-  changes: Change[],
-  lines: ChangeResultLine[],
-): Promise<void> {
+async function announce(deps: WorkerDeps, op: Operation, changes: Change[]): Promise<void> {
+  const recorded = (await deps.operations.results(op.id)) as Map<string, ChangeResultLine>;
+  const lines = changes.flatMap((c) => recorded.get(c.userId) ?? []);
   const items = op.plan.items as PlanItem[];
   const many = op.plan.bulk || changes.length > 1;
   if (await deps.operations.claimSummary(op.id)) {
@@ -95,20 +104,19 @@ async function finish(
       throw err;
     }
   }
-  await afterApply(deps, op, lines);
-  await deps.operations.transition(op.id, "applying", "done");
   const failed = lines.filter((l) => !l.ok).length;
   await refreshCard(deps, op.id, `Applied: ${lines.length - failed} done, ${failed} failed.`);
   const progressRef = (await deps.operations.get(op.id))?.state.progressRef;
   if (progressRef) {
-    await update(deps, progressRef, {
+    const progress: Outcome = {
       kind: "progress",
       operationId: op.id,
       action: op.plan.action,
       done: lines.length,
       total: changes.length,
       failed,
-    });
+    };
+    await bestEffort(deps, "update the progress message", () => update(deps, progressRef, progress));
   }
 }
 

@@ -4,7 +4,8 @@ import type { DecisionJob } from "../queue/jobs.js";
 import { resolveActor } from "./actor.js";
 import { approvalView } from "./approval-view.js";
 import type { WorkerDeps } from "./deps.js";
-import { reply, textOutcome, update } from "./notify.js";
+import { bestEffort, reply, textOutcome, update } from "./notify.js";
+import { enqueueApply } from "./submit-change.js";
 
 /**
  * Approve/Reject. Only the policy's approvers decide; the atomic transition in the
@@ -34,16 +35,9 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
     now,
   );
   if (!result.ok && retry && isOwnEarlierDecision(result, decider, job.decision)) {
-    // This job decided before and failed later (a notifier or Redis hiccup): finish what
-    // it started instead of refusing its own decision. Enqueueing apply is idempotent.
-    if (job.decision === "approve") {
-      if (result.why === "decided" && result.status === "approved")
-        await refreshCard(deps, op.id, "Approved: applying now.");
-      await deps.queue.enqueue(
-        { kind: "apply", requestId: job.requestId, operationId: op.id },
-        { dedupeKey: op.id },
-      );
-    }
+    // This job decided before and failed later: finish what it started instead of
+    // refusing its own decision. Enqueueing the apply is idempotent.
+    if (job.decision === "approve") await enqueueApply(deps, op);
     await reply(
       deps,
       job.replyTo,
@@ -70,13 +64,11 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
       ...(job.reason ? { detail: job.reason } : {}),
     },
   ]);
-  // The card first: the apply job edits it again when done, and must have the last word.
+  // The apply first: a card that cannot be edited (deleted, bot removed) must not hold up
+  // an approved change. The apply edits the card again when done.
   if (job.decision === "approve") {
-    await refreshCard(deps, op.id, "Approved: applying now.");
-    await deps.queue.enqueue(
-      { kind: "apply", requestId: job.requestId, operationId: op.id },
-      { dedupeKey: op.id },
-    );
+    await enqueueApply(deps, op);
+    await refreshCard(deps, op.id, "Approved: applying now.", "approved");
   } else {
     await refreshCard(deps, op.id, isOwn ? "Withdrawn by the requester." : "Rejected: nothing was changed.");
   }
@@ -96,14 +88,24 @@ function isOwnEarlierDecision(
     : result.status !== "rejected" && result.status !== "expired";
 }
 
-/** Re-renders the approval card from the stored operation, for everyone who sees it. */
-export async function refreshCard(deps: WorkerDeps, operationId: string, outcomeText: string): Promise<void> {
+/**
+ * Re-renders the approval card from the stored operation, for everyone who sees it; with
+ * `onlyIf`, only while the operation is still in that state (a finished apply has the last
+ * word). A card that cannot be edited is logged, never fatal.
+ */
+export async function refreshCard(
+  deps: WorkerDeps,
+  operationId: string,
+  outcomeText: string,
+  onlyIf?: OperationStatus,
+): Promise<void> {
   const found = await deps.operations.get(operationId);
   if (!found?.state.cardRef) return;
-  await update(deps, found.state.cardRef, {
-    kind: "approval",
-    approval: approvalView(found.op, found.state, outcomeText),
-  });
+  if (onlyIf && found.state.status !== onlyIf) return;
+  const cardRef = found.state.cardRef;
+  await bestEffort(deps, "update the approval card", () =>
+    update(deps, cardRef, { kind: "approval", approval: approvalView(found.op, found.state, outcomeText) }),
+  );
 }
 
 async function refuse(deps: WorkerDeps, job: DecisionJob, why: string): Promise<void> {

@@ -25,3 +25,15 @@ export function update(deps: WorkerDeps, ref: MessageRef, outcome: Outcome): Pro
 export function textOutcome(tone: "info" | "warning" | "error", text: string, operationId?: string): Outcome {
   return { kind: "text", tone, text, ...(operationId ? { operationId } : {}) };
 }
+
+/**
+ * For messages whose loss must not stop the work (an approval card's edit, a progress
+ * update): a failure is logged, and the job goes on. Answers a person waits for are not this.
+ */
+export async function bestEffort(deps: WorkerDeps, what: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, `could not ${what}`);
+  }
+}

@@ -3,12 +3,13 @@ import type { Redis } from "ioredis";
 import type { ZodError } from "zod";
 import { isDirectoryError } from "../directory/errors.js";
 import { requestContext } from "../log.js";
+import { DeliveryError } from "../notify/port.js";
 import { type AnyJob, type JobKind, jobSchemas } from "../queue/jobs.js";
 import { QUEUE_NAME } from "../queue/queues.js";
 import type { WorkerDeps } from "./deps.js";
-import { handleDigest } from "./digest.js";
+import { addToDigest, handleDigest } from "./digest.js";
 import { handleApply } from "./handle-apply.js";
-import { handleDecision } from "./handle-decision.js";
+import { handleDecision, refreshCard } from "./handle-decision.js";
 import { handleRequest } from "./handle-request.js";
 import { reply, textOutcome } from "./notify.js";
 import { handleReminder } from "./send-reminder.js";
@@ -78,7 +79,8 @@ async function runJob(deps: WorkerDeps, worker: Worker, job: Job, data: AnyJob):
     // Directory errors a person must fix (permissions, bad input) end the job now; anything
     // else (Graph 5xx, a chat platform or Redis hiccup) is retried, and reported at the end.
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const final = (isDirectoryError(err) && !retryable(err.kind)) || lastAttempt;
+    const final =
+      (isDirectoryError(err) && !retryable(err.kind)) || err instanceof DeliveryError || lastAttempt;
     log.error({ err: err instanceof Error ? err.message : String(err), final }, "job error");
     if (final) {
       await tellRequester(jobDeps, data, err);
@@ -111,16 +113,49 @@ async function dispatch(deps: WorkerDeps, job: AnyJob, retry: boolean): Promise<
 async function tellRequester(deps: WorkerDeps, job: AnyJob, err: unknown): Promise<void> {
   const message = isDirectoryError(err)
     ? err.userMessage
-    : "something went wrong on our side; the details are in the bot's log.";
-  let to = "replyTo" in job ? job.replyTo : undefined;
-  if (!to && job.kind === "apply") to = (await deps.operations.get(job.operationId))?.op.replyTo;
-  if (!to) return;
+    : err instanceof DeliveryError
+      ? err.message
+      : "something went wrong on our side; the details are in the bot's log.";
   try {
-    const operationId = job.kind === "apply" ? job.operationId : undefined;
-    await reply(deps, to, textOutcome("error", `That did not work: ${message}`, operationId));
+    switch (job.kind) {
+      case "apply":
+        return await failOperation(deps, job.operationId, message);
+      case "reminder":
+        // One line in the requester's digest, not one message per user of a bulk.
+        return await addToDigest(deps, {
+          topic: `unreachable:${job.operationId ?? "manual"}`,
+          line: `${job.upn}: ${message}`,
+          heading: "Could not remind these users to register for MFA",
+          delivery: "reply",
+          replyTo: job.replyTo,
+          requestId: job.requestId,
+        });
+      case "digest":
+        deps.logger.error({ key: job.key, problem: message }, "digest could not be delivered");
+        return;
+      default:
+        await reply(deps, job.replyTo, textOutcome("error", `That did not work: ${message}`));
+    }
   } catch (notifyErr) {
     deps.logger.error({ err: String(notifyErr) }, "could not report a failed job to the requester");
   }
+}
+
+/**
+ * An apply that cannot go on: the operation is marked failed (never left "applying now"),
+ * the card says so, and the requester learns what was done before it stopped.
+ */
+async function failOperation(deps: WorkerDeps, operationId: string, message: string): Promise<void> {
+  const found = await deps.operations.get(operationId);
+  if (!found) return;
+  const moved =
+    (await deps.operations.transition(operationId, "applying", "failed")) ||
+    (await deps.operations.transition(operationId, "approved", "failed"));
+  if (!moved) return;
+  const done = [...(await deps.operations.results(operationId)).values()].length;
+  const text = `Operation ${operationId} stopped: ${message} ${done} user(s) were handled before it stopped; \`audit ${operationId}\` lists them.`;
+  await refreshCard(deps, operationId, `Failed: ${message}`);
+  await reply(deps, found.op.replyTo, textOutcome("error", text, operationId));
 }
 
 function parseJob(name: string, data: unknown): { ok: true; job: AnyJob } | { ok: false; problem: string } {

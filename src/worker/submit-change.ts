@@ -5,11 +5,11 @@ import type { Actor } from "../core/roles.js";
 import { isKnownMfaState, type KnownMfaState } from "../core/states.js";
 import type { ChangeResultLine } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
-import { newOperationId } from "../operations/operation-id.js";
+import { operationIdFor } from "../operations/operation-id.js";
 import type { DirectoryTarget, RequestJob } from "../queue/jobs.js";
 import { approvalView } from "./approval-view.js";
 import type { WorkerDeps } from "./deps.js";
-import { type GatherNeeds, gatherTargets } from "./gather-targets.js";
+import { gatherTargets, needsFor } from "./gather-targets.js";
 import { post, reply, textOutcome } from "./notify.js";
 
 export interface ChangeRequest {
@@ -22,14 +22,6 @@ export interface ChangeRequest {
   undoOf?: string;
 }
 
-/** What each action needs to know about its targets before the engine can plan. */
-export function needsFor(action: ChangeAction): GatherNeeds {
-  return {
-    registration: action !== "disable" && action !== "convert",
-    coverage: action === "disable" || action === "convert" || action === "undo",
-  };
-}
-
 /**
  * Plans a change and turns it into an operation: posted for approval when the plan needs
  * it, queued for applying when it does not, answered at once when nothing would change.
@@ -40,6 +32,14 @@ export async function submitChange(
   actor: Actor,
   change: ChangeRequest,
 ): Promise<void> {
+  const id = operationIdFor(`request:${job.requestId}`);
+  const earlier = await deps.operations.get(id);
+  if (earlier) {
+    // A retry of this request: carry on from where the earlier attempt got to.
+    if (earlier.state.status === "pending") await askApproval(deps, earlier.op);
+    if (earlier.state.status === "approved") await enqueueApply(deps, earlier.op);
+    return;
+  }
   const { maxBulk } = deps.policy;
   if (change.targets.length > maxBulk) {
     await reply(deps, job.replyTo, textOutcome("error", tooMany(change.targets.length, maxBulk)));
@@ -53,7 +53,7 @@ export async function submitChange(
   const planned = planFor(deps, actor, change, views);
   const now = deps.now();
   const op: Operation = {
-    id: newOperationId(),
+    id,
     requestId: job.requestId,
     // The directory's UPN, not the chat's email: self-approval is checked against it.
     requester: { ...job.requester, upn: actor.upn },
@@ -78,6 +78,11 @@ export async function submitChange(
     return;
   }
   await deps.operations.create(op, "approved");
+  await enqueueApply(deps, op);
+}
+
+/** One apply job per operation, however often this is called. */
+export async function enqueueApply(deps: WorkerDeps, op: Pick<Operation, "id" | "requestId">): Promise<void> {
   await deps.queue.enqueue(
     { kind: "apply", requestId: op.requestId, operationId: op.id },
     { dedupeKey: op.id },
@@ -95,9 +100,13 @@ export function planFor(deps: WorkerDeps, actor: Actor, change: ChangeRequest, v
   });
 }
 
-/** Stores the operation as pending and posts its approval card where the request came from. */
+/**
+ * Stores the operation as pending and posts its approval card where the request came from;
+ * called again (a retry), it posts the card only if the earlier attempt did not.
+ */
 export async function askApproval(deps: WorkerDeps, op: Operation): Promise<void> {
   await deps.operations.create(op, "pending");
+  if ((await deps.operations.get(op.id))?.state.cardRef) return;
   const card = await post(deps, op.replyTo, {
     kind: "approval",
     approval: approvalView(op, { status: "pending" }, undefined, { allNames: true }),
@@ -147,7 +156,8 @@ export async function submitUndo(
   });
 }
 
-function nothingToDo(op: Operation) {
+/** The answer when a plan changes nobody: who is unchanged, refused or not found, and why. */
+export function nothingToDo(op: Operation) {
   const items = op.plan.items as PlanItem[];
   return {
     kind: "change" as const,

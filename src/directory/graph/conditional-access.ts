@@ -81,11 +81,15 @@ function toPolicy(raw: RawPolicy): ConditionalAccessPolicy {
   };
 }
 
-/** A value fetched at most once a minute, one request in flight however many ask. */
-function cachedFor<T>(ms: number, now: () => number, load: () => Promise<T>): () => Promise<T> {
+/** A value fetched at most once a minute, one request in flight however many ask; `forget` drops it. */
+function cachedFor<T>(
+  ms: number,
+  now: () => number,
+  load: () => Promise<T>,
+): (() => Promise<T>) & { forget(): void } {
   let cached: { value: T; until: number } | undefined;
   let inflight: Promise<T> | undefined;
-  return async () => {
+  const read = async () => {
     if (cached && now() < cached.until) return cached.value;
     inflight ??= load()
       .then((value) => {
@@ -97,12 +101,18 @@ function cachedFor<T>(ms: number, now: () => number, load: () => Promise<T>): ()
       });
     return inflight;
   };
+  return Object.assign(read, {
+    forget() {
+      cached = undefined;
+    },
+  });
 }
 
 export interface ConditionalAccessReader {
   caPolicies(): Promise<ConditionalAccessPolicy[]>;
   securityDefaultsEnabled(): Promise<boolean>;
   mfaCoverage(userId: string): Promise<MfaCoverage>;
+  forgetPolicies(): void;
 }
 
 export function createConditionalAccessReader(http: GraphHttp): ConditionalAccessReader {
@@ -127,7 +137,11 @@ export function createConditionalAccessReader(http: GraphHttp): ConditionalAcces
 
   return {
     caPolicies: async () => [...(await caPolicies())],
-    securityDefaultsEnabled,
+    securityDefaultsEnabled: () => securityDefaultsEnabled(),
+    forgetPolicies() {
+      caPolicies.forget();
+      securityDefaultsEnabled.forget();
+    },
     async mfaCoverage(userId) {
       if (await securityDefaultsEnabled()) return evaluateMfaCoverage([], true, { id: userId, groupIds: [] });
       const policies = await caPolicies();

@@ -117,5 +117,6 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     caPolicies: () => conditionalAccess.caPolicies(),
     securityDefaultsEnabled: () => conditionalAccess.securityDefaultsEnabled(),
     mfaCoverage: (userId) => conditionalAccess.mfaCoverage(userId),
+    forgetPolicies: () => conditionalAccess.forgetPolicies(),
   };
 }
