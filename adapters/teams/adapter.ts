@@ -69,16 +69,48 @@ export interface TeamsRouteDeps {
   adapter: TeamsCloudAdapter;
   bot: ActivityHandler;
   logger: Logger;
+  /**
+   * No app id: nothing is authenticated, so only a local emulator may talk to the bot — a
+   * request from another machine, or one naming a non-local serviceUrl (where the bot would
+   * look its sender up), is refused. An empty MicrosoftAppId must not open the bot to anyone.
+   */
+  emulatorMode?: boolean;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
+
+function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === "::1" || /^(::ffff:)?127\./.test(address);
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    return LOOPBACK_HOST.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** `POST /api/messages`: the Bot Framework's messaging endpoint. */
-export function teamsMessagesHandler({ adapter, bot, logger }: TeamsRouteDeps): RouteHandler {
+export function teamsMessagesHandler({ adapter, bot, logger, emulatorMode }: TeamsRouteDeps): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
+    if (emulatorMode && !isLoopbackAddress(req.socket.remoteAddress)) {
+      logger.warn({ remote: req.socket.remoteAddress }, "teams: emulator mode accepts local requests only");
+      return sendJson(res, 401, { error: "unauthorized" });
+    }
     const body = await readJsonBody(req);
     if (!body.ok) return sendJson(res, body.status, { error: body.error });
     const parsed = incomingActivitySchema.safeParse(body.value);
     if (!parsed.success) return sendJson(res, 400, { error: "not a Bot Framework activity" });
     const activity = parsed.data as unknown as Activity;
+    if (emulatorMode && !isLoopbackUrl(activity.serviceUrl)) {
+      logger.warn(
+        { serviceUrl: activity.serviceUrl },
+        "teams: emulator mode accepts a local serviceUrl only",
+      );
+      return sendJson(res, 401, { error: "unauthorized" });
+    }
 
     let authenticated: Authenticated;
     try {
@@ -104,8 +136,12 @@ export function teamsMessagesHandler({ adapter, bot, logger }: TeamsRouteDeps): 
 export function mountTeams(server: HttpServer, settings: TeamsSettings, deps: TeamsRouteDeps): void {
   if (isEmulatorMode(settings)) {
     deps.logger.warn(
-      "teams: MicrosoftAppId is empty — local emulator mode, requests to /api/messages are NOT authenticated; for development only",
+      "teams: MicrosoftAppId is empty — local emulator mode: /api/messages is NOT authenticated and answers local requests only; for development only",
     );
   }
-  server.route("POST", "/api/messages", teamsMessagesHandler(deps));
+  server.route(
+    "POST",
+    "/api/messages",
+    teamsMessagesHandler({ ...deps, emulatorMode: isEmulatorMode(settings) }),
+  );
 }

@@ -14,8 +14,8 @@ export async function runServe(): Promise<number> {
   const config = loadConfig("serve");
   if (config.policy.required) await loadPolicy(config.policy.path);
   const logger = createLogger({ level: config.log.level, name: "mfa-bot-serve" });
-  // Commands wait for Redis rather than failing in the first moments after start.
-  const redis = connectRedis(config.redis.url, { blocking: true });
+  // Bounded retries: with Redis down, a chat user is told so instead of waiting forever.
+  const redis = connectRedis(config.redis.url, { blocking: false });
   const queue = new RequestQueue({ redisUrl: config.redis.url, prefix: config.queue.prefix }, redis);
   const server = new HttpServer(logger);
   server.addReadinessCheck({

@@ -61,6 +61,9 @@ export class RequestQueue {
     const jobId = options.dedupeKey ? jobIdFor(job.kind, options.dedupeKey) : undefined;
     const added = await this.queue.add(job.kind, job, {
       ...(jobId ? { jobId } : {}),
+      // A click is de-duplicated while it is being handled, not for a day after: a person
+      // who clicks again later (say, once their approver role is added) must be heard.
+      ...(job.kind === "decision" ? { removeOnComplete: true, removeOnFail: true } : {}),
       ...(options.delayMs ? { delay: options.delayMs } : {}),
     });
     return added.id ?? "";

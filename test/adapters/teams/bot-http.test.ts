@@ -47,6 +47,16 @@ beforeEach(async () => {
 
 const decoded = (path: string) => decodeURIComponent(path);
 
+describe("emulator mode (no MicrosoftAppId) is for a local emulator only", () => {
+  it("refuses an activity whose serviceUrl is not on this machine, and asks nobody about its sender", async () => {
+    const activity = personalMessage("https://smba.evil.example/teams/", "status alice@contoso.com");
+    const res = await harness.post(activity);
+    expect(res.status).toBe(401);
+    expect(await harness.jobs()).toHaveLength(0);
+    expect(connector.requests).toHaveLength(0);
+  });
+});
+
 describe("commands over POST /api/messages", () => {
   it("status in a personal chat becomes a request job with the sender's UPN from the member look-up", async () => {
     const activity = personalMessage(connector.serviceUrl, "status alice@contoso.com");
