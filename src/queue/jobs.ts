@@ -137,12 +137,21 @@ export const digestJobSchema = z.object({
 });
 export type DigestJob = z.infer<typeof digestJobSchema>;
 
+/** Retires an approval request nobody decided on, when it expires. */
+export const expireJobSchema = z.object({
+  kind: z.literal("expire"),
+  requestId: id,
+  operationId,
+});
+export type ExpireJob = z.infer<typeof expireJobSchema>;
+
 export const jobSchemas = {
   request: requestJobSchema,
   decision: decisionJobSchema,
   apply: applyJobSchema,
   reminder: reminderJobSchema,
   digest: digestJobSchema,
+  expire: expireJobSchema,
 } as const;
 export type JobKind = keyof typeof jobSchemas;
-export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob | DigestJob;
+export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob | DigestJob | ExpireJob;

@@ -10,6 +10,7 @@ import type { WorkerDeps } from "./deps.js";
 import { addToDigest, handleDigest } from "./digest.js";
 import { handleApply } from "./handle-apply.js";
 import { handleDecision, refreshCard } from "./handle-decision.js";
+import { handleExpire } from "./handle-expire.js";
 import { handleRequest } from "./handle-request.js";
 import { reply, textOutcome } from "./notify.js";
 import { handleReminder } from "./send-reminder.js";
@@ -106,6 +107,8 @@ async function dispatch(deps: WorkerDeps, job: AnyJob, retry: boolean): Promise<
       return handleReminder(deps, job);
     case "digest":
       return handleDigest(deps, job);
+    case "expire":
+      return handleExpire(deps, job);
   }
 }
 
@@ -133,7 +136,15 @@ async function tellRequester(deps: WorkerDeps, job: AnyJob, err: unknown): Promi
       case "digest":
         deps.logger.error({ key: job.key, problem: message }, "digest could not be delivered");
         return;
-      default:
+      case "expire":
+        // The request stays pending; a click on it is refused as expired all the same.
+        deps.logger.error(
+          { operationId: job.operationId, problem: message },
+          "could not retire an expired request",
+        );
+        return;
+      case "request":
+      case "decision":
         await reply(deps, job.replyTo, textOutcome("error", `That did not work: ${message}`));
     }
   } catch (notifyErr) {

@@ -112,6 +112,11 @@ export async function askApproval(deps: WorkerDeps, op: Operation): Promise<void
     approval: approvalView(op, { status: "pending" }, undefined, { allNames: true }),
   });
   await deps.operations.setRef(op.id, "cardRef", card);
+  // Nobody may decide: the card must still stop offering buttons when the request expires.
+  await deps.queue.enqueue(
+    { kind: "expire", requestId: op.requestId, operationId: op.id },
+    { dedupeKey: op.id, delayMs: Math.max(0, Date.parse(op.expiresAt) - deps.now().getTime()) },
+  );
 }
 
 /** `undo <operation>`: restore the states recorded before that operation changed them. */

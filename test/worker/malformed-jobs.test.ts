@@ -50,6 +50,7 @@ const MALFORMED: Array<{ kind: string; data: unknown; field: string }> = [
     data: { kind: "digest", requestId: "r-6", key: "", heading: "x", delivery: "shout", replyTo },
     field: "key",
   },
+  { kind: "expire", data: { kind: "expire", requestId: "r-7", operationId: "x" }, field: "operationId" },
   { kind: "explode", data: { kind: "explode" }, field: "explode" },
 ];
 
