@@ -2,9 +2,11 @@ import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
+import { createRedisBudget } from "../directory/graph/redis-budget.js";
 import { createLogger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
-import { startWorkerRuntime } from "../run/worker-runtime.js";
+import { connectRedis } from "../queue/queues.js";
+import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
 import { ThrottleRelay } from "../worker/throttle-relay.js";
 import { chatNotifiers } from "./chat-notifiers.js";
 import { redisAnswers } from "./local-redis.js";
@@ -20,6 +22,8 @@ export async function runWorker(): Promise<number> {
   }
   const { tenantId, clientId, clientSecret } = config.graph.credentials;
   const throttle = new ThrottleRelay();
+  // MFA_BOT_GRAPH_RPS is for the app across every worker process: the budget lives in Redis.
+  const budgetRedis = connectRedis(config.redis.url, { blocking: false });
   const directory = createGraphDirectory({
     graphBaseUrl: config.graph.baseUrl,
     authorityHost: config.graph.authorityHost,
@@ -27,7 +31,9 @@ export async function runWorker(): Promise<number> {
     clientId,
     clientSecret,
     logger,
-    requestsPerSecond: config.graph.requestsPerSecond,
+    budget: createRedisBudget(budgetRedis, statePrefix(config.queue.prefix), {
+      requestsPerSecond: config.graph.requestsPerSecond,
+    }),
     onThrottle: throttle.onThrottle,
   });
   const runtime = startWorkerRuntime({
@@ -53,6 +59,7 @@ export async function runWorker(): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   await runtime.close();
+  budgetRedis.disconnect();
   logger.info("worker stopped");
   return 0;
 }

@@ -9,8 +9,7 @@ import { refreshCard } from "./handle-decision.js";
  */
 export async function handleExpire(deps: WorkerDeps, job: ExpireJob): Promise<void> {
   const found = await deps.operations.get(job.operationId);
-  // (not an optional chain: TypeScript must see `found` defined below)
-  if (!found || found.state.status !== "pending") return;
+  if (found?.state.status !== "pending") return;
   if (deps.now().getTime() < Date.parse(found.op.expiresAt)) return;
   if (!(await deps.operations.transition(job.operationId, "pending", "expired"))) return;
   await deps.operations.clearPending(found.op);
