@@ -4,6 +4,7 @@ import { MfaTeamsBot } from "../../adapters/teams/bot.js";
 import { ConversationReferenceStore } from "../../adapters/teams/conversation-refs.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
+import { mountMetrics } from "../http/metrics.js";
 import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
@@ -31,6 +32,7 @@ export async function runServe(): Promise<number> {
       await queue.queue.getJobCounts("waiting");
     },
   });
+  mountMetrics(server, queue.queue);
   let slack: SlackAdapter | undefined;
   if (config.slack.enabled && config.slack.botToken) {
     slack = createSlackAdapter({
