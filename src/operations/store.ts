@@ -181,8 +181,14 @@ export class OperationStore {
     return pending.sort();
   }
 
-  async setLastChange(upn: string, change: LastChange): Promise<void> {
-    await this.redis.set(this.lastKey(upn), JSON.stringify(change), "EX", OPERATION_RETENTION_SECONDS);
+  /** Each user's last change through the bot, for `status`; all in one round trip. */
+  async setLastChanges(changes: ReadonlyArray<{ upn: string; change: LastChange }>): Promise<void> {
+    if (changes.length === 0) return;
+    const tx = this.redis.multi();
+    for (const { upn, change } of changes) {
+      tx.set(this.lastKey(upn), JSON.stringify(change), "EX", OPERATION_RETENTION_SECONDS);
+    }
+    await tx.exec();
   }
 
   async lastChange(upn: string): Promise<LastChange | null> {

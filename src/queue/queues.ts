@@ -57,22 +57,39 @@ export class RequestQueue {
    * `dedupeKey` makes the job id deterministic: a second enqueue with the same key
    * (a Slack retry, a double click) is ignored while the first job is known.
    */
-  async enqueue(job: AnyJob, options: { dedupeKey?: string; delayMs?: number } = {}): Promise<string> {
-    const jobId = options.dedupeKey ? jobIdFor(job.kind, options.dedupeKey) : undefined;
-    const added = await this.queue.add(job.kind, job, {
-      ...(jobId ? { jobId } : {}),
-      // A click is de-duplicated while it is being handled, not for a day after: a person
-      // who clicks again later (say, once their approver role is added) must be heard.
-      ...(job.kind === "decision" ? { removeOnComplete: true, removeOnFail: true } : {}),
-      ...(options.delayMs ? { delay: options.delayMs } : {}),
-    });
+  async enqueue(job: AnyJob, options: EnqueueOptions = {}): Promise<string> {
+    const added = await this.queue.add(job.kind, job, jobOptions(job, options));
     return added.id ?? "";
+  }
+
+  /** Many jobs in one round trip (a bulk's reminders): same options as `enqueue`, per job. */
+  async enqueueMany(jobs: ReadonlyArray<{ job: AnyJob; options?: EnqueueOptions }>): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(
+      jobs.map(({ job, options }) => ({ name: job.kind, data: job, opts: jobOptions(job, options ?? {}) })),
+    );
   }
 
   async close(): Promise<void> {
     await this.queue.close();
     this.ownConnection?.disconnect();
   }
+}
+
+export interface EnqueueOptions {
+  dedupeKey?: string;
+  delayMs?: number;
+}
+
+function jobOptions(job: AnyJob, options: EnqueueOptions): JobsOptions {
+  const jobId = options.dedupeKey ? jobIdFor(job.kind, options.dedupeKey) : undefined;
+  return {
+    ...(jobId ? { jobId } : {}),
+    // A click is de-duplicated while it is being handled, not for a day after: a person
+    // who clicks again later (say, once their approver role is added) must be heard.
+    ...(job.kind === "decision" ? { removeOnComplete: true, removeOnFail: true } : {}),
+    ...(options.delayMs ? { delay: options.delayMs } : {}),
+  };
 }
 
 /** BullMQ reserves `:` in ids; keep deterministic ids to a safe alphabet. */

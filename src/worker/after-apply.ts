@@ -13,34 +13,42 @@ export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeR
   const at = deps.now().toISOString();
   const firstDay = deps.policy.reminders.scheduleDays[0] ?? 0;
   const users = new Map(op.views.flatMap((v) => (v.user ? [[v.user.upn, v.user] as const] : [])));
-  for (const line of lines) {
-    if (!line.ok) continue;
-    await deps.operations.setLastChange(line.upn, {
-      operationId: op.id,
-      at,
-      actor: op.requester.upn,
-      action: op.plan.action,
-      from: line.from,
-      ...(line.now ? { to: line.now } : {}),
-    });
-    if (line.now === "enabled" && line.from !== "enabled") {
-      const user = users.get(line.upn);
-      await deps.queue.enqueue(
-        {
-          kind: "reminder",
-          requestId: op.requestId,
-          upn: line.upn,
-          operationId: op.id,
-          attempt: 0,
-          replyTo: op.replyTo,
-          requestedBy: op.requester.upn,
-          // Sent today, the first reminder can trust the state just read back.
-          ...(user && firstDay === 0 ? { readBack: { at, id: user.id, mail: user.mail ?? null } } : {}),
-        },
-        { dedupeKey: `${op.id}-${user?.id ?? line.upn}-0`, delayMs: firstDay * DAY_MS },
-      );
-    }
-  }
+  const done = lines.filter((l) => l.ok);
+  // Batched: after a bulk of thousands, one round trip each rather than thousands.
+  await deps.operations.setLastChanges(
+    done.map((line) => ({
+      upn: line.upn,
+      change: {
+        operationId: op.id,
+        at,
+        actor: op.requester.upn,
+        action: op.plan.action,
+        from: line.from,
+        ...(line.now ? { to: line.now } : {}),
+      },
+    })),
+  );
+  await deps.queue.enqueueMany(
+    done
+      .filter((line) => line.now === "enabled" && line.from !== "enabled")
+      .map((line) => {
+        const user = users.get(line.upn);
+        return {
+          job: {
+            kind: "reminder" as const,
+            requestId: op.requestId,
+            upn: line.upn,
+            operationId: op.id,
+            attempt: 0,
+            replyTo: op.replyTo,
+            requestedBy: op.requester.upn,
+            // Sent today, the first reminder can trust the state just read back.
+            ...(user && firstDay === 0 ? { readBack: { at, id: user.id, mail: user.mail ?? null } } : {}),
+          },
+          options: { dedupeKey: `${op.id}-${user?.id ?? line.upn}-0`, delayMs: firstDay * DAY_MS },
+        };
+      }),
+  );
   if (op.plan.action === "disable" && op.forMinutes) {
     const disabled = lines.filter((l) => l.ok && l.now === "disabled" && l.from !== "disabled");
     for (const line of disabled) {
