@@ -1,3 +1,4 @@
+import { fullListParts } from "../../../src/notify/full-list.js";
 import type { ApprovalView } from "../../../src/notify/outcome.js";
 import { type AdaptiveCard, adaptiveCard, clean, heading, monospace, subtle } from "./elements.js";
 
@@ -42,40 +43,12 @@ function runsOf(lines: readonly string[]): string[][] {
  * under the card, so an approver can check exactly who will change before clicking.
  */
 export function fullListCards(approval: ApprovalView): AdaptiveCard[] {
-  const all = approval.allNames;
-  if (!all) return [];
-  const sections: Array<[string, string[]]> = [
-    ["Will change", all.change],
-    ["Unchanged", all.unchanged],
-    ["Refused", all.refused],
-    ["Not found", all.notFound],
-  ];
-  const cards: AdaptiveCard[] = [];
-  for (const [title, names] of sections) {
-    if (names.length === 0) continue;
-    let lines: string[] = [];
-    let bytes = 0;
-    let part = 1;
-    const flush = () => {
-      cards.push(
-        adaptiveCard([
-          heading(`${title} (${names.length})${part > 1 ? ", continued" : ""}`),
-          ...runsOf(lines).map(monospace),
-          subtle(`approval ${approval.id}: everyone in the request`),
-        ]),
-      );
-      part++;
-      lines = [];
-      bytes = 0;
-    };
-    for (const name of names) {
-      const text = nameLine(name);
-      const size = Buffer.byteLength(text, "utf8") + 1;
-      if (bytes + size > MESSAGE_BYTES && lines.length > 0) flush();
-      lines.push(text);
-      bytes += size;
-    }
-    if (lines.length > 0) flush();
-  }
-  return cards;
+  return fullListParts(approval, MESSAGE_BYTES, nameLine, (text) => Buffer.byteLength(text, "utf8")).map(
+    (part) =>
+      adaptiveCard([
+        heading(part.heading),
+        ...runsOf(part.lines).map(monospace),
+        subtle(`approval ${approval.id}: everyone in the request`),
+      ]),
+  );
 }
