@@ -165,6 +165,31 @@ export class WorkerHarness {
     }
   }
 
+  /**
+   * Until no job is waiting or running, and none is due soon (a retry's backoff): whatever
+   * the flow caused has happened. Jobs scheduled for another day (the next reminder) do not count.
+   */
+  async settle(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await this.queue.queue.getJobCounts(
+        "waiting",
+        "active",
+        "prioritized",
+        "waiting-children",
+      );
+      const delayed = await this.queue.queue.getJobs(["delayed"]);
+      const dueSoon = delayed.filter((job) => job.timestamp + job.delay < Date.now() + 60_000);
+      if (Object.values(counts).every((n) => n === 0) && dueSoon.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `jobs still pending: ${JSON.stringify({ ...counts, delayedDueSoon: dueSoon.length })}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   /** The first answer to a request. */
   answerTo(requestId: string, timeoutMs?: number): Promise<Message> {
     return this.waitFor((m) => m.requestId === requestId, timeoutMs);

@@ -129,20 +129,7 @@ export class TeamsEndToEnd {
    * flow caused has happened. Jobs scheduled for another day (the next reminder) do not count.
    */
   async settle(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    const queue = this.worker.queue.queue;
-    for (;;) {
-      const counts = await queue.getJobCounts("waiting", "active", "prioritized", "waiting-children");
-      const delayed = await queue.getJobs(["delayed"]);
-      const dueSoon = delayed.filter((job) => job.timestamp + job.delay < Date.now() + 60_000);
-      if (Object.values(counts).every((n) => n === 0) && dueSoon.length === 0) return;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `jobs still pending: ${JSON.stringify({ ...counts, delayedDueSoon: dueSoon.length })}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await this.worker.settle(timeoutMs);
   }
 
   async close(): Promise<void> {
