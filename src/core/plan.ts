@@ -98,7 +98,10 @@ function approvalReasonsFor(req: PlanRequest, items: readonly PlanItem[]): strin
   );
   for (const name of names) {
     if (req.policy.requireApproval.includes(name)) {
-      reasons.push(`the policy requires approval for ${POLICY_LABEL[name]}`);
+      // "bulk" names the request's kind; say which bulk it is (a bulk convert or undo too).
+      const label =
+        name === "bulk" ? `bulk ${req.action === "convert" ? "changes" : req.action}` : POLICY_LABEL[name];
+      reasons.push(`the policy requires approval for ${label}`);
     }
   }
   const unprotected = changes.filter((item) => item.flags.includes("leaves-no-mfa")).map((item) => item.upn);

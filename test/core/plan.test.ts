@@ -938,3 +938,20 @@ describe("properties", () => {
     );
   });
 });
+
+describe("approval reasons name the request as it is", () => {
+  it("a bulk convert is not called a bulk enable", () => {
+    const p = plan(
+      request("convert", [view("a", { state: "enabled", covered: true })], {
+        bulk: true,
+        requireApproval: ["bulk"],
+      }),
+    );
+    expect(p.approvalReasons).toEqual(["the policy requires approval for bulk changes"]);
+  });
+
+  it("a bulk enable still says bulk enable", () => {
+    const p = plan(request("enable", [view("a")], { bulk: true, requireApproval: ["bulk"] }));
+    expect(p.approvalReasons).toEqual(["the policy requires approval for bulk enable"]);
+  });
+});
