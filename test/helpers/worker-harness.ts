@@ -190,6 +190,22 @@ export class WorkerHarness {
     }
   }
 
+  /**
+   * Counts, per user id, the PATCHes of authentication/requirements that reach the sandbox
+   * (its PATCH route is the only caller of `setMfaState`).
+   */
+  countPatches(): Map<string, number> {
+    const patches = new Map<string, number>();
+    const tenant = this.sandbox.tenant;
+    const original = tenant.setMfaState.bind(tenant);
+    tenant.setMfaState = (idOrUpn: string, state: string) => {
+      const id = tenant.find(idOrUpn)?.id.toLowerCase() ?? idOrUpn.toLowerCase();
+      patches.set(id, (patches.get(id) ?? 0) + 1);
+      return original(idOrUpn, state);
+    };
+    return patches;
+  }
+
   /** The first answer to a request. */
   answerTo(requestId: string, timeoutMs?: number): Promise<Message> {
     return this.waitFor((m) => m.requestId === requestId, timeoutMs);

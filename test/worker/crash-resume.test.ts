@@ -16,19 +16,6 @@ const POLICY = {
   requireApproval: ["bulk"],
 };
 
-/** Counts the PATCHes of authentication/requirements that reached the tenant, per user id. */
-function countPatches(h: WorkerHarness): Map<string, number> {
-  const patches = new Map<string, number>();
-  const tenant = h.sandbox.tenant;
-  const original = tenant.setMfaState.bind(tenant);
-  tenant.setMfaState = (idOrUpn, state) => {
-    const id = tenant.find(idOrUpn)?.id ?? idOrUpn;
-    patches.set(id, (patches.get(id) ?? 0) + 1);
-    return original(idOrUpn, state);
-  };
-  return patches;
-}
-
 function startChildWorker(h: WorkerHarness): Promise<ChildProcess> {
   if (!existsSync(new URL("../../dist/src/run/worker-runtime.js", import.meta.url))) {
     throw new Error("dist/ is missing: run `npm run build` (npm test does it first)");
@@ -84,7 +71,7 @@ describe("a worker killed in the middle of a bulk", () => {
       requestsPerSecond: 100,
     });
     const harness = h;
-    const patches = countPatches(harness);
+    const patches = harness.countPatches();
     child = await startChildWorker(harness);
     const exited = new Promise((resolve) => child?.once("exit", resolve));
 

@@ -78,7 +78,7 @@ export class SlackEndToEnd {
       ...(options.policy ? { policy: options.policy } : {}),
       startWorker: false,
     });
-    const patches = countPatches(worker);
+    const patches = worker.countPatches();
     // The worker's notifiers, as src/cli/chat-notifiers.ts builds them.
     worker.startWorker({
       notifiers: () => ({
@@ -167,19 +167,6 @@ export class SlackEndToEnd {
     await this.worker.close();
     await this.fake.close();
   }
-}
-
-/** The sandbox's PATCH route is the only caller of setMfaState; count each user's. */
-function countPatches(worker: WorkerHarness): Map<string, number> {
-  const patches = new Map<string, number>();
-  const tenant = worker.sandbox.tenant;
-  const original = tenant.setMfaState.bind(tenant);
-  tenant.setMfaState = (idOrUpn: string, state: string) => {
-    const id = tenant.find(idOrUpn)?.id.toLowerCase() ?? idOrUpn.toLowerCase();
-    patches.set(id, (patches.get(id) ?? 0) + 1);
-    return original(idOrUpn, state);
-  };
-  return patches;
 }
 
 /** Every piece of text in a message's blocks, in order: what a person reads. */

@@ -61,7 +61,7 @@ export class TeamsEndToEnd {
       ...(options.policy ? { policy: options.policy } : {}),
       startWorker: false,
     });
-    const patches = countPatches(worker);
+    const patches = worker.countPatches();
     // The worker's notifiers, as src/cli/chat-notifiers.ts builds them.
     worker.startWorker({
       notifiers: (state, prefix) => ({
@@ -139,19 +139,6 @@ export class TeamsEndToEnd {
     await this.worker.close();
     await this.connector.close();
   }
-}
-
-/** The sandbox's PATCH route is the only caller of setMfaState; count each user's. */
-function countPatches(worker: WorkerHarness): Map<string, number> {
-  const patches = new Map<string, number>();
-  const tenant = worker.sandbox.tenant;
-  const original = tenant.setMfaState.bind(tenant);
-  tenant.setMfaState = (idOrUpn: string, state: string) => {
-    const id = tenant.find(idOrUpn)?.id.toLowerCase() ?? idOrUpn.toLowerCase();
-    patches.set(id, (patches.get(id) ?? 0) + 1);
-    return original(idOrUpn, state);
-  };
-  return patches;
 }
 
 /** The one-line summary Teams shows in notifications: which outcome this message carries. */
