@@ -14,7 +14,10 @@ import {
  * JSON batching as Graph does it: up to 20 requests, each run through the same
  * handlers (and the same rate limit) as a request of its own, each answered with its
  * own status and headers, the answers in any order. The batch itself is 200 unless
- * it is malformed.
+ * it is malformed (https://learn.microsoft.com/graph/json-batching) — or, with
+ * `statusWhenThrottled: 424`, 424 as a whole when an item was throttled, with every item's
+ * own answer still in the body, as the older throttling guidance describes
+ * (https://learn.microsoft.com/graph/throttling#throttling-and-batching).
  */
 
 export const MAX_BATCH_REQUESTS = 20;
@@ -39,11 +42,15 @@ export interface BatchItemResponse {
   body?: unknown;
 }
 
+/** The batch's own status when one of its items was throttled; 200 unless told otherwise. */
+export type BatchStatusWhenThrottled = 200 | 424;
+
 export function handleBatch(
   version: GraphVersion,
   body: unknown,
   run: (request: GraphRequest) => GraphResponse,
   random: () => number,
+  statusWhenThrottled: BatchStatusWhenThrottled = 200,
 ): GraphResponse {
   const parsed = batchSchema.safeParse(body);
   if (!parsed.success) return badRequest("Invalid batch payload format.");
@@ -77,7 +84,8 @@ export function handleBatch(
     if (response.body !== undefined) out.body = response.body;
     return out;
   });
-  return json({ responses: shuffle(responses, random) });
+  const throttled = responses.some((response) => response.status === 429);
+  return json({ responses: shuffle(responses, random) }, throttled ? statusWhenThrottled : 200);
 }
 
 function runItem(

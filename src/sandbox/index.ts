@@ -52,6 +52,7 @@ const optionsSchema = z.strictObject({
   latencyMs: z.number().min(0).default(0),
   rateLimit: z.number().positive().optional(),
   faultRate: z.number().min(0).max(1).default(0),
+  batchStatusWhenThrottled: z.union([z.literal(200), z.literal(424)]).default(200),
   persist: z.union([z.string().min(1), z.boolean()]).optional(),
   persistDebounceMs: z.number().int().min(0).default(50),
   pageSize: z.number().int().min(1).max(999).default(100),
@@ -73,6 +74,12 @@ export interface SandboxOptions {
   rateLimit?: number;
   /** 0..1: probability that a Graph operation answers 503 with `Retry-After: 1`. */
   faultRate?: number;
+  /**
+   * The `$batch` envelope's status when one of its items is throttled: 200 (today's JSON
+   * batching page) or 424 as a whole, every item's answer still in the body (the older
+   * throttling guidance). Default 200.
+   */
+  batchStatusWhenThrottled?: 200 | 424;
   /**
    * Write the tenant back to this JSON file after each change; `true` writes to the
    * seed file. With a path and no seed, an existing file at that path is the seed.
@@ -133,6 +140,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faultRate: o.faultRate,
     faultRandom: createPrng(o.randomSeed),
     batchRandom: createPrng(o.randomSeed + 0x9e3779b9),
+    batchStatusWhenThrottled: o.batchStatusWhenThrottled,
     latencyMs: o.latencyMs,
     sleep: o.sleep ?? ((ms) => delay(ms)),
     pageSize: o.pageSize,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../log.js";
-import { handleBatch } from "./batch.js";
+import { type BatchStatusWhenThrottled, handleBatch } from "./batch.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { dispatch, resolve, splitPath } from "./routes/index.js";
 import {
@@ -31,6 +31,8 @@ export interface ServerParts {
   faultRate: number;
   faultRandom: () => number;
   batchRandom: () => number;
+  /** The `$batch` envelope's status when an item was throttled (200, or 424 as older docs say). */
+  batchStatusWhenThrottled: BatchStatusWhenThrottled;
   latencyMs: number;
   sleep: (ms: number) => Promise<void>;
   pageSize: number;
@@ -161,6 +163,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
           return runOperation(parts, item);
         },
         parts.batchRandom,
+        parts.batchStatusWhenThrottled,
       ),
     );
   }

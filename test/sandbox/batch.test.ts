@@ -36,6 +36,18 @@ describe("$batch", () => {
     expect(client.sandbox.stats.batchItems).toBe(4);
   });
 
+  it("answers a batch with a throttled item 424 as a whole when asked to, every item's answer in the body", async () => {
+    const client = await start({ seed, rateLimit: 2, batchStatusWhenThrottled: 424, now: () => 1_000 });
+    await client.fetchToken();
+    const reply = await client.batch("beta", patchItems(3));
+    expect(reply.status).toBe(424);
+    const statuses = reply.body.responses.map((r: { status: number }) => r.status).sort();
+    expect(statuses).toEqual([204, 204, 429]);
+    const plain = await start({ seed, rateLimit: 2, now: () => 1_000 });
+    await plain.fetchToken();
+    expect((await plain.batch("beta", patchItems(3))).status).toBe(200);
+  });
+
   it("applies the batch's version to its items", async () => {
     const client = await start({ seed });
     const reply = await client.batch("v1.0", patchItems(1));

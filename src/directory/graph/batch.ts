@@ -38,7 +38,14 @@ export interface BatchOptions extends Pick<ErrorContext, "permission" | "notFoun
  * Sends items 20 to a `$batch`, several batches at a time, and retries only the items
  * that need it: an item's own 429 waits its own Retry-After (and pauses everyone through
  * the shared gate), an item's 5xx backs off; both bounded by maxRetries.
- * A batch that fails as a whole fails each of its items, never the others' batches.
+ *
+ * Whenever the answer carries `responses`, it is read item by item whatever the batch's
+ * own status: Graph's throttling guidance has said both that a batch with a throttled
+ * item answers 424 as a whole and that it answers 200 — either way each item's status is
+ * in the body, and an item answered 2xx was applied
+ * (https://learn.microsoft.com/graph/throttling#throttling-and-batching,
+ * https://learn.microsoft.com/graph/json-batching#response-format). Only a batch with no
+ * per-item answers fails as a whole, failing each of its items, never the others' batches.
  */
 export async function runBatch(
   http: GraphHttp,
@@ -66,6 +73,7 @@ export async function runBatch(
           body: { requests: pending.map(toRequest) },
           cost: pending.length,
           permission: options.permission,
+          answerDespiteStatus: (_status, body) => batchResponse.safeParse(body).success,
         });
         const parsed = batchResponse.safeParse(response.body);
         if (!parsed.success)
@@ -94,8 +102,9 @@ export async function runBatch(
         const retryAfterMs = parseRetryAfter(headerOf(answer?.headers, "retry-after"), timing.now());
         const wait = retryAfterMs ?? backoffDelay(attempt, backoffBaseMs, maxBackoffMs, timing.random);
         if (status === 429) throttledMs = Math.max(throttledMs ?? 0, wait);
-        // Inside a batch any 5xx is the item's own transient failure; the batch itself succeeded.
-        const retryable = !answer || status === 429 || status >= 500;
+        // Inside a batch any 5xx is the item's own transient failure; a 424 item was not run
+        // (it failed along with the batch); neither was applied, so both go again.
+        const retryable = !answer || status === 429 || status === 424 || status >= 500;
         if (retryable && attempt < maxRetries) {
           attempts.set(item.id, attempt + 1);
           retry.push(item);

@@ -21,6 +21,11 @@ export interface GraphRequest extends Omit<ErrorContext, "retryAfterMs" | "reque
    * separate limit and a cheaper fallback (the registration report).
    */
   failFastOn429?: boolean;
+  /**
+   * An error status whose body this says is still an answer to read (a `$batch` envelope
+   * that carries every item's own status): returned as it is instead of thrown or retried.
+   */
+  answerDespiteStatus?: (status: number, body: unknown) => boolean;
 }
 
 export interface GraphResponse {
@@ -126,6 +131,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
         return { status, headers: response.headers, body };
       }
       logger.warn(logged, "graph request");
+      if (request.answerDespiteStatus?.(status, body)) return { status, headers: response.headers, body };
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), timing.now());
       const context: ErrorContext = {
         permission: request.permission,

@@ -27,6 +27,8 @@ import {
 export interface ContractRunOptions {
   /** Operations per second the tenant accepts before answering 429 with Retry-After. */
   rateLimitPerSecond?: number;
+  /** The `$batch` envelope's status when one of its items was throttled: 200, or 424 as a whole. */
+  batchStatusWhenThrottled?: 200 | 424;
 }
 
 export interface ContractRun {
@@ -475,6 +477,19 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
         expect(tenant.throttledResponses()).toBeGreaterThan(0);
         expect(tenant.throttleWaitsMs.length).toBeGreaterThan(0);
         // Retry-After is in whole seconds; the run's own backoff steps are far shorter.
+        for (const wait of tenant.throttleWaitsMs) expect(wait).toBeGreaterThanOrEqual(1000);
+      });
+
+      it("reads and writes every user when a throttled $batch is answered 424 as a whole", async () => {
+        const tenant = await run(contractTenant(), { rateLimitPerSecond: 15, batchStatusWhenThrottled: 424 });
+        const dir = tenant.directory;
+        // More than one $batch; unregistered users, so that the write's read-back is plain.
+        const ids = Array.from({ length: 21 }, (_, i) => bulkUser(2 * i + 1).id);
+        const states = await dir.getMfaStates(ids);
+        expect([...states.values()]).toEqual(ids.map(() => "disabled"));
+        const results = await dir.setMfaStates(ids.map((userId) => ({ userId, state: "enabled" as const })));
+        expect(results).toEqual(ids.map((userId) => ({ userId, ok: true, state: "enabled" })));
+        expect(tenant.throttledResponses()).toBeGreaterThan(0);
         for (const wait of tenant.throttleWaitsMs) expect(wait).toBeGreaterThanOrEqual(1000);
       });
     });

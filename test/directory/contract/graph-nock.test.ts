@@ -20,6 +20,9 @@ directoryContract("Graph client against a nock model of Graph", async (tenant, o
   const model = mockGraphTenant(tenant, {
     now: timing.now,
     ...(options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond }),
+    ...(options.batchStatusWhenThrottled === undefined
+      ? {}
+      : { batchStatusWhenThrottled: options.batchStatusWhenThrottled }),
   });
   const throttleWaitsMs: number[] = [];
   const directory = createGraphDirectory({

@@ -22,6 +22,9 @@ directoryContract("Graph client against the sandbox tenant", async (tenant, opti
   const sandbox = await startSandbox({
     seed: toSandboxSeed(tenant),
     ...(options.rateLimitPerSecond === undefined ? {} : { rateLimit: options.rateLimitPerSecond }),
+    ...(options.batchStatusWhenThrottled === undefined
+      ? {}
+      : { batchStatusWhenThrottled: options.batchStatusWhenThrottled }),
   });
   const removedMethods = watchRemovedMethods(sandbox.tenant);
   const throttleWaitsMs: number[] = [];

@@ -24,6 +24,8 @@ export interface NockGraphTenantOptions {
   /** The run's clock: the rate limit's one-second window moves with it. */
   now: () => number;
   rateLimitPerSecond?: number;
+  /** The `$batch` envelope's status when an item was throttled (the older guidance: 424). */
+  batchStatusWhenThrottled?: 200 | 424;
 }
 
 export interface NockGraphTenant {
@@ -412,8 +414,10 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
         ...(replyBody === undefined ? {} : { body: replyBody }),
       };
     });
-    // Graph answers a batch's items in any order.
-    return [200, { responses: responses.reverse() }];
+    // Graph answers a batch's items in any order; older guidance: 424 as a whole when one was throttled.
+    const throttledItem = responses.some((response) => response.status === 429);
+    const status = throttledItem ? (options.batchStatusWhenThrottled ?? 200) : 200;
+    return [status, { responses: responses.reverse() }];
   }
 
   function handle(method: string, uri: string, rawBody: unknown, headers: Headers): Reply {

@@ -17,12 +17,22 @@ interface BatchAnswer {
   body?: unknown;
 }
 
-/** Answers a $batch item by item, in reverse order (Graph promises no order), recording what was sent. */
-function mockBatch(answer: (item: BatchRequestItem) => BatchAnswer, sent: BatchRequestItem[][], times = 1) {
+/**
+ * Answers a $batch item by item, in reverse order (Graph promises no order), recording what
+ * was sent. `envelope` is the batch's own status given its items' statuses: 200 always, or
+ * 424 as a whole when an item was throttled (the older throttling guidance).
+ */
+function mockBatch(
+  answer: (item: BatchRequestItem) => BatchAnswer,
+  sent: BatchRequestItem[][],
+  times = 1,
+  envelope: (statuses: number[]) => number = () => 200,
+) {
+  let statuses: number[] = [];
   return nock(GRAPH)
     .post("/beta/$batch")
     .times(times)
-    .reply(200, (_uri, body) => {
+    .reply((_uri, body) => {
       const requests = (body as { requests: BatchRequestItem[] }).requests;
       sent.push(requests);
       const responses = requests.map((item) => ({
@@ -30,9 +40,12 @@ function mockBatch(answer: (item: BatchRequestItem) => BatchAnswer, sent: BatchR
         headers: { "Content-Type": "application/json" },
         ...answer(item),
       }));
-      return { responses: responses.reverse() };
+      statuses = responses.map((response) => response.status);
+      return [envelope(statuses), { responses: responses.reverse() }];
     });
 }
+
+const throttledAs424 = (statuses: number[]) => (statuses.includes(429) ? 424 : 200);
 
 const userOf = (item: BatchRequestItem) => /^\/users\/([^/]+)\//.exec(item.url)![1]!;
 
@@ -322,6 +335,87 @@ describe("batched writes", () => {
       ["GET u1", "GET u2"],
     ]);
     expect(results.every((result) => result.ok)).toBe(true);
+  });
+
+  // Issue 9, problem 3: today a 424 envelope fails every item, applied PATCHes included.
+  it("reads a batch answered 424 as a whole item by item: applied stays applied, throttled goes again", async () => {
+    const sent: BatchRequestItem[][] = [];
+    let throttled = false;
+    mockBatch(
+      (item) => {
+        if (item.method === "PATCH" && userOf(item) === "u2" && !throttled) {
+          throttled = true;
+          return {
+            status: 429,
+            headers: { "Retry-After": "7" },
+            body: graphError("TooManyRequests", "Please retry again later."),
+          };
+        }
+        return item.method === "PATCH"
+          ? { status: 204 }
+          : { status: 200, body: { perUserMfaState: userOf(item) === "u3" ? "disabled" : "enabled" } };
+      },
+      sent,
+      3,
+      throttledAs424,
+    );
+    const throttles: number[] = [];
+    const { directory, timing } = makeDirectory({ onThrottle: (ms) => throttles.push(ms) });
+    const results = await directory.setMfaStates([
+      { userId: "u1", state: "enabled" },
+      { userId: "u2", state: "enabled" },
+      { userId: "u3", state: "disabled" },
+    ]);
+    expect(sent.map((batch) => batch.map((item) => `${item.method} ${userOf(item)}`))).toEqual([
+      ["PATCH u1", "PATCH u2", "PATCH u3"],
+      // Only the throttled item again: u1 and u3 were applied (204 inside the 424).
+      ["PATCH u2"],
+      ["GET u1", "GET u2", "GET u3"],
+    ]);
+    expect(throttles).toEqual([7000]);
+    expect(timing.sleeps).toContain(7000);
+    expect(results).toEqual([
+      { userId: "u1", ok: true, state: "enabled" },
+      { userId: "u2", ok: true, state: "enabled" },
+      { userId: "u3", ok: true, state: "disabled" },
+    ]);
+  });
+
+  it("treats an item answered 424 inside the batch as not applied, and sends it again", async () => {
+    const sent: BatchRequestItem[][] = [];
+    let failedOnce = false;
+    mockBatch(
+      (item) => {
+        if (item.method === "PATCH" && userOf(item) === "u1" && !failedOnce) {
+          failedOnce = true;
+          return { status: 424, body: graphError("FailedDependency", "The batch failed.") };
+        }
+        return item.method === "PATCH"
+          ? { status: 204 }
+          : { status: 200, body: { perUserMfaState: "enabled" } };
+      },
+      sent,
+      3,
+      (statuses) => (statuses.includes(424) ? 424 : 200),
+    );
+    const { directory } = makeDirectory();
+    const results = await directory.setMfaStates([{ userId: "u1", state: "enabled" }]);
+    expect(sent.map((batch) => batch.map((item) => `${item.method} ${userOf(item)}`))).toEqual([
+      ["PATCH u1"],
+      ["PATCH u1"],
+      ["GET u1"],
+    ]);
+    expect(results).toEqual([{ userId: "u1", ok: true, state: "enabled" }]);
+  });
+
+  it("still fails every item of a batch whose error answer carries no per-item responses", async () => {
+    nock(GRAPH).post("/beta/$batch").reply(424, graphError("FailedDependency", "Something failed."));
+    const { directory } = makeDirectory();
+    const results = await directory.setMfaStates([
+      { userId: "u1", state: "enabled" },
+      { userId: "u2", state: "enabled" },
+    ]);
+    expect(results.map((result) => result.ok)).toEqual([false, false]);
   });
 
   it("returns nothing for nothing, without calling Graph", async () => {
