@@ -38,7 +38,7 @@ export const SANDBOX_ACCOUNTS = {
 export const SANDBOX_SAMPLE_USERS = {
   /** disabled, nothing registered */
   disabledUnregistered: account("alexw"),
-  /** disabled, Authenticator registered: enabling makes them enforced at once */
+  /** disabled, Authenticator registered: enabling keeps them Enabled until they re-register */
   disabledRegistered: account("brianj"),
   /** enabled, nothing registered: gets reminders */
   enabledUnregistered: account("adelev"),

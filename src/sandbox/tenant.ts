@@ -129,11 +129,20 @@ export class SandboxTenant {
     return true;
   }
 
-  /** What a PATCH of authentication/requirements does; returns the state Entra now shows. */
+  /**
+   * What a PATCH of authentication/requirements does; returns the state Entra now shows.
+   * Enabling a user who already has registration details ("such as phone or email") is a
+   * re-enable: they stay Enabled until they re-register, never Enforced at once
+   * (https://learn.microsoft.com/entra/identity/authentication/howto-mfa-userstates —
+   * "If the user doesn't re-register, their MFA state doesn't transition from Enabled to
+   * Enforced"; shared/reference/per-user-mfa-states.txt).
+   */
   setMfaState(idOrUpn: string, state: string): string | undefined {
     const user = this.find(idOrUpn);
     if (!user) return undefined;
+    const before = user.perUserMfaState;
     user.perUserMfaState = state;
+    if (state === "enabled" && before !== "enabled" && user.methods.length > 0) user.mustReregister = true;
     applyEnforcementRule(user);
     this.changed(user);
     return user.perUserMfaState;
@@ -352,7 +361,8 @@ export class SandboxTenant {
 /**
  * Entra's rule from the reference page: an enabled user who has registered becomes
  * enforced — unless MFA was re-enabled over stale registration details, in which
- * case the user stays enabled until they re-register.
+ * case the user stays enabled until they re-register. Applied when the user registers
+ * (or a seed says an enabled user has registered since), never by an admin's PATCH alone.
  */
 function applyEnforcementRule(user: TenantUser): void {
   if (user.perUserMfaState === "enabled" && !user.mustReregister && user.methods.some(isMfaMethod)) {

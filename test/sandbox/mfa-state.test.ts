@@ -22,10 +22,17 @@ describe("per-user MFA state (beta authentication/requirements)", () => {
     expect(client.sandbox.tenant.user(user.id)?.perUserMfaState).toBe("enabled");
   });
 
-  it("turns enabled into enforced at once for a user who already registered", async () => {
+  // Issue 9, problem 5: the sandbox used to move such a user straight to Enforced.
+  it("keeps a user enabled over registration details Enabled until they register again", async () => {
     const client = await start();
     const user = SANDBOX_SAMPLE_USERS.disabledRegistered;
     await client.graph("PATCH", requirements(user.id), { body: { perUserMfaState: "enabled" } });
+    expect((await client.get(requirements(user.id))).body.perUserMfaState).toBe("enabled");
+    expect(client.sandbox.tenant.user(user.id)?.mustReregister).toBe(true);
+    client.sandbox.tenant.register(user.id, {
+      id: "a1b2c3d4-0000-4000-8000-000000000002",
+      type: "microsoftAuthenticator",
+    });
     expect((await client.get(requirements(user.id))).body.perUserMfaState).toBe("enforced");
   });
 

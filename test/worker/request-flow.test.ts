@@ -59,13 +59,30 @@ describe("console → queue → worker → Graph (sandbox) → console", () => {
     );
   });
 
-  it("reports what Graph says when enabled comes back as enforced", async () => {
+  it("reports what Graph says after enabling a user with registration details: still Enabled, re-registration needed", async () => {
     const upn = U.disabledRegistered.userPrincipalName;
     const answer = await h.answerTo(await h.send(ADMIN, `enable ${upn}`));
     expect(answer.outcome).toMatchObject({
       kind: "change",
-      results: [{ upn, requested: "enabled", now: "enforced", ok: true }],
+      results: [{ upn, requested: "enabled", now: "enabled", ok: true, flags: ["reregistration-needed"] }],
     });
+  });
+
+  it("reports what Graph says when enabled comes back as enforced", async () => {
+    // Users have been reported flipping to Enforced on their own (azure-docs #31710): the bot
+    // reports the state it reads back, not the one it asked for.
+    const upn = U.disabledUnregistered.userPrincipalName;
+    const original = h.sandbox.tenant.setMfaState.bind(h.sandbox.tenant);
+    h.sandbox.tenant.setMfaState = (ref, state) => original(ref, state === "enabled" ? "enforced" : state);
+    try {
+      const answer = await h.answerTo(await h.send(ADMIN, `enable ${upn}`));
+      expect(answer.outcome).toMatchObject({
+        kind: "change",
+        results: [{ upn, requested: "enabled", now: "enforced", ok: true }],
+      });
+    } finally {
+      h.sandbox.tenant.setMfaState = original;
+    }
   });
 
   it("refuses a manual enforce for an unregistered user and changes nothing", async () => {

@@ -273,6 +273,10 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
         if (state !== "disabled" && state !== "enabled" && state !== "enforced") {
           return error(400, "badRequest", "Invalid value for perUserMfaState.");
         }
+        // Re-enabled over registration details: Enabled until the user re-registers (reference page).
+        if (state === "enabled" && user.perUserMfaState !== "enabled" && user.methods.length > 0) {
+          user.mustReregister = true;
+        }
         user.perUserMfaState = state;
         enforce(user);
         return [204];

@@ -92,9 +92,10 @@ describe("mfa-bot sandbox (the built CLI)", () => {
     expect(await directory.setMfaState(alex.id, "enabled")).toBe("enabled");
     expect(await directory.getMfaState(alex.id)).toBe("enabled");
 
-    // A registered user comes back enforced: the seeded methods are there too.
+    // The seeded methods are there too: enabled over them, Brian stays Enabled until he re-registers.
     const brian = SANDBOX_SAMPLE_USERS.disabledRegistered;
-    expect(await directory.setMfaState(brian.id, "enabled")).toBe("enforced");
+    expect(await directory.setMfaState(brian.id, "enabled")).toBe("enabled");
+    expect(await directory.listMethods(brian.id)).toHaveLength(2);
 
     expect(cli.process.kill("SIGTERM")).toBe(true);
     const exit = await cli.exit;

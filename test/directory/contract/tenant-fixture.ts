@@ -87,7 +87,7 @@ const methodId = (alias: string, kind: string) => fixtureGuid(`method:${alias}:$
 export const USERS = {
   /** disabled, nothing registered */
   disabledUnregistered: person("alexw"),
-  /** disabled, Authenticator registered: enabling comes back enforced */
+  /** disabled, Authenticator registered: enabling keeps them enabled until they re-register */
   disabledRegistered: person("brianj"),
   /** enabled, nothing registered */
   enabledUnregistered: person("adelev"),
