@@ -4,7 +4,6 @@ import type { Directory } from "../../../src/directory/port.js";
 import {
   BULK_USER_COUNT,
   bulkUser,
-  bulkUserIsRegistered,
   contractTenant,
   ENFORCED_POLICY_ID,
   fixtureGuid,
