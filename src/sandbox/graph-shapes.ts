@@ -97,6 +97,8 @@ export const METHOD_SEGMENTS: Readonly<Record<string, MethodType>> = {
   windowshelloforbusinessmethods: "windowsHelloForBusiness",
   emailmethods: "email",
   temporaryaccesspassmethods: "temporaryAccessPass",
+  platformcredentialmethods: "platformCredential",
+  externalauthenticationmethods: "external",
 };
 
 const ODATA_TYPES: Record<MethodType | "password", string> = {
@@ -107,6 +109,8 @@ const ODATA_TYPES: Record<MethodType | "password", string> = {
   windowsHelloForBusiness: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
   email: "#microsoft.graph.emailAuthenticationMethod",
   temporaryAccessPass: "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+  platformCredential: "#microsoft.graph.platformCredentialAuthenticationMethod",
+  external: "#microsoft.graph.externalAuthenticationMethod",
   password: "#microsoft.graph.passwordAuthenticationMethod",
 };
 
@@ -169,6 +173,23 @@ export function methodJson(method: SeedMethod): Record<string, unknown> {
         isUsable: false,
         methodUsabilityReason: "Expired",
       };
+    case "platformCredential":
+      // https://learn.microsoft.com/graph/api/resources/platformcredentialauthenticationmethod
+      return {
+        ...head,
+        displayName: method.displayName ?? "MacBook",
+        createdDateTime: CREATED,
+        keyStrength: "normal",
+        platform: "macOS",
+      };
+    case "external":
+      // https://learn.microsoft.com/graph/api/resources/externalauthenticationmethod
+      return {
+        ...head,
+        displayName: method.displayName ?? "External MFA",
+        createdDateTime: CREATED,
+        configurationId: "b5a8e5e3-0000-4000-8000-00000000e4a1",
+      };
   }
 }
 
@@ -198,6 +219,11 @@ function registeredName(method: SeedMethod): string {
       return "email";
     case "temporaryAccessPass":
       return "temporaryAccessPass";
+    // The report's names (methodsRegistered is an open list; these are what it shows).
+    case "platformCredential":
+      return "macOsSecureEnclaveKey";
+    case "external":
+      return "externalAuthMethod";
   }
 }
 

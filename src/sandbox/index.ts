@@ -10,7 +10,7 @@ import { RateLimiter } from "./rate-limit.js";
 import { loadSeedFile, parseSeed, type SandboxSeed, type SandboxSeedInput } from "./seed-schema.js";
 import { createSandboxServer, type ServerParts } from "./server.js";
 import { SandboxStats } from "./stats.js";
-import { SandboxTenant } from "./tenant.js";
+import { DEFAULT_METHOD_REFUSALS, type DefaultMethodRefusal, SandboxTenant } from "./tenant.js";
 import { TokenIssuer } from "./token.js";
 
 /**
@@ -44,7 +44,7 @@ export {
   type SeedUser,
 } from "./seed-schema.js";
 export type { SandboxStats, SandboxStatsSnapshot } from "./stats.js";
-export { SandboxTenant, type TenantUser } from "./tenant.js";
+export { type DefaultMethodRefusal, SandboxTenant, type TenantUser } from "./tenant.js";
 
 const optionsSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(0),
@@ -53,6 +53,7 @@ const optionsSchema = z.strictObject({
   rateLimit: z.number().positive().optional(),
   faultRate: z.number().min(0).max(1).default(0),
   batchStatusWhenThrottled: z.union([z.literal(200), z.literal(424)]).default(200),
+  defaultMethodRefusal: z.enum(DEFAULT_METHOD_REFUSALS).default("otherMethodsConfigured"),
   persist: z.union([z.string().min(1), z.boolean()]).optional(),
   persistDebounceMs: z.number().int().min(0).default(50),
   pageSize: z.number().int().min(1).max(999).default(100),
@@ -80,6 +81,8 @@ export interface SandboxOptions {
    * throttling guidance). Default 200.
    */
   batchStatusWhenThrottled?: 200 | 424;
+  /** How deleting a user's default method is refused (the wordings Graph uses); see DefaultMethodRefusal. */
+  defaultMethodRefusal?: DefaultMethodRefusal;
   /**
    * Write the tenant back to this JSON file after each change; `true` writes to the
    * seed file. With a path and no seed, an existing file at that path is the seed.
@@ -120,7 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logger = o.logger ?? silentLogger;
   const { seed, persistPath } = await resolveSeed(o.seed as SandboxOptions["seed"], o.persist);
 
-  const tenant = new SandboxTenant(seed, { now });
+  const tenant = new SandboxTenant(seed, { now, defaultMethodRefusal: o.defaultMethodRefusal });
   const stats = new SandboxStats();
   const persister =
     persistPath === undefined

@@ -25,6 +25,10 @@ export const METHOD_TYPES = [
   "windowsHelloForBusiness",
   "email",
   "temporaryAccessPass",
+  /** Platform SSO (macOS Secure Enclave key): https://learn.microsoft.com/graph/api/resources/platformcredentialauthenticationmethod */
+  "platformCredential",
+  /** External authentication method (EAM): https://learn.microsoft.com/graph/api/resources/externalauthenticationmethod */
+  "external",
 ] as const;
 export type MethodType = (typeof METHOD_TYPES)[number];
 

@@ -22,6 +22,8 @@ const MFA_METHOD_TYPES: ReadonlySet<MethodType> = new Set([
   "softwareOath",
   "fido2",
   "windowsHelloForBusiness",
+  "platformCredential",
+  "external",
 ]);
 
 export function isMfaMethod(method: Pick<SeedMethod, "type">): boolean {
@@ -47,9 +49,30 @@ export function notFound(ref: string): TenantError {
   };
 }
 
+/**
+ * How Graph refuses to delete a user's default method. The documentation and what admins
+ * report differ, so the sandbox can answer each way:
+ * - `otherMethodsConfigured`: "Cannot delete default method with other methods configured";
+ *   the default goes once it is the last method (microsoft-graph-docs-contrib #1888).
+ * - `matchesDefault`: "The requested authentication method id of [...] matches the user's
+ *   current default authentication method, and cannot be deleted until the default
+ *   authentication method is changed"; also allowed once it is the last (#2913).
+ * - `matchesDefaultEvenWhenLast`: the same wording, and never deleted while it is the default —
+ *   "If the phone number is the user's default … it can't be deleted. Have the user change
+ *   their default authentication method" (https://learn.microsoft.com/graph/api/phoneauthenticationmethod-delete).
+ */
+export const DEFAULT_METHOD_REFUSALS = [
+  "otherMethodsConfigured",
+  "matchesDefault",
+  "matchesDefaultEvenWhenLast",
+] as const;
+export type DefaultMethodRefusal = (typeof DEFAULT_METHOD_REFUSALS)[number];
+
 export interface TenantOptions {
   /** Milliseconds since the epoch; drives `lastUpdatedDateTime`. */
   now?: () => number;
+  /** How deleting the default method is refused; default `otherMethodsConfigured`. */
+  defaultMethodRefusal?: DefaultMethodRefusal;
 }
 
 export class SandboxTenant {
@@ -66,9 +89,11 @@ export class SandboxTenant {
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
   private readonly createdAt: number;
+  private readonly defaultMethodRefusal: DefaultMethodRefusal;
 
   constructor(seed: SandboxSeed, options: TenantOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.defaultMethodRefusal = options.defaultMethodRefusal ?? "otherMethodsConfigured";
     this.createdAt = this.now();
     const copy = structuredClone(seed);
     this.premium = copy.premium;
@@ -158,8 +183,22 @@ export class SandboxTenant {
     const method = user.methods.find((m) => m.type === type && m.id.toLowerCase() === methodId.toLowerCase());
     if (!method) return { ok: false, error: notFound(methodId) };
     const others = user.methods.filter((m) => m !== method);
-    if (user.defaultMethod === method.id && others.length > 0) {
-      return { ok: false, error: badRequest("Cannot delete default method with other methods configured") };
+    if (user.defaultMethod === method.id) {
+      const refused = this.defaultMethodRefusal === "matchesDefaultEvenWhenLast" || others.length > 0;
+      if (refused && this.defaultMethodRefusal === "otherMethodsConfigured") {
+        return {
+          ok: false,
+          error: badRequest("Cannot delete default method with other methods configured"),
+        };
+      }
+      if (refused) {
+        return {
+          ok: false,
+          error: badRequest(
+            `The requested authentication method id of [${method.id}] matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed`,
+          ),
+        };
+      }
     }
     if (
       method.id === PHONE_METHOD_IDS.mobile &&

@@ -58,6 +58,57 @@ describe("authentication methods", () => {
     expect(client.sandbox.tenant.user(allan.id)?.defaultMethod).toBeUndefined();
   });
 
+  it("can refuse the default with Graph's other wording, even when it is the last method", async () => {
+    const brian = SANDBOX_SAMPLE_USERS.disabledRegistered;
+    for (const refusal of ["matchesDefault", "matchesDefaultEvenWhenLast"] as const) {
+      const client = await start({ defaultMethodRefusal: refusal });
+      const tenant = client.sandbox.tenant;
+      const authenticator = tenant.user(brian.id)!.defaultMethod!;
+      const path = `/v1.0/users/${brian.id}/authentication/microsoftAuthenticatorMethods/${authenticator}`;
+      // Brian's only method: deletable as the last one, unless the variant never deletes a default.
+      const reply = await client.graph("DELETE", path);
+      if (refusal === "matchesDefault") {
+        expect(reply.status).toBe(204);
+        continue;
+      }
+      expect(reply.status).toBe(400);
+      expect(reply.body.error).toMatchObject({
+        code: "badRequest",
+        message: `The requested authentication method id of [${authenticator}] matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed`,
+      });
+    }
+  });
+
+  it("lists and deletes platform credentials and external authentication methods", async () => {
+    const client = await start();
+    const user = client.sandbox.tenant.user(allan.id)!;
+    client.sandbox.tenant.setMethods(
+      allan.id,
+      [
+        ...user.methods,
+        { id: "5c7a1f20-0000-4000-8000-0000000000a1", type: "platformCredential", displayName: "ALLAN-MAC" },
+        { id: "5c7a1f20-0000-4000-8000-0000000000a2", type: "external", displayName: "Contoso MFA" },
+      ],
+      user.defaultMethod,
+    );
+    const listed = await client.get(methodsPath(allan.id));
+    expect(listed.body.value.map((m: { "@odata.type": string }) => m["@odata.type"])).toEqual(
+      expect.arrayContaining([
+        "#microsoft.graph.platformCredentialAuthenticationMethod",
+        "#microsoft.graph.externalAuthenticationMethod",
+      ]),
+    );
+    for (const [kind, id] of [
+      ["platformCredentialMethods", "5c7a1f20-0000-4000-8000-0000000000a1"],
+      ["externalAuthenticationMethods", "5c7a1f20-0000-4000-8000-0000000000a2"],
+    ] as const) {
+      expect(
+        (await client.graph("DELETE", `/v1.0/users/${allan.id}/authentication/${kind}/${id}`)).status,
+      ).toBe(204);
+    }
+    expect(client.sandbox.tenant.user(allan.id)!.methods).toHaveLength(3);
+  });
+
   it("cannot delete the password, a method under the wrong kind, or a missing one", async () => {
     const client = await start();
     const authenticator = client.sandbox.tenant.user(allan.id)!.defaultMethod!;

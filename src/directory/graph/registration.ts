@@ -22,6 +22,8 @@ const REPORT_NAMES: Record<string, string> = {
   windowsHelloForBusiness: "windowsHelloForBusiness",
   email: "email",
   temporaryAccessPass: "temporaryAccessPass",
+  platformCredential: "macOsSecureEnclaveKey",
+  external: "externalAuthMethod",
 };
 
 const PHONE_REPORT_NAMES: Record<string, string> = {

@@ -10,6 +10,7 @@ import {
   GROUPS,
   PASSWORD_ID,
   PHONE_IDS,
+  PLATFORM_AND_EXTERNAL_IDS,
   REPORT_ONLY_POLICY_ID,
   SEVERAL_METHODS_IDS,
   type TenantFixture,
@@ -28,7 +29,11 @@ export interface ContractRunOptions {
   rateLimitPerSecond?: number;
   /** The `$batch` envelope's status when one of its items was throttled: 200, or 424 as a whole. */
   batchStatusWhenThrottled?: 200 | 424;
+  /** How the tenant refuses to delete a default method (Graph's wordings). */
+  defaultMethodRefusal?: DefaultMethodRefusal;
 }
+
+export type DefaultMethodRefusal = "otherMethodsConfigured" | "matchesDefault" | "matchesDefaultEvenWhenLast";
 
 export interface ContractRun {
   directory: Directory;
@@ -38,6 +43,8 @@ export interface ContractRun {
   readonly throttleWaitsMs: readonly number[];
   /** Ids of the methods the tenant removed from the user, in the order it removed them. */
   removedMethods(userId: string): string[];
+  /** Times the tenant was asked to make another method a user's default (signInPreferences). */
+  defaultMethodChanges(): number;
   close(): Promise<void>;
 }
 
@@ -356,6 +363,67 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
           isMfaRegistered: false,
           methodsRegistered: [],
         });
+      });
+
+      // Issue 9, problem 2: with the second wording the default was tried once, reported
+      // failed and never retried.
+      it.each(["otherMethodsConfigured", "matchesDefault"] as const)(
+        "removes the default last whichever way Graph words its refusal (%s)",
+        async (refusal) => {
+          const tenant = await run(contractTenant(), { defaultMethodRefusal: refusal });
+          const userId = USERS.severalMethods.id;
+          const results = await tenant.directory.requireReregistration(userId);
+          expect(results.filter((result) => !result.ok)).toEqual([]);
+          const removed = tenant.removedMethods(userId);
+          expect(sorted(removed)).toEqual(sorted(Object.values(SEVERAL_METHODS_IDS)));
+          expect(removed.at(-1)).toBe(SEVERAL_METHODS_IDS.authenticator);
+          expect(tenant.defaultMethodChanges()).toBe(0);
+        },
+      );
+
+      it.each(["otherMethodsConfigured", "matchesDefault"] as const)(
+        "moves the default to a remaining method when it blocks every other deletion (%s)",
+        async (refusal) => {
+          // The alternate mobile is the default (refused while the mobile exists) and the mobile
+          // cannot go while the alternate exists: only moving the default frees them.
+          const tenant = await run(contractTenant(), { defaultMethodRefusal: refusal });
+          const userId = USERS.alternateDefault.id;
+          const results = await tenant.directory.requireReregistration(userId);
+          expect(results.map((result) => [result.method.id, result.ok])).toEqual([
+            [PHONE_IDS.alternateMobile, true],
+            [PHONE_IDS.mobile, true],
+          ]);
+          expect(tenant.removedMethods(userId)).toEqual([PHONE_IDS.alternateMobile, PHONE_IDS.mobile]);
+          expect(tenant.defaultMethodChanges()).toBe(1);
+          expect(await tenant.directory.listMethods(userId)).toEqual([{ id: PASSWORD_ID, type: "password" }]);
+        },
+      );
+
+      it("says exactly what the admin must do when Graph never deletes the default", async () => {
+        const tenant = await run(contractTenant(), { defaultMethodRefusal: "matchesDefaultEvenWhenLast" });
+        const userId = USERS.severalMethods.id;
+        const results = await tenant.directory.requireReregistration(userId);
+        const failed = results.filter((result) => !result.ok);
+        expect(failed.map((result) => result.method.id)).toEqual([SEVERAL_METHODS_IDS.authenticator]);
+        expect(failed[0]!.error).toMatch(/default sign-in method/);
+        expect(failed[0]!.error).toMatch(/Require re-register multifactor authentication/);
+        expect(sorted(tenant.removedMethods(userId))).toEqual(
+          sorted(Object.values(SEVERAL_METHODS_IDS).filter((id) => id !== SEVERAL_METHODS_IDS.authenticator)),
+        );
+      });
+
+      it("deletes platform credentials and external authentication methods too", async () => {
+        const tenant = await run();
+        const userId = USERS.platformAndExternal.id;
+        const listed = await tenant.directory.listMethods(userId);
+        expect(listed.map((method) => method.type).sort()).toEqual(
+          ["external", "microsoftAuthenticator", "password", "platformCredential"].sort(),
+        );
+        const results = await tenant.directory.requireReregistration(userId);
+        expect(results.filter((result) => !result.ok)).toEqual([]);
+        expect(sorted(tenant.removedMethods(userId))).toEqual(
+          sorted(Object.values(PLATFORM_AND_EXTERNAL_IDS)),
+        );
       });
 
       it("does nothing for a user with only a password", async () => {

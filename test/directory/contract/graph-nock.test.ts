@@ -20,6 +20,9 @@ directoryContract("Graph client against a nock model of Graph", async (tenant, o
   const model = mockGraphTenant(tenant, {
     now: timing.now,
     ...(options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond }),
+    ...(options.defaultMethodRefusal === undefined
+      ? {}
+      : { defaultMethodRefusal: options.defaultMethodRefusal }),
     ...(options.batchStatusWhenThrottled === undefined
       ? {}
       : { batchStatusWhenThrottled: options.batchStatusWhenThrottled }),
@@ -41,6 +44,7 @@ directoryContract("Graph client against a nock model of Graph", async (tenant, o
     throttledResponses: () => model.throttled(),
     throttleWaitsMs,
     removedMethods: (userId) => model.removedMethods(userId),
+    defaultMethodChanges: () => model.defaultMethodChanges(),
     close: async () => {
       nock.cleanAll();
     },

@@ -22,6 +22,9 @@ directoryContract("Graph client against the sandbox tenant", async (tenant, opti
   const sandbox = await startSandbox({
     seed: toSandboxSeed(tenant),
     ...(options.rateLimitPerSecond === undefined ? {} : { rateLimit: options.rateLimitPerSecond }),
+    ...(options.defaultMethodRefusal === undefined
+      ? {}
+      : { defaultMethodRefusal: options.defaultMethodRefusal }),
     ...(options.batchStatusWhenThrottled === undefined
       ? {}
       : { batchStatusWhenThrottled: options.batchStatusWhenThrottled }),
@@ -43,6 +46,8 @@ directoryContract("Graph client against the sandbox tenant", async (tenant, opti
     throttledResponses: () => sandbox.stats.throttled,
     throttleWaitsMs,
     removedMethods,
+    defaultMethodChanges: () =>
+      sandbox.stats.count("PATCH /beta/users/{id}/authentication/signInPreferences"),
     close: () => sandbox.close(),
   };
 });

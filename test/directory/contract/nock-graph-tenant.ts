@@ -24,6 +24,8 @@ export interface NockGraphTenantOptions {
   /** The run's clock: the rate limit's one-second window moves with it. */
   now: () => number;
   rateLimitPerSecond?: number;
+  /** How deleting the default method is refused (Graph's wordings); default `otherMethodsConfigured`. */
+  defaultMethodRefusal?: "otherMethodsConfigured" | "matchesDefault" | "matchesDefaultEvenWhenLast";
   /** The `$batch` envelope's status when an item was throttled (the older guidance: 424). */
   batchStatusWhenThrottled?: 200 | 424;
 }
@@ -31,6 +33,8 @@ export interface NockGraphTenantOptions {
 export interface NockGraphTenant {
   /** 429s answered so far. */
   throttled(): number;
+  /** Sign-in preference changes (the default method moved) so far. */
+  defaultMethodChanges(): number;
   removedMethods(userId: string): string[];
 }
 
@@ -43,6 +47,8 @@ const MFA_TYPES: ReadonlySet<FixtureMethodType> = new Set([
   "softwareOath",
   "fido2",
   "windowsHelloForBusiness",
+  "platformCredential",
+  "external",
 ]);
 const SEGMENT_TYPES: Record<string, FixtureMethodType> = {
   phonemethods: "phone",
@@ -52,6 +58,8 @@ const SEGMENT_TYPES: Record<string, FixtureMethodType> = {
   windowshelloforbusinessmethods: "windowsHelloForBusiness",
   emailmethods: "email",
   temporaryaccesspassmethods: "temporaryAccessPass",
+  platformcredentialmethods: "platformCredential",
+  externalauthenticationmethods: "external",
 };
 const ODATA_TYPES: Record<FixtureMethodType, string> = {
   phone: "#microsoft.graph.phoneAuthenticationMethod",
@@ -61,6 +69,8 @@ const ODATA_TYPES: Record<FixtureMethodType, string> = {
   windowsHelloForBusiness: "#microsoft.graph.windowsHelloForBusinessAuthenticationMethod",
   email: "#microsoft.graph.emailAuthenticationMethod",
   temporaryAccessPass: "#microsoft.graph.temporaryAccessPassAuthenticationMethod",
+  platformCredential: "#microsoft.graph.platformCredentialAuthenticationMethod",
+  external: "#microsoft.graph.externalAuthenticationMethod",
 };
 const REPORT_NAMES: Record<FixtureMethodType, string> = {
   phone: "mobilePhone",
@@ -70,6 +80,8 @@ const REPORT_NAMES: Record<FixtureMethodType, string> = {
   windowsHelloForBusiness: "windowsHelloForBusiness",
   email: "email",
   temporaryAccessPass: "temporaryAccessPass",
+  platformCredential: "macOsSecureEnclaveKey",
+  external: "externalAuthMethod",
 };
 
 function error(status: number, code: string, message: string, headers: Headers = {}): Reply {
@@ -164,6 +176,7 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
   const removed = new Map<string, string[]>();
   const accepted: number[] = [];
   let throttled = 0;
+  let preferencePatches = 0;
 
   /** Entra's rule: an enabled user who has registered is enforced, unless they must re-register. */
   function enforce(user: FixtureUser): void {
@@ -234,8 +247,18 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
     const method = user.methods.find((m) => m.type === type && m.id.toLowerCase() === methodId.toLowerCase());
     if (!method) return notFound(methodId);
     const others = user.methods.filter((m) => m !== method);
-    if (user.defaultMethodId === method.id && others.length > 0) {
-      return error(400, "badRequest", "Cannot delete default method with other methods configured.");
+    const refusal = options.defaultMethodRefusal ?? "otherMethodsConfigured";
+    if (
+      user.defaultMethodId === method.id &&
+      (others.length > 0 || refusal === "matchesDefaultEvenWhenLast")
+    ) {
+      return error(
+        400,
+        "badRequest",
+        refusal === "otherMethodsConfigured"
+          ? "Cannot delete default method with other methods configured."
+          : `The requested authentication method id of [${method.id}] matches the user's current default authentication method, and cannot be deleted until the default authentication method is changed`,
+      );
     }
     if (method.id === PHONE_IDS.mobile && others.some((m) => m.id === PHONE_IDS.alternateMobile)) {
       return error(
@@ -281,6 +304,20 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
         enforce(user);
         return [204];
       }
+    }
+    if (method === "PATCH" && route === "authentication/signinpreferences") {
+      if (version !== "beta") return unknownSegment("signInPreferences");
+      if (!user) return notFound(ref);
+      const wanted = (body as { userPreferredMethodForSecondaryAuthentication?: unknown } | undefined)
+        ?.userPreferredMethodForSecondaryAuthentication;
+      const target = user.methods.find(
+        (m) => preferredName(m) === wanted || (wanted === "voiceMobile" && m.id === PHONE_IDS.mobile),
+      );
+      if (!target)
+        return error(400, "badRequest", `No registered method for preference '${String(wanted)}'.`);
+      user.defaultMethodId = target.id;
+      preferencePatches++;
+      return [204];
     }
     if (method === "GET" && route === "authentication/methods") {
       if (!user) return notFound(ref);
@@ -451,6 +488,7 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
 
   return {
     throttled: () => throttled,
+    defaultMethodChanges: () => preferencePatches,
     removedMethods: (userId) => [...(removed.get(userId) ?? [])],
   };
 }

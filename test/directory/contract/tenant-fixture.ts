@@ -12,7 +12,9 @@ export type FixtureMethodType =
   | "fido2"
   | "windowsHelloForBusiness"
   | "email"
-  | "temporaryAccessPass";
+  | "temporaryAccessPass"
+  | "platformCredential"
+  | "external";
 
 export interface FixtureMethod {
   id: string;
@@ -107,6 +109,16 @@ export const USERS = {
   breakglass: person("breakglass"),
   /** only an email method and a Temporary Access Pass: neither is an MFA registration */
   emailOnly: person("jonis"),
+  /** a platform credential (Platform SSO), an external method and the Authenticator (default) */
+  platformAndExternal: person("isaiahl"),
+  /** a mobile and an alternate mobile phone, the alternate the default */
+  alternateDefault: person("christiec"),
+} as const;
+
+export const PLATFORM_AND_EXTERNAL_IDS = {
+  platformCredential: methodId("isaiahl", "platform"),
+  external: methodId("isaiahl", "external"),
+  authenticator: methodId("isaiahl", "authenticator"),
 } as const;
 
 export const SEVERAL_METHODS_IDS = {
@@ -261,6 +273,24 @@ export function contractTenant(): TenantFixture {
       defaultMethodId: methodId("nestorw", "authenticator"),
     }),
     user(USERS.breakglass, "Break Glass"),
+    user(USERS.platformAndExternal, "Isaiah Langer", {
+      perUserMfaState: "enforced",
+      methods: [
+        {
+          id: PLATFORM_AND_EXTERNAL_IDS.platformCredential,
+          type: "platformCredential",
+          displayName: "ISAIAH-MAC",
+        },
+        { id: PLATFORM_AND_EXTERNAL_IDS.external, type: "external", displayName: "Contoso MFA" },
+        authenticator("isaiahl"),
+      ],
+      defaultMethodId: PLATFORM_AND_EXTERNAL_IDS.authenticator,
+    }),
+    user(USERS.alternateDefault, "Christie Cline", {
+      perUserMfaState: "enforced",
+      methods: [mobile("+1 4255550105"), mobile("+1 4255550106", "alternateMobile")],
+      defaultMethodId: PHONE_IDS.alternateMobile,
+    }),
     user(USERS.emailOnly, "Joni Sherman", {
       methods: [
         { id: methodId("jonis", "email"), type: "email", emailAddress: "joni@outlook.com" },

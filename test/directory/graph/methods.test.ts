@@ -124,8 +124,15 @@ describe("requireReregistration", () => {
       if (path.endsWith(APP)) return [400, DEFAULT_REFUSAL];
       return [204];
     });
+    // The OATH token is still there, so the bot tries to make it the default: refused too.
+    const preference = nock(GRAPH)
+      .patch("/beta/users/u1/authentication/signInPreferences", {
+        userPreferredMethodForSecondaryAuthentication: "oath",
+      })
+      .reply(403, graphError("accessDenied", "denied"));
     const { directory } = makeDirectory();
     const results = await directory.requireReregistration("u1");
+    expect(preference.isDone()).toBe(true);
     const byId = new Map(results.map((result) => [result.method.id, result]));
     expect(byId.get(MOBILE)).toEqual({
       method: { id: MOBILE, type: "phone", detail: "+1 2065555555" },
@@ -135,11 +142,14 @@ describe("requireReregistration", () => {
       ok: false,
       error: expect.stringContaining("UserAuthenticationMethod.ReadWrite.All"),
     });
-    // Still the default while the OATH token remains: tried again once, then reported.
+    // Still the default while the OATH token remains: tried again once, then reported with
+    // Graph's words and what the admin must do.
     expect(byId.get(APP)).toMatchObject({
       ok: false,
       error: expect.stringContaining("Cannot delete default method"),
     });
+    expect(byId.get(APP)?.error).toMatch(/making another method the default failed/);
+    expect(byId.get(APP)?.error).toMatch(/Require re-register multifactor authentication/);
     expect(order.filter((path) => path.endsWith(APP))).toHaveLength(2);
     expect(results.filter((result) => result.ok)).toHaveLength(3);
   });
