@@ -35,6 +35,7 @@ export async function runWorker(): Promise<number> {
       requestsPerSecond: config.graph.requestsPerSecond,
     }),
     onThrottle: throttle.onThrottle,
+    nonPremiumRetryMinutes: config.graph.reportRetryMinutes,
   });
   const runtime = startWorkerRuntime({
     redisUrl: config.redis.url,

@@ -112,6 +112,8 @@ export const envSchema = z.object({
     .default("info"),
   MFA_BOT_WORKER_CONCURRENCY: integerIn(1, 64).default(4),
   MFA_BOT_GRAPH_RPS: integerIn(1, 1000).default(20),
+  // Minutes a "not a premium tenant" answer keeps the bot off the registration report.
+  MFA_BOT_REPORT_RETRY_MINUTES: integerIn(1, 1440).default(15),
   // A "{name}" form is allowed too: on a Redis Cluster it is the hash tag that keeps a queue's keys in one slot.
   MFA_BOT_QUEUE_PREFIX: z
     .string()

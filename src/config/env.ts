@@ -40,6 +40,8 @@ export interface Config {
     readonly authorityHost: string;
     /** Graph requests per second the bot allows itself, across all workers. */
     readonly requestsPerSecond: number;
+    /** Minutes a "not a premium tenant" answer keeps the bot off the registration report. */
+    readonly reportRetryMinutes: number;
     /** Present when all three AZURE_* variables are set; always present for "worker". */
     readonly credentials: AzureCredentials | undefined;
   };
@@ -216,6 +218,7 @@ function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boole
       baseUrl: e.GRAPH_BASE_URL,
       authorityHost: e.AZURE_AUTHORITY_HOST,
       requestsPerSecond: e.MFA_BOT_GRAPH_RPS,
+      reportRetryMinutes: e.MFA_BOT_REPORT_RETRY_MINUTES,
       credentials,
     },
     slack: {

@@ -88,7 +88,12 @@ export interface Directory {
   setMfaStates(
     changes: ReadonlyArray<{ userId: string; state: KnownMfaState }>,
   ): Promise<StateChangeResult[]>;
-  getRegistration(userId: string): Promise<Registration>;
+  /**
+   * From the registration report when it can answer; from the user's methods list when it
+   * cannot, or with `live` — the report lags changes by hours, so a user whose methods or
+   * state the bot just changed is read live.
+   */
+  getRegistration(userId: string, options?: { live?: boolean }): Promise<Registration>;
   listMethods(userId: string): Promise<AuthMethod[]>;
   deleteMethod(userId: string, method: AuthMethod): Promise<void>;
   /** Deletes every deletable method, the default one last; a result per method. */

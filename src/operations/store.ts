@@ -196,6 +196,29 @@ export class OperationStore {
     return raw ? (JSON.parse(raw) as LastChange) : null;
   }
 
+  /**
+   * Marks users whose methods or per-user state the bot is changing: for `seconds`, their
+   * registration is read live rather than from the report, which lags changes by hours.
+   * In Redis, so every worker process sees it.
+   */
+  async markRegistrationChanged(userIds: readonly string[], seconds: number): Promise<void> {
+    if (userIds.length === 0) return;
+    const tx = this.redis.multi();
+    for (const id of userIds) tx.set(this.changedKey(id), "1", "EX", Math.max(1, Math.ceil(seconds)));
+    await tx.exec();
+  }
+
+  /** Which of these users the bot changed recently (see markRegistrationChanged). */
+  async registrationChangedRecently(userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const values = await this.redis.mget(userIds.map((id) => this.changedKey(id)));
+    return new Set(userIds.filter((_, i) => values[i] !== null));
+  }
+
+  private changedKey(userId: string): string {
+    return `${this.prefix}:regchanged:${userId.toLowerCase()}`;
+  }
+
   private pendingKey(upn: string): string {
     return `${this.prefix}:pending:${upn.toLowerCase()}`;
   }

@@ -54,6 +54,7 @@ const optionsSchema = z.strictObject({
   faultRate: z.number().min(0).max(1).default(0),
   batchStatusWhenThrottled: z.union([z.literal(200), z.literal(424)]).default(200),
   defaultMethodRefusal: z.enum(DEFAULT_METHOD_REFUSALS).default("otherMethodsConfigured"),
+  reportLatencyMs: z.number().min(0).default(0),
   persist: z.union([z.string().min(1), z.boolean()]).optional(),
   persistDebounceMs: z.number().int().min(0).default(50),
   pageSize: z.number().int().min(1).max(999).default(100),
@@ -83,6 +84,8 @@ export interface SandboxOptions {
   batchStatusWhenThrottled?: 200 | 424;
   /** How deleting a user's default method is refused (the wordings Graph uses); see DefaultMethodRefusal. */
   defaultMethodRefusal?: DefaultMethodRefusal;
+  /** How long the registration report lags behind changes ("up to a few hours"); default 0. */
+  reportLatencyMs?: number;
   /**
    * Write the tenant back to this JSON file after each change; `true` writes to the
    * seed file. With a path and no seed, an existing file at that path is the seed.
@@ -123,7 +126,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const logger = o.logger ?? silentLogger;
   const { seed, persistPath } = await resolveSeed(o.seed as SandboxOptions["seed"], o.persist);
 
-  const tenant = new SandboxTenant(seed, { now, defaultMethodRefusal: o.defaultMethodRefusal });
+  const tenant = new SandboxTenant(seed, {
+    now,
+    defaultMethodRefusal: o.defaultMethodRefusal,
+    reportLatencyMs: o.reportLatencyMs,
+  });
   const stats = new SandboxStats();
   const persister =
     persistPath === undefined

@@ -73,6 +73,13 @@ export interface TenantOptions {
   now?: () => number;
   /** How deleting the default method is refused; default `otherMethodsConfigured`. */
   defaultMethodRefusal?: DefaultMethodRefusal;
+  /**
+   * How long the registration report goes on showing a user as it last saw them: "The data
+   * in the report is not updated in real-time and may reflect a latency of up to a few
+   * hours" (https://learn.microsoft.com/entra/identity/authentication/howto-authentication-methods-activity#limitations).
+   * Default 0: always current.
+   */
+  reportLatencyMs?: number;
 }
 
 export class SandboxTenant {
@@ -90,9 +97,13 @@ export class SandboxTenant {
   private readonly now: () => number;
   private readonly createdAt: number;
   private readonly defaultMethodRefusal: DefaultMethodRefusal;
+  private readonly reportLatencyMs: number;
+  /** The registration report's copy of each user, and when it next catches up. */
+  private readonly reported = new Map<string, { user: TenantUser; at: number; until: number }>();
 
   constructor(seed: SandboxSeed, options: TenantOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.reportLatencyMs = options.reportLatencyMs ?? 0;
     this.defaultMethodRefusal = options.defaultMethodRefusal ?? "otherMethodsConfigured";
     this.createdAt = this.now();
     const copy = structuredClone(seed);
@@ -141,6 +152,22 @@ export class SandboxTenant {
 
   lastUpdated(user: TenantUser): Date {
     return new Date(this.updatedAt.get(user.id.toLowerCase()) ?? this.createdAt);
+  }
+
+  /**
+   * The user as the registration report shows them: with `reportLatencyMs`, the copy the
+   * report took when it last caught up, which it keeps for that long.
+   */
+  reportedUser(user: TenantUser): { user: TenantUser; lastUpdated: Date } {
+    if (this.reportLatencyMs <= 0) return { user, lastUpdated: this.lastUpdated(user) };
+    const key = user.id.toLowerCase();
+    const now = this.now();
+    let copy = this.reported.get(key);
+    if (!copy || now >= copy.until) {
+      copy = { user: structuredClone(user), at: now, until: now + this.reportLatencyMs };
+      this.reported.set(key, copy);
+    }
+    return { user: copy.user, lastUpdated: new Date(copy.at) };
   }
 
   /** Removes a user (deleted in Entra): lookups by id, UPN and mail find nobody afterwards. */

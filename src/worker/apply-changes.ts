@@ -4,6 +4,7 @@ import type { PlanItem } from "../core/plan-types.js";
 import type { ChangeResultLine } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
 import type { WorkerDeps } from "./deps.js";
+import { markRegistrationChanged } from "./gather-targets.js";
 import { post, update } from "./notify.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
@@ -45,6 +46,11 @@ export async function applyChanges(
   const setState = remaining.filter((c) => c.op === "setState");
   for (let i = 0; i < setState.length; i += APPLY_STEP) {
     const step = setState.slice(i, i + APPLY_STEP);
+    // Marked before the write: a worker killed after it must not leave the report trusted.
+    await markRegistrationChanged(
+      deps,
+      step.map((c) => c.userId),
+    );
     const results = await deps.directory.setMfaStates(step.map((c) => ({ userId: c.userId, state: c.to })));
     const byUser = new Map(results.map((r) => [r.userId, r]));
     const lines = step.map((c): [string, ChangeResultLine] => {
@@ -57,6 +63,7 @@ export async function applyChanges(
     await progress.tick(recorded);
   }
   for (const c of remaining.filter((c) => c.op === "reregister")) {
+    await markRegistrationChanged(deps, [c.userId]);
     const deletions = await deps.directory.requireReregistration(c.userId);
     const failed = deletions.filter((d) => !d.ok);
     const line: ChangeResultLine = {

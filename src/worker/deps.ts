@@ -31,6 +31,13 @@ export interface WorkerSettings {
   lookupConcurrency: number;
   /** How long similar notices (unreachable users, ignored reminders) gather before one message. */
   digestDelayMs: number;
+  /**
+   * After the bot changed a user's methods or state, their registration is read live (the
+   * methods list) for this long: the registration report "may reflect a latency of up to a
+   * few hours" (https://learn.microsoft.com/entra/identity/authentication/howto-authentication-methods-activity#limitations).
+   * @defaultValue 360
+   */
+  liveRegistrationMinutes: number;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
@@ -38,4 +45,5 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   progressIntervalMs: 3_000,
   lookupConcurrency: 8,
   digestDelayMs: 60_000,
+  liveRegistrationMinutes: 360,
 };

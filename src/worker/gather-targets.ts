@@ -136,27 +136,25 @@ function summary(registration: Registration): TargetView["registration"] {
   };
 }
 
-/** Methods that are not a second factor: they neither register a user for MFA nor break it. */
-const NOT_MFA = new Set(["password", "email", "temporaryAccessPass"]);
-
-async function readRegistrations(
+/**
+ * Registrations of these users: from the report (`report`), except for users the bot
+ * changed recently, who are read live like everyone under `live` — the report lags.
+ */
+export async function readRegistrations(
   deps: WorkerDeps,
   ids: readonly string[],
   how: GatherNeeds["registration"],
 ): Promise<Map<string, Registration> | null> {
   if (!how) return null;
-  if (how === "report") return readEach(deps, ids, (id) => deps.directory.getRegistration(id));
-  return readEach(deps, ids, async (id): Promise<Registration> => {
-    const methods = (await deps.directory.listMethods(id)).filter((m) => m.type !== "password");
-    const mfa = methods.some((m) => !NOT_MFA.has(m.type));
-    return {
-      isMfaRegistered: mfa,
-      isMfaCapable: mfa,
-      methodsRegistered: methods.map((m) => m.type),
-      defaultMethod: null,
-      source: "methods",
-    };
-  });
+  const changed = how === "live" ? null : await deps.operations.registrationChangedRecently(ids);
+  return readEach(deps, ids, (id) =>
+    deps.directory.getRegistration(id, { live: how === "live" || (changed?.has(id) ?? false) }),
+  );
+}
+
+/** Before the bot changes users' methods or state: read them live for a while (see readRegistrations). */
+export async function markRegistrationChanged(deps: WorkerDeps, ids: readonly string[]): Promise<void> {
+  await deps.operations.markRegistrationChanged(ids, deps.settings.liveRegistrationMinutes * 60);
 }
 
 async function findUsers(deps: WorkerDeps, targets: readonly DirectoryTarget[]): Promise<Found[]> {

@@ -2,6 +2,7 @@ import { isProtected } from "../config/roles.js";
 import type { DirectoryTarget, RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import { findOneUser } from "./find-user.js";
+import { readRegistrations } from "./gather-targets.js";
 import { reply } from "./notify.js";
 
 /** `status <user>`: state, registration, re-registration needed, pending approvals, last change. */
@@ -9,13 +10,16 @@ export async function showStatus(deps: WorkerDeps, job: RequestJob, target: Dire
   const user = await findOneUser(deps, job, target, "status");
   if (!user) return;
   const upn = user.userPrincipalName.toLowerCase();
-  const [state, registration, coverage, pending, last] = await Promise.all([
+  const [state, registrations, coverage, pending, last] = await Promise.all([
     deps.directory.getMfaState(user.id),
-    deps.directory.getRegistration(user.id),
+    // Live for a user the bot just changed: the report would still show the old methods.
+    readRegistrations(deps, [user.id], "report"),
     deps.directory.mfaCoverage(user.id),
     deps.operations.pendingFor(upn),
     deps.operations.lastChange(upn),
   ]);
+  const registration = registrations?.get(user.id);
+  if (!registration) throw new Error(`no registration came back for ${upn}`);
   const hasDetails = registration.isMfaRegistered || registration.methodsRegistered.length > 0;
   await reply(deps, job.replyTo, {
     kind: "status",

@@ -3,6 +3,7 @@ import type { DirectoryUser } from "../directory/port.js";
 import type { RequestJob } from "../queue/jobs.js";
 import { csvLine } from "./csv.js";
 import type { WorkerDeps } from "./deps.js";
+import { readRegistrations } from "./gather-targets.js";
 import { mapLimit } from "./map-limit.js";
 import { reply } from "./notify.js";
 import { submitChange } from "./submit-change.js";
@@ -28,10 +29,14 @@ export async function showReport(deps: WorkerDeps, job: RequestJob): Promise<voi
   const counts: Record<string, number> = { disabled: 0, enabled: 0, enforced: 0 };
   for (const { state } of all) counts[state] = (counts[state] ?? 0) + 1;
   const enabled = all.filter((u) => u.state === "enabled");
-  const registrations = await mapLimit(enabled, deps.settings.lookupConcurrency, (u) =>
-    deps.directory.getRegistration(u.user.id),
+  const registrations = await readRegistrations(
+    deps,
+    enabled.map((u) => u.user.id),
+    "report",
   );
-  const registered = new Map(enabled.map((u, i) => [u.user.id, registrations[i]?.isMfaRegistered ?? false]));
+  const registered = new Map(
+    enabled.map((u) => [u.user.id, registrations?.get(u.user.id)?.isMfaRegistered ?? false]),
+  );
   const rows = all.map(({ user, state }) =>
     csvLine([
       user.userPrincipalName,

@@ -6,6 +6,29 @@ const start = useSandboxes();
 const report = "/v1.0/reports/authenticationMethods/userRegistrationDetails";
 
 describe("registration report", () => {
+  it("lags behind changes by reportLatencyMs, as the report does", async () => {
+    let now = 1_700_000_000_000;
+    const client = await start({
+      reportLatencyMs: 3 * 3600_000,
+      now: () => now,
+      tokenLifetimeSeconds: 86_400,
+    });
+    const allan = SANDBOX_SAMPLE_USERS.severalMethods;
+    const first = await client.get(`${report}/${allan.id}`);
+    expect(first.body.isMfaRegistered).toBe(true);
+    client.sandbox.tenant.setMethods(allan.id, []);
+    now += 2 * 3600_000;
+    expect((await client.get(`${report}/${allan.id}`)).body).toMatchObject({
+      isMfaRegistered: true,
+      lastUpdatedDateTime: first.body.lastUpdatedDateTime,
+    });
+    now += 3600_000;
+    expect((await client.get(`${report}/${allan.id}`)).body).toMatchObject({
+      isMfaRegistered: false,
+      methodsRegistered: [],
+    });
+  });
+
   it("describes one user in Graph's shape", async () => {
     const client = await start();
     const allan = SANDBOX_SAMPLE_USERS.severalMethods;

@@ -48,6 +48,11 @@ export interface GraphDirectoryOptions {
   maxBackoffMs?: number;
   /** $batch requests in flight at once (the budget still paces them). Default 4. */
   batchConcurrency?: number;
+  /**
+   * Minutes a "not a premium tenant" answer keeps the bot off the registration report
+   * (`MFA_BOT_REPORT_RETRY_MINUTES`). Default 15.
+   */
+  nonPremiumRetryMinutes?: number;
   fetch?: typeof fetch;
   /** Clock, sleep and jitter; tests inject a fake clock so nothing waits for real. */
   timing?: Partial<Timing>;
@@ -98,7 +103,12 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     batchConcurrency: options.batchConcurrency ?? 4,
     ...(options.onThrottle === undefined ? {} : { onThrottle: options.onThrottle }),
   });
-  const registration = createRegistrationReader(http);
+  const registration = createRegistrationReader(
+    http,
+    options.nonPremiumRetryMinutes === undefined
+      ? {}
+      : { nonPremiumRetryMinutes: options.nonPremiumRetryMinutes },
+  );
   const conditionalAccess = createConditionalAccessReader(http);
 
   return {
@@ -108,7 +118,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     setMfaState: (userId, state) => setMfaState(http, userId, state),
     getMfaStates: (userIds) => getMfaStates(http, userIds),
     setMfaStates: (changes) => setMfaStates(http, changes),
-    getRegistration: (userId) => registration.getRegistration(userId),
+    getRegistration: (userId, readOptions) => registration.getRegistration(userId, readOptions),
     listMethods: (userId) => listMethods(http, userId),
     deleteMethod: (userId, method) => deleteMethod(http, userId, method),
     requireReregistration: (userId) => requireReregistration(http, userId),

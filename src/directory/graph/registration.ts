@@ -54,22 +54,40 @@ export function registrationFromMethods(methods: readonly ListedMethod[]): Regis
 }
 
 export interface RegistrationReader {
-  getRegistration(userId: string): Promise<Registration>;
+  getRegistration(userId: string, options?: { live?: boolean }): Promise<Registration>;
+}
+
+export interface RegistrationReaderOptions {
+  /**
+   * How long a "not a premium tenant" answer keeps the bot off the report. Licensed tenants
+   * have been seen answering it intermittently, so it is believed for a while, not for the
+   * life of the process.
+   * @defaultValue 15
+   */
+  nonPremiumRetryMinutes?: number;
 }
 
 /**
  * The registration report is the better source (it knows the default method), but it
- * needs a P1/P2 tenant and is throttled hard (about 5 requests per 10 s): whenever it
- * cannot answer, the user's methods list stands in. A tenant seen without a licence is
- * remembered, and the report is left alone while it throttles us.
+ * needs a P1/P2 tenant, is throttled hard (about 5 requests per 10 s) and lags behind
+ * changes by hours: whenever it cannot answer, or the caller knows it is stale (`live`:
+ * the bot just changed this user's methods or state), the user's methods list stands in.
+ * A tenant that says it has no licence is believed for `nonPremiumRetryMinutes`, and the
+ * report is left alone while it throttles us.
  */
-export function createRegistrationReader(http: GraphHttp): RegistrationReader {
-  let nonPremiumTenant = false;
+export function createRegistrationReader(
+  http: GraphHttp,
+  options: RegistrationReaderOptions = {},
+): RegistrationReader {
+  const nonPremiumRetryMs = (options.nonPremiumRetryMinutes ?? 15) * 60_000;
+  let nonPremiumUntil = Number.NEGATIVE_INFINITY;
   let reportRestingUntil = Number.NEGATIVE_INFINITY;
-  const { timing } = http.options;
+  const { timing, logger } = http.options;
 
   async function fromReport(userId: string): Promise<Registration | undefined> {
-    if (nonPremiumTenant || timing.now() < reportRestingUntil) return undefined;
+    const now = timing.now();
+    if (now < nonPremiumUntil || now < reportRestingUntil) return undefined;
+    let body: unknown;
     try {
       const response = await http.request({
         method: "GET",
@@ -77,18 +95,10 @@ export function createRegistrationReader(http: GraphHttp): RegistrationReader {
         permission: REPORT_PERMISSION,
         failFastOn429: true,
       });
-      const details = registrationDetails.parse(response.body);
-      const preferred = details.userPreferredMethodForSecondaryAuthentication;
-      return {
-        isMfaRegistered: details.isMfaRegistered,
-        isMfaCapable: details.isMfaCapable ?? details.isMfaRegistered,
-        methodsRegistered: details.methodsRegistered ?? [],
-        defaultMethod: preferred && preferred !== "none" ? preferred : null,
-        source: "report",
-      };
+      body = response.body;
     } catch (error) {
       if (isDirectoryError(error, "forbidden")) {
-        if (error.graphCode === NON_PREMIUM) nonPremiumTenant = true;
+        if (error.graphCode === NON_PREMIUM) nonPremiumUntil = timing.now() + nonPremiumRetryMs;
         return undefined;
       }
       if (isDirectoryError(error, "throttled")) {
@@ -99,11 +109,27 @@ export function createRegistrationReader(http: GraphHttp): RegistrationReader {
       if (isDirectoryError(error, "notFound")) return undefined;
       throw error;
     }
+    // A body in another shape (wrapped in `value`, say) is no answer: like a 404, not a crash.
+    const parsed = registrationDetails.safeParse(body);
+    if (!parsed.success) {
+      logger.warn({ op: "registration", userId }, "registration report answered in an unexpected shape");
+      return undefined;
+    }
+    const details = parsed.data;
+    const preferred = details.userPreferredMethodForSecondaryAuthentication;
+    return {
+      isMfaRegistered: details.isMfaRegistered,
+      isMfaCapable: details.isMfaCapable ?? details.isMfaRegistered,
+      methodsRegistered: details.methodsRegistered ?? [],
+      defaultMethod: preferred && preferred !== "none" ? preferred : null,
+      source: "report",
+    };
   }
 
   return {
-    async getRegistration(userId) {
-      return (await fromReport(userId)) ?? registrationFromMethods(await listMethodsDetailed(http, userId));
+    async getRegistration(userId, options) {
+      const report = options?.live ? undefined : await fromReport(userId);
+      return report ?? registrationFromMethods(await listMethodsDetailed(http, userId));
     },
   };
 }

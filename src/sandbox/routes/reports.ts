@@ -16,7 +16,8 @@ function nonPremium() {
 }
 
 function details(user: TenantUser, request: GraphRequest, context: RouteContext) {
-  return registrationJson(user, context.tenant.lastUpdated(user), request.version === "beta");
+  const reported = context.tenant.reportedUser(user);
+  return registrationJson(reported.user, reported.lastUpdated, request.version === "beta");
 }
 
 export const reportRoutes: Route[] = [

@@ -89,6 +89,44 @@ describe("getRegistration", () => {
     expect(await directory.getRegistration("u1")).toEqual(FROM_METHODS);
   });
 
+  // Issue 9, problem 4: one non-premium answer used to switch the report off for good.
+  it("believes a not-premium answer for MFA_BOT_REPORT_RETRY_MINUTES only, then asks the report again", async () => {
+    nock(GRAPH).get(`${REPORT}/u1`).reply(403, NON_PREMIUM);
+    nock(GRAPH).get(METHODS).times(2).reply(200, METHODS_RESPONSE);
+    const { directory, timing } = makeDirectory({ nonPremiumRetryMinutes: 20 });
+    expect(await directory.getRegistration("u1")).toEqual(FROM_METHODS);
+    await timing.sleep(19 * 60_000);
+    expect(await directory.getRegistration("u1")).toEqual(FROM_METHODS);
+    await timing.sleep(60_000);
+    const again = nock(GRAPH)
+      .get(`${REPORT}/u1`)
+      .reply(200, {
+        id: "u1",
+        isMfaRegistered: true,
+        isMfaCapable: true,
+        methodsRegistered: ["mobilePhone"],
+      });
+    expect(await directory.getRegistration("u1")).toMatchObject({ source: "report" });
+    expect(again.isDone()).toBe(true);
+  });
+
+  // Issue 9, problem 4: a body in another shape threw a ZodError instead of falling back.
+  it("falls back like a 404 when the report answers in another shape (wrapped in value)", async () => {
+    nock(GRAPH)
+      .get(`${REPORT}/u1`)
+      .reply(200, { value: [{ id: "u1", isMfaRegistered: true, methodsRegistered: ["mobilePhone"] }] });
+    nock(GRAPH).get(METHODS).reply(200, METHODS_RESPONSE);
+    const { directory } = makeDirectory();
+    expect(await directory.getRegistration("u1")).toEqual(FROM_METHODS);
+  });
+
+  it("reads the methods list, not the report, when asked for a live read", async () => {
+    nock(GRAPH).get(METHODS).reply(200, METHODS_RESPONSE);
+    const { directory } = makeDirectory();
+    // No report interceptor: asking the report would fail the test.
+    expect(await directory.getRegistration("u1", { live: true })).toEqual(FROM_METHODS);
+  });
+
   it("falls back on any 403, and asks the report again next time", async () => {
     nock(GRAPH)
       .get(`${REPORT}/u1`)
