@@ -51,7 +51,9 @@ function setStateFlags(t: FoundTarget, from: KnownMfaState, to: KnownMfaState): 
   if (from === "disabled" && to === "enabled" && hasRegistrationDetails(t))
     flags.push("reregistration-needed");
   if (to === "enforced") flags.push("legacy-apps-need-app-passwords");
-  if (to === "disabled" && !t.coveredByConditionalAccess) flags.push("leaves-no-mfa");
+  if (to === "disabled" && !t.coveredByConditionalAccess) {
+    flags.push(t.coveredBySecurityDefaultsOnly ? "security-defaults-only" : "leaves-no-mfa");
+  }
   return flags;
 }
 
@@ -158,13 +160,18 @@ function reregister(t: FoundTarget, state: KnownMfaState): PlanItem {
   };
 }
 
+/**
+ * Converting needs something else to require MFA of the user: a Conditional Access policy,
+ * or security defaults — the latter changes, flagged for an approver to acknowledge.
+ */
 function convert(t: FoundTarget, state: KnownMfaState): PlanItem {
   if (state === "disabled") return noop(t, "already disabled");
-  if (!t.coveredByConditionalAccess) {
+  if (!t.coveredByConditionalAccess && !t.coveredBySecurityDefaultsOnly) {
+    const why = t.coverageNote ? ` (${t.coverageNote})` : "";
     return refuse(
       t,
       RULES.convertUncovered,
-      `no Conditional Access policy or security defaults require MFA of ${nameOf(t)}, ` +
+      `no Conditional Access policy or security defaults require MFA of ${nameOf(t)}${why}, ` +
         "so converting would leave them without MFA; fix the Conditional Access policy first",
     );
   }

@@ -11,8 +11,16 @@ export interface TargetView {
   registration: { isMfaRegistered: boolean; methods: readonly string[]; defaultMethod?: string | null };
   /** A break-glass account from the policy's `protected` list: no command ever changes it. */
   isProtected: boolean;
-  /** An enabled Conditional Access policy or security defaults require MFA of this user. */
+  /** An enabled Conditional Access policy requires MFA of this user (security defaults do not count). */
   coveredByConditionalAccess: boolean;
+  /**
+   * No policy, but security defaults cover this user: they prompt for MFA only when
+   * necessary, not at every sign-in, so turning per-user MFA off needs an approver's
+   * acknowledgement. Absent = false.
+   */
+  coveredBySecurityDefaultsOnly?: boolean;
+  /** Why no policy covers the user, when the directory could say (excluded by a role, a guest condition). */
+  coverageNote?: string;
 }
 
 /** What a change command asks for. `convert` disables per-user MFA for everyone (CA migration). */
@@ -34,6 +42,8 @@ export type PlanFlag =
   | "reregistration-needed"
   /** Disabling leaves the user with no MFA at all: no CA policy or security defaults cover them. */
   | "leaves-no-mfa"
+  /** Disabling leaves only security defaults, which prompt when necessary, not at every sign-in. */
+  | "security-defaults-only"
   /** Enforced by hand for a registered user: legacy (non-browser) apps need app passwords. */
   | "legacy-apps-need-app-passwords";
 

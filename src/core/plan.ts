@@ -104,6 +104,16 @@ function approvalReasonsFor(req: PlanRequest, items: readonly PlanItem[]): strin
       reasons.push(`the policy requires approval for ${label}`);
     }
   }
+  const defaultsOnly = changes
+    .filter((item) => item.flags.includes("security-defaults-only"))
+    .map((item) => item.upn);
+  if (defaultsOnly.length > 0) {
+    reasons.push(
+      `an approver must acknowledge that ${listUsers(defaultsOnly)} ${defaultsOnly.length === 1 ? "is" : "are"} ` +
+        "covered only by security defaults: security defaults only prompt when necessary, not at every sign-in " +
+        "as per-user MFA does",
+    );
+  }
   const unprotected = changes.filter((item) => item.flags.includes("leaves-no-mfa")).map((item) => item.upn);
   if (unprotected.length > 0) {
     const them = unprotected.length === 1 ? "them" : "them all";
@@ -144,6 +154,14 @@ function warningsFor(req: PlanRequest, items: readonly PlanItem[]): string[] {
       "Conditional Access is the recommended way; don't combine per-user MFA with it: " +
         `${listUsers(combined.map((c) => c.upn))} ${combined.length === 1 ? "is" : "are"} already covered ` +
         "by Conditional Access or security defaults",
+    );
+  }
+
+  const defaultsOnly = changes.filter((c) => c.flags.includes("security-defaults-only")).length;
+  if (defaultsOnly > 0) {
+    warnings.push(
+      `${users(defaultsOnly)} will be protected by security defaults alone: security defaults only prompt ` +
+        "when necessary (registration, administrators, risky sign-ins), not at every sign-in",
     );
   }
 

@@ -43,6 +43,16 @@ export type StateChangeResult =
   | { userId: string; ok: true; state: PerUserMfaState }
   | { userId: string; ok: false; error: string; status?: number };
 
+/**
+ * A policy's guest or external user condition
+ * (https://learn.microsoft.com/graph/api/resources/conditionalaccessguestsorexternalusers):
+ * which kinds (`internalGuest,b2bCollaborationGuest,…`) from which tenants.
+ */
+export interface GuestsOrExternalUsersCondition {
+  guestOrExternalUserTypes?: string;
+  externalTenants?: { membershipKind?: string; members?: string[] } | null;
+}
+
 export interface ConditionalAccessPolicy {
   id: string;
   displayName: string;
@@ -55,6 +65,8 @@ export interface ConditionalAccessPolicy {
       excludeGroups?: string[];
       includeRoles?: string[];
       excludeRoles?: string[];
+      includeGuestsOrExternalUsers?: GuestsOrExternalUsersCondition | null;
+      excludeGuestsOrExternalUsers?: GuestsOrExternalUsersCondition | null;
     } | null;
     applications?: { includeApplications?: string[]; excludeApplications?: string[] } | null;
     [other: string]: unknown;
@@ -66,12 +78,29 @@ export interface ConditionalAccessPolicy {
   } | null;
 }
 
+/**
+ * What requires MFA of a user: an enforcing Conditional Access policy, only security
+ * defaults (which prompt "when necessary", not at every sign-in — a different thing:
+ * https://learn.microsoft.com/entra/fundamentals/security-defaults), or nothing.
+ */
+export type CoverageKind = "conditionalAccess" | "securityDefaults" | "none";
+
+/**
+ * Why no policy covers a user, where the convert plan names such users on their own:
+ * excluded by one of their directory roles, or a guest/external user whom a policy's
+ * guest condition may leave out and the bot cannot evaluate.
+ */
+export type CoverageGap = "excludedByRole" | "guestOrExternalUser";
+
 export interface MfaCoverage {
+  /** An enforcing Conditional Access policy requires MFA of the user. Security defaults alone do not count. */
   covered: boolean;
+  kind: CoverageKind;
   /** Names of what covers the user: policy display names, or "security defaults". */
   by: string[];
   /** Why a policy that looks relevant does not count (report-only, excluded, OR alternative, …). */
   notes: string[];
+  gaps: CoverageGap[];
 }
 
 export interface Directory {
@@ -104,7 +133,7 @@ export interface Directory {
   memberOf(userId: string): Promise<string[]>;
   caPolicies(): Promise<ConditionalAccessPolicy[]>;
   securityDefaultsEnabled(): Promise<boolean>;
-  /** Whether an enforcing CA policy or security defaults require MFA of this user. */
+  /** Whether an enforcing CA policy (or, as its own kind, only security defaults) requires MFA of this user. */
   mfaCoverage(userId: string): Promise<MfaCoverage>;
   /**
    * Drops cached CA policies and security defaults (Graph throttles those reads hard, so

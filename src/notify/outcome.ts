@@ -82,7 +82,13 @@ export type Outcome =
       registration: RegistrationSummary;
       reregistrationNeeded: boolean;
       isProtected: boolean;
-      coverage: { covered: boolean; by: string[]; notes: string[] };
+      /** `kind` "securityDefaults": no policy, only security defaults (which prompt when necessary). */
+      coverage: {
+        covered: boolean;
+        by: string[];
+        notes: string[];
+        kind?: "conditionalAccess" | "securityDefaults" | "none";
+      };
       pendingApprovals: string[];
       lastChange?: {
         operationId: string;
@@ -135,10 +141,18 @@ export type Outcome =
   | {
       kind: "convertPlan";
       perUserCount: number;
+      /** Every one of them is covered by an enforcing Conditional Access policy. */
       covered: boolean;
       coveredBy: string[];
       notes: string[];
+      /** Covered by nothing; `convert execute` refuses them (the groups below are named apart). */
       uncovered: string[];
+      /** Covered only by security defaults: converting them needs an approver's acknowledgement. */
+      securityDefaultsOnly?: string[];
+      /** Excluded from the policy by one of their directory roles; refused. */
+      excludedByRole?: string[];
+      /** Guests or external users a policy's guest condition may leave out; refused. */
+      guests?: string[];
     }
   /** A direct message to a user: enabled for MFA, register at the link. */
   | { kind: "registerReminder"; upn: string; setupUrl: string; attempt: number; requestedBy?: string };

@@ -67,7 +67,7 @@ export function renderText(outcome: Outcome): string {
       const lines = [
         `${outcome.user.displayName ?? outcome.user.upn} <${outcome.user.upn}>: ${stateWords(outcome.state)}`,
         `Registration: ${r.isMfaRegistered ? "registered" : "not registered"}${r.methods.length ? ` — methods: ${r.methods.join(", ")}` : ""}${r.defaultMethod ? ` (default: ${r.defaultMethod})` : ""}`,
-        `Conditional Access: ${outcome.coverage.covered ? `MFA required by ${outcome.coverage.by.join(", ")}` : "no enforcing policy covers this user"}`,
+        `Conditional Access: ${outcome.coverage.covered ? `MFA required by ${outcome.coverage.by.join(", ")}` : outcome.coverage.kind === "securityDefaults" ? "no enforcing policy; security defaults only prompt when necessary" : "no enforcing policy covers this user"}`,
       ];
       if (outcome.reregistrationNeeded)
         lines.push("⚠ Re-registration needed: the user must register their methods again.");
@@ -147,6 +147,15 @@ export function renderText(outcome: Outcome): string {
           : "No enabled Conditional Access policy or security defaults require MFA for everyone yet.",
         ...outcome.notes,
         ...list("Not covered", outcome.uncovered),
+        ...list("Excluded by a directory role (not converted)", outcome.excludedByRole ?? []),
+        ...list(
+          "Guests or external users a guest condition may leave out (not converted)",
+          outcome.guests ?? [],
+        ),
+        ...list(
+          "Security defaults only — they only prompt when necessary (an approver must acknowledge)",
+          outcome.securityDefaultsOnly ?? [],
+        ),
       ].join("\n");
     case "registerReminder":
       return `You have been enabled for multi-factor authentication (MFA). The next time you sign in you will be asked to register a method: set it up now at ${outcome.setupUrl}`;

@@ -29,7 +29,14 @@ const planItemSchema = z.discriminatedUnion("kind", [
     op: z.enum(["setState", "reregister"]),
     from: z.string(),
     to: knownState,
-    flags: z.array(z.enum(["reregistration-needed", "leaves-no-mfa", "legacy-apps-need-app-passwords"])),
+    flags: z.array(
+      z.enum([
+        "reregistration-needed",
+        "leaves-no-mfa",
+        "security-defaults-only",
+        "legacy-apps-need-app-passwords",
+      ]),
+    ),
   }),
   z.object({
     kind: z.literal("noop"),
@@ -80,6 +87,8 @@ export const targetViewSchema = z.object({
   }),
   isProtected: z.boolean(),
   coveredByConditionalAccess: z.boolean(),
+  coveredBySecurityDefaultsOnly: z.boolean().optional(),
+  coverageNote: z.string().optional(),
 });
 
 export const operationSchema = z.object({

@@ -52,6 +52,8 @@ export const SANDBOX_SAMPLE_USERS = {
   guest: { id: guidFrom("user:kim-guest"), userPrincipalName: `kim_fabrikam.com#EXT#@${SANDBOX_DOMAIN}` },
   /** a UPN starting with `$`: Graph wants `/users('$svc-backup@contoso.com')` */
   dollarUpn: { id: guidFrom("user:svc-backup"), userPrincipalName: `$svc-backup@${SANDBOX_DOMAIN}` },
+  /** a Global Administrator, enforced: the enforcing CA policy excludes the role */
+  excludedByRole: account("admin"),
 } as const;
 
 export const SANDBOX_GROUPS = {
@@ -61,6 +63,24 @@ export const SANDBOX_GROUPS = {
 } as const;
 
 export const REPORT_ONLY_CA_POLICY_ID = guidFrom("ca:require-mfa-all-users");
+export const MEMBERS_CA_POLICY_ID = guidFrom("ca:require-mfa-members");
+
+/**
+ * Activated directory roles, with Microsoft's fixed template ids
+ * (https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference).
+ */
+export const SANDBOX_DIRECTORY_ROLES = {
+  globalAdministrator: {
+    id: guidFrom("role:global-administrator"),
+    roleTemplateId: "62e90394-69f5-4237-9190-012177145e10",
+    displayName: "Global Administrator",
+  },
+  helpdeskAdministrator: {
+    id: guidFrom("role:helpdesk-administrator"),
+    roleTemplateId: "729827e3-9c14-49f7-bb1b-9608f156bbb8",
+    displayName: "Helpdesk Administrator",
+  },
+} as const;
 
 type SeedUserInput = NonNullable<SandboxSeedInput["users"]>[number];
 type SeedMethodInput = NonNullable<SeedUserInput["methods"]>[number];
@@ -336,7 +356,42 @@ function reportOnlyCaPolicy(excludedUserId: string) {
   };
 }
 
-/** The shipped tenant: 36 users, groups Finance (with a nested group) and MFA Helpdesk, one report-only CA policy. */
+/**
+ * An enforcing policy that leaves out, as real tenants often do, the Global Administrators
+ * (covered by another policy, or not) and B2B guests: the users the convert plan must name
+ * apart, since this policy does not require MFA of them.
+ */
+function membersCaPolicy(excludedUserId: string) {
+  const base = reportOnlyCaPolicy(excludedUserId);
+  return {
+    ...base,
+    id: MEMBERS_CA_POLICY_ID,
+    displayName: "Require MFA for members",
+    state: "enabled",
+    conditions: {
+      ...base.conditions,
+      users: {
+        ...base.conditions.users,
+        excludeRoles: [SANDBOX_DIRECTORY_ROLES.globalAdministrator.roleTemplateId],
+        // https://learn.microsoft.com/graph/api/resources/conditionalaccessguestsorexternalusers
+        excludeGuestsOrExternalUsers: {
+          guestOrExternalUserTypes: "b2bCollaborationGuest,b2bCollaborationMember",
+          externalTenants: {
+            "@odata.type": "#microsoft.graph.conditionalAccessAllExternalTenants",
+            membershipKind: "all",
+          },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The shipped tenant: 36 users, groups Finance (with a nested group) and MFA Helpdesk, two
+ * directory roles, a report-only CA policy and an enforcing one that excludes Global
+ * Administrators and B2B guests. Security defaults are off: a tenant that uses Conditional
+ * Access must turn them off (https://learn.microsoft.com/entra/fundamentals/security-defaults#disabling-security-defaults).
+ */
 export function defaultSeed(): SandboxSeed {
   const ids = (people: Person[]) => people.map((p) => account(p.alias).id);
   const input: SandboxSeedInput = {
@@ -355,7 +410,17 @@ export function defaultSeed(): SandboxSeed {
       },
       { ...SANDBOX_GROUPS.mfaHelpdesk, members: [SANDBOX_ACCOUNTS.helpdesk.id] },
     ],
-    conditionalAccessPolicies: [reportOnlyCaPolicy(SANDBOX_ACCOUNTS.breakglass.id)],
+    directoryRoles: [
+      {
+        ...SANDBOX_DIRECTORY_ROLES.globalAdministrator,
+        members: [SANDBOX_ACCOUNTS.breakglass.id, SANDBOX_ACCOUNTS.admin.id],
+      },
+      { ...SANDBOX_DIRECTORY_ROLES.helpdeskAdministrator, members: [SANDBOX_GROUPS.mfaHelpdesk.id] },
+    ],
+    conditionalAccessPolicies: [
+      reportOnlyCaPolicy(SANDBOX_ACCOUNTS.breakglass.id),
+      membersCaPolicy(SANDBOX_ACCOUNTS.breakglass.id),
+    ],
   };
   return parseSeed(input, "default seed");
 }

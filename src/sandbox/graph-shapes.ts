@@ -2,6 +2,7 @@ import {
   type MethodType,
   PASSWORD_METHOD_ID,
   PHONE_METHOD_IDS,
+  type SeedDirectoryRole,
   type SeedGroup,
   type SeedMethod,
 } from "./seed-schema.js";
@@ -55,6 +56,10 @@ export function userJson(user: TenantUser): Record<string, unknown> {
     userPrincipalName: user.userPrincipalName,
     accountEnabled: user.accountEnabled,
     userType: user.userType,
+    // Invited guests carry their invitation's state; the tenant's own users have none
+    // (https://learn.microsoft.com/graph/api/resources/user — externalUserState).
+    externalUserState: user.userType === "Guest" ? "Accepted" : null,
+    creationType: user.userType === "Guest" ? "Invitation" : null,
     createdDateTime: CREATED,
     otherMails: [],
     proxyAddresses: user.mail ? [`SMTP:${user.mail}`] : [],
@@ -85,6 +90,19 @@ export function groupJson(group: SeedGroup): Record<string, unknown> {
     securityEnabled: true,
     groupTypes: [],
     createdDateTime: CREATED,
+  };
+}
+
+export const DIRECTORY_ROLE_PROPERTIES = ["id", "displayName", "description", "roleTemplateId"] as const;
+
+/** https://learn.microsoft.com/graph/api/resources/directoryrole */
+export function directoryRoleJson(role: SeedDirectoryRole): Record<string, unknown> {
+  return {
+    "@odata.type": "#microsoft.graph.directoryRole",
+    id: role.id,
+    displayName: role.displayName,
+    description: null,
+    roleTemplateId: role.roleTemplateId,
   };
 }
 

@@ -72,6 +72,18 @@ const groupSchema = z.strictObject({
   members: z.array(z.guid()).default([]),
 });
 
+/**
+ * An activated directory role (https://learn.microsoft.com/graph/api/resources/directoryrole):
+ * Conditional Access names roles by `roleTemplateId`.
+ */
+const directoryRoleSchema = z.strictObject({
+  id: z.guid(),
+  roleTemplateId: z.guid(),
+  displayName: z.string().min(1),
+  /** Ids of users, or of (role-assignable) groups whose members hold the role. */
+  members: z.array(z.guid()).default([]),
+});
+
 /** Graph's policy objects carry many fields; the sandbox checks the ones it reads and keeps the rest. */
 const caPolicySchema = z.looseObject({
   id: z.string().min(1),
@@ -87,6 +99,7 @@ export const sandboxSeedSchema = z
     securityDefaultsEnabled: z.boolean().default(false),
     users: z.array(userSchema).default([]),
     groups: z.array(groupSchema).default([]),
+    directoryRoles: z.array(directoryRoleSchema).default([]),
     conditionalAccessPolicies: z.array(caPolicySchema).default([]),
   })
   .superRefine((seed, ctx) => {
@@ -115,6 +128,17 @@ export const sandboxSeedSchema = z
           ctx.addIssue({
             code: "custom",
             path: ["groups", i, "members", j],
+            message: "no user or group has this id",
+          });
+      });
+    });
+    seed.directoryRoles.forEach((role, i) => {
+      role.members.forEach((member, j) => {
+        const m = member.toLowerCase();
+        if (!userIds.has(m) && !groupIds.has(m))
+          ctx.addIssue({
+            code: "custom",
+            path: ["directoryRoles", i, "members", j],
             message: "no user or group has this id",
           });
       });
@@ -156,6 +180,7 @@ export type SandboxSeed = z.output<typeof sandboxSeedSchema>;
 export type SeedUser = SandboxSeed["users"][number];
 export type SeedMethod = SeedUser["methods"][number];
 export type SeedGroup = SandboxSeed["groups"][number];
+export type SeedDirectoryRole = SandboxSeed["directoryRoles"][number];
 export type SeedCaPolicy = SandboxSeed["conditionalAccessPolicies"][number];
 
 export class SeedError extends Error {

@@ -4,6 +4,7 @@ import {
   parseSeed,
   type SandboxSeed,
   type SeedCaPolicy,
+  type SeedDirectoryRole,
   type SeedGroup,
   type SeedMethod,
   type SeedUser,
@@ -90,6 +91,7 @@ export class SandboxTenant {
   private readonly byUpn = new Map<string, TenantUser>();
   private readonly byMail = new Map<string, TenantUser[]>();
   private readonly groups = new Map<string, SeedGroup>();
+  private readonly directoryRoles: SeedDirectoryRole[];
   /** Member id → the groups that list it directly; groups do not change at run time. */
   private readonly parents = new Map<string, SeedGroup[]>();
   private readonly updatedAt = new Map<string, number>();
@@ -110,6 +112,7 @@ export class SandboxTenant {
     this.premium = copy.premium;
     this.securityDefaultsEnabled = copy.securityDefaultsEnabled;
     this.conditionalAccessPolicies = copy.conditionalAccessPolicies;
+    this.directoryRoles = copy.directoryRoles;
     for (const user of copy.users) {
       // A seed can say "enabled" for someone already registered; Entra would show them enforced.
       applyEnforcementRule(user);
@@ -367,6 +370,17 @@ export class SandboxTenant {
     return [...found.values()];
   }
 
+  /** Directory roles the user holds directly or through a (role-assignable) group. */
+  directoryRolesOf(userId: string): SeedDirectoryRole[] {
+    const holders = new Set([
+      userId.toLowerCase(),
+      ...this.transitiveGroupsOf(userId).map((group) => group.id.toLowerCase()),
+    ]);
+    return this.directoryRoles.filter((role) =>
+      role.members.some((member) => holders.has(member.toLowerCase())),
+    );
+  }
+
   /** The tenant as a seed, for persistence; it loads back to the same tenant. */
   toSeed(): SandboxSeed {
     return parseSeed(
@@ -375,6 +389,7 @@ export class SandboxTenant {
         securityDefaultsEnabled: this.securityDefaultsEnabled,
         users: [...this.byId.values()],
         groups: [...this.groups.values()],
+        directoryRoles: this.directoryRoles,
         conditionalAccessPolicies: this.conditionalAccessPolicies,
       }),
       "tenant state",

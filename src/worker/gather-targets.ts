@@ -1,7 +1,7 @@
 import { isProtected } from "../config/roles.js";
 import type { ChangeAction, TargetView } from "../core/plan-types.js";
 import { isDirectoryError } from "../directory/errors.js";
-import type { DirectoryUser, MfaCoverage, Registration } from "../directory/port.js";
+import type { CoverageGap, DirectoryUser, MfaCoverage, Registration } from "../directory/port.js";
 import type { DirectoryTarget } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import { mapLimit } from "./map-limit.js";
@@ -75,7 +75,24 @@ function viewOf(
     perUserMfaState: state,
     registration: registration ? summary(registration) : UNREGISTERED,
     isProtected: isProtected(deps.policy, user.userPrincipalName),
+    ...coverageFields(coverage),
+  };
+}
+
+const GAP_WORDS: Readonly<Record<CoverageGap, string>> = {
+  excludedByRole: "excluded from a Conditional Access policy by a directory role",
+  guestOrExternalUser: "a guest or external user a policy's guest condition may leave out",
+};
+
+/** What the engine needs of a user's coverage: CA, security defaults alone, and why neither. */
+function coverageFields(
+  coverage: MfaCoverage | undefined,
+): Pick<TargetView, "coveredByConditionalAccess" | "coveredBySecurityDefaultsOnly" | "coverageNote"> {
+  const note = (coverage?.gaps ?? []).map((gap) => GAP_WORDS[gap]).join("; ");
+  return {
     coveredByConditionalAccess: coverage?.covered ?? false,
+    ...(coverage?.kind === "securityDefaults" ? { coveredBySecurityDefaultsOnly: true } : {}),
+    ...(note ? { coverageNote: note } : {}),
   };
 }
 
@@ -118,11 +135,12 @@ export async function refreshViews(
     if (isDirectoryError(state, "notFound")) return { ...view, user: null };
     if (state instanceof Error || state === undefined) throw state ?? new Error("state read failed");
     const registration = registrations?.get(view.user.id);
+    const { coveredBySecurityDefaultsOnly: _defaults, coverageNote: _note, ...rest } = view;
     return {
-      ...view,
+      ...(coverage ? rest : view),
       perUserMfaState: state,
       isProtected: isProtected(deps.policy, view.user.upn),
-      ...(coverage ? { coveredByConditionalAccess: coverage.get(view.user.id)?.covered ?? false } : {}),
+      ...(coverage ? coverageFields(coverage.get(view.user.id)) : {}),
       ...(registration ? { registration: summary(registration) } : {}),
     };
   });

@@ -96,17 +96,28 @@ export async function convert(
   const coverage = await mapLimit(perUser, deps.settings.lookupConcurrency, (u) =>
     deps.directory.mfaCoverage(u.user.id),
   );
-  const by = new Set(coverage.flatMap((c) => c.by));
+  const by = new Set(coverage.flatMap((c) => (c.kind === "conditionalAccess" ? c.by : [])));
   const notes = [...new Set(coverage.flatMap((c) => c.notes))].slice(0, 10);
-  const uncovered = perUser
-    .filter((_, i) => !coverage[i]?.covered)
-    .map((u) => u.user.userPrincipalName.toLowerCase());
+  // Each user once, under the first that fits: what `convert execute` will do differs by group.
+  const groups = { securityDefaultsOnly: [], excludedByRole: [], guests: [], uncovered: [] } as Record<
+    "securityDefaultsOnly" | "excludedByRole" | "guests" | "uncovered",
+    string[]
+  >;
+  perUser.forEach((u, i) => {
+    const c = coverage[i];
+    if (!c || c.covered) return;
+    const upn = u.user.userPrincipalName.toLowerCase();
+    if (c.kind === "securityDefaults") groups.securityDefaultsOnly.push(upn);
+    else if (c.gaps.includes("excludedByRole")) groups.excludedByRole.push(upn);
+    else if (c.gaps.includes("guestOrExternalUser")) groups.guests.push(upn);
+    else groups.uncovered.push(upn);
+  });
   await reply(deps, job.replyTo, {
     kind: "convertPlan",
     perUserCount: perUser.length,
-    covered: uncovered.length === 0,
+    covered: coverage.every((c) => c.covered),
     coveredBy: [...by],
     notes,
-    uncovered,
+    ...groups,
   });
 }

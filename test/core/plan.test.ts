@@ -67,6 +67,9 @@ interface ViewOptions {
   reg?: Reg;
   protected?: boolean;
   covered?: boolean;
+  /** Covered only by security defaults. */
+  defaultsOnly?: boolean;
+  coverageNote?: string;
   ref?: string;
 }
 
@@ -78,6 +81,8 @@ function view(id: string, o: ViewOptions = {}): TargetView {
     registration: REGISTRATION[o.reg ?? "none"],
     isProtected: o.protected ?? false,
     coveredByConditionalAccess: o.covered ?? false,
+    ...(o.defaultsOnly ? { coveredBySecurityDefaultsOnly: true } : {}),
+    ...(o.coverageNote ? { coverageNote: o.coverageNote } : {}),
   };
 }
 
@@ -607,6 +612,19 @@ describe(`disable — "${REFERENCE.twoWays}"`, () => {
     expect(p.approvalReasons[0]).toContain("no MFA at all");
   });
 
+  // Issue 9, problem 1: security defaults counted as Conditional Access coverage.
+  it("needs an approver to acknowledge that security defaults only prompt when necessary", () => {
+    const p = plan(
+      request("disable", [view("a", { state: "enforced", reg: "registered", defaultsOnly: true })]),
+    );
+    expect(only(p)).toMatchObject({ kind: "change", to: "disabled", flags: ["security-defaults-only"] });
+    expect(p.requiresApproval).toBe(true);
+    expect(p.approvalReasons).toEqual([
+      "an approver must acknowledge that a@contoso.com is covered only by security defaults: security defaults only prompt when necessary, not at every sign-in as per-user MFA does",
+    ]);
+    expect(p.warnings.join("\n")).toMatch(/security defaults only prompt when necessary/);
+  });
+
   it("leaves a Disabled user alone, and a plan with nothing to change needs no approval", () => {
     const p = plan(request("disable", [view("a")], { requireApproval: ["disable"] }));
     expect(only(p)).toMatchObject({ kind: "noop", reason: "already disabled" });
@@ -673,6 +691,29 @@ describe(`convert — "${REFERENCE.convert}" / "${REFERENCE.disableAll}"`, () =>
     if (item.kind === "refused")
       expect(item.reason).toMatch(/without MFA; fix the Conditional Access policy first/);
     expect(p.warnings.some((w) => w.startsWith("2 users still have per-user MFA"))).toBe(true);
+  });
+
+  it("converts users covered by security defaults only, with an approver's acknowledgement", () => {
+    const p = plan(request("convert", [view("a", { state: "enabled", defaultsOnly: true })]));
+    expect(only(p)).toMatchObject({ kind: "change", to: "disabled", flags: ["security-defaults-only"] });
+    expect(p.requiresApproval).toBe(true);
+    expect(p.approvalReasons[0]).toMatch(/security defaults only prompt when necessary/);
+  });
+
+  it("says why a user is not covered when the directory could tell", () => {
+    const item = only(
+      plan(
+        request("convert", [
+          view("a", {
+            state: "enforced",
+            coverageNote: "excluded from a Conditional Access policy by a directory role",
+          }),
+        ]),
+      ),
+    );
+    expect(item).toMatchObject({ kind: "refused", rule: "convert-uncovered" });
+    if (item.kind === "refused")
+      expect(item.reason).toMatch(/\(excluded from a Conditional Access policy by a directory role\)/);
   });
 
   it("requires approval when the policy lists convert", () => {

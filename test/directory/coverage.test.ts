@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { evaluateMfaCoverage, needsGroupMembership } from "../../src/directory/coverage.js";
+import {
+  evaluateMfaCoverage,
+  needsGroupMembership,
+  needsRoleMembership,
+  needsUserKind,
+} from "../../src/directory/coverage.js";
 import type { ConditionalAccessPolicy } from "../../src/directory/port.js";
 
 const USER = { id: "u1", groupIds: ["g-staff"] };
@@ -28,25 +33,123 @@ function policy(
 
 describe("evaluateMfaCoverage", () => {
   it("counts an enabled policy for all users and all apps that requires MFA", () => {
-    expect(evaluateMfaCoverage([policy()], false, USER)).toEqual({
+    expect(evaluateMfaCoverage([policy()], false, USER)).toMatchObject({
       covered: true,
       by: ["Require MFA"],
       notes: [],
     });
   });
 
-  it("security defaults cover everyone", () => {
-    expect(evaluateMfaCoverage([], true, USER)).toEqual({
+  // Issue 9, problem 1: security defaults counted as full coverage.
+  it("reports security defaults as their own kind of coverage, not a policy's", () => {
+    const result = evaluateMfaCoverage([], true, USER);
+    expect(result).toMatchObject({ covered: false, kind: "securityDefaults", by: ["security defaults"] });
+    expect(result.notes[0]).toMatch(/security defaults only prompt for MFA when necessary/);
+  });
+
+  it("prefers an enforcing policy over security defaults if Graph reports both", () => {
+    expect(evaluateMfaCoverage([policy()], true, USER)).toEqual({
       covered: true,
-      by: ["security defaults"],
+      kind: "conditionalAccess",
+      by: ["Require MFA"],
       notes: [],
+      gaps: [],
+    });
+  });
+
+  // Issue 9, problem 1: excludeRoles never excluded anyone.
+  it("does not cover a user excluded by a directory role, and names the gap", () => {
+    const admins = policy({ users: { includeUsers: ["All"], excludeRoles: ["role-ga"] } });
+    expect(evaluateMfaCoverage([admins], false, { ...USER, roleIds: ["role-ga"] })).toEqual({
+      covered: false,
+      kind: "none",
+      by: [],
+      notes: ['excluded from "Require MFA" by a directory role'],
+      gaps: ["excludedByRole"],
+    });
+    expect(evaluateMfaCoverage([admins], false, { ...USER, roleIds: ["role-other"] }).covered).toBe(true);
+  });
+
+  it("does not cover anyone a policy may exclude by role when the roles could not be read", () => {
+    const admins = policy({ users: { includeUsers: ["All"], excludeRoles: ["role-ga"] } });
+    const result = evaluateMfaCoverage([admins], false, {
+      ...USER,
+      rolesUnknownBecause: "the app lacks RoleManagement.Read.Directory to read them",
+    });
+    expect(result.covered).toBe(false);
+    expect(result.notes).toEqual([
+      '"Require MFA" excludes directory roles and the user\'s roles could not be read (the app lacks RoleManagement.Read.Directory to read them)',
+    ]);
+  });
+
+  // Issue 9, problem 1: include/excludeGuestsOrExternalUsers were ignored.
+  it("does not cover a guest a guest condition may exclude, and names why", () => {
+    const withoutB2b = policy({
+      users: {
+        includeUsers: ["All"],
+        excludeGuestsOrExternalUsers: {
+          guestOrExternalUserTypes: "b2bCollaborationGuest,b2bCollaborationMember",
+          externalTenants: { membershipKind: "all" },
+        },
+      },
+    });
+    const guest = evaluateMfaCoverage([withoutB2b], false, { ...USER, kind: "guestOrExternal" });
+    expect(guest).toEqual({
+      covered: false,
+      kind: "none",
+      by: [],
+      notes: [
+        '"Require MFA" excludes some guests or external users, which the bot cannot evaluate for this user',
+      ],
+      gaps: ["guestOrExternalUser"],
+    });
+    // Not read at all: cannot be evaluated either.
+    expect(evaluateMfaCoverage([withoutB2b], false, USER).covered).toBe(false);
+    // The tenant's own members are none of those types.
+    expect(evaluateMfaCoverage([withoutB2b], false, { ...USER, kind: "member" }).covered).toBe(true);
+  });
+
+  it("covers guests through the GuestsOrExternalUsers catch-all, and excludes them through it", () => {
+    const guestsOnly = policy({ users: { includeUsers: ["GuestsOrExternalUsers"] } });
+    expect(evaluateMfaCoverage([guestsOnly], false, { ...USER, kind: "guestOrExternal" }).covered).toBe(true);
+    expect(evaluateMfaCoverage([guestsOnly], false, { ...USER, kind: "member" }).covered).toBe(false);
+    const noGuests = policy({ users: { includeUsers: ["All"], excludeUsers: ["GuestsOrExternalUsers"] } });
+    expect(evaluateMfaCoverage([noGuests], false, { ...USER, kind: "guestOrExternal" })).toMatchObject({
+      covered: false,
+      notes: ['excluded from "Require MFA" as a guest or external user'],
+      gaps: ["guestOrExternalUser"],
+    });
+  });
+
+  it("does not count a guest included only by a guest condition it cannot evaluate", () => {
+    const someGuests = policy({
+      users: {
+        includeUsers: [],
+        includeGuestsOrExternalUsers: {
+          guestOrExternalUserTypes: "internalGuest",
+          externalTenants: { membershipKind: "all" },
+        },
+      },
+    });
+    expect(evaluateMfaCoverage([someGuests], false, { ...USER, kind: "guestOrExternal" })).toMatchObject({
+      covered: false,
+      gaps: ["guestOrExternalUser"],
+    });
+  });
+
+  it("falls back to security defaults, as its own kind, for a user no policy covers", () => {
+    const admins = policy({ users: { includeUsers: ["All"], excludeRoles: ["role-ga"] } });
+    expect(evaluateMfaCoverage([admins], true, { ...USER, roleIds: ["role-ga"] })).toMatchObject({
+      covered: false,
+      kind: "securityDefaults",
+      gaps: ["excludedByRole"],
     });
   });
 
   it("does not count a report-only policy, and says so", () => {
     expect(
       evaluateMfaCoverage([policy({ state: "enabledForReportingButNotEnforced" })], false, USER),
-    ).toEqual({
+    ).toMatchObject({
       covered: false,
       by: [],
       notes: ['"Require MFA" is report-only and does not enforce MFA'],
@@ -54,7 +157,7 @@ describe("evaluateMfaCoverage", () => {
   });
 
   it("ignores a disabled policy", () => {
-    expect(evaluateMfaCoverage([policy({ state: "disabled" })], false, USER)).toEqual({
+    expect(evaluateMfaCoverage([policy({ state: "disabled" })], false, USER)).toMatchObject({
       covered: false,
       by: [],
       notes: [],
@@ -67,7 +170,7 @@ describe("evaluateMfaCoverage", () => {
       false,
       USER,
     );
-    expect(result).toEqual({ covered: false, by: [], notes: ['excluded from "Require MFA"'] });
+    expect(result).toMatchObject({ covered: false, by: [], notes: ['excluded from "Require MFA"'] });
   });
 
   it("does not cover a member of an excluded group", () => {
@@ -85,7 +188,7 @@ describe("evaluateMfaCoverage", () => {
     const byGroup = policy({ users: { includeGroups: ["g-staff"] } });
     expect(evaluateMfaCoverage([byId], false, USER).covered).toBe(true);
     expect(evaluateMfaCoverage([byGroup], false, USER).covered).toBe(true);
-    expect(evaluateMfaCoverage([byId, byGroup], false, { id: "u2", groupIds: [] })).toEqual({
+    expect(evaluateMfaCoverage([byId, byGroup], false, { id: "u2", groupIds: [] })).toMatchObject({
       covered: false,
       by: [],
       notes: [],
@@ -98,7 +201,7 @@ describe("evaluateMfaCoverage", () => {
       false,
       USER,
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       covered: false,
       by: [],
       notes: [
@@ -134,7 +237,11 @@ describe("evaluateMfaCoverage", () => {
         authenticationStrength: { displayName: "Weak", allowedCombinations: ["password"] },
       },
     });
-    expect(evaluateMfaCoverage([passwordOnly], false, USER)).toEqual({ covered: false, by: [], notes: [] });
+    expect(evaluateMfaCoverage([passwordOnly], false, USER)).toMatchObject({
+      covered: false,
+      by: [],
+      notes: [],
+    });
   });
 
   it("does not count an authentication strength that also accepts a single factor, and says so", () => {
@@ -144,7 +251,7 @@ describe("evaluateMfaCoverage", () => {
         authenticationStrength: { displayName: "Mixed", allowedCombinations: ["fido2", "password"] },
       },
     });
-    expect(evaluateMfaCoverage([mixed], false, USER)).toEqual({
+    expect(evaluateMfaCoverage([mixed], false, USER)).toMatchObject({
       covered: false,
       by: [],
       notes: [
@@ -176,7 +283,7 @@ describe("evaluateMfaCoverage", () => {
           false,
           USER,
         ),
-      ).toEqual({ covered: false, by: [], notes: [] });
+      ).toMatchObject({ covered: false, by: [], notes: [] });
     }
     expect(evaluateMfaCoverage([policy({ grantControls: null })], false, USER).covered).toBe(false);
   });
@@ -194,7 +301,7 @@ describe("evaluateMfaCoverage", () => {
       false,
       USER,
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       covered: false,
       by: [],
       notes: ['"Require MFA" covers only some applications'],
@@ -210,7 +317,11 @@ describe("evaluateMfaCoverage", () => {
     ["sign-in risk", { signInRiskLevels: ["medium", "high"] }],
   ])("notes a policy narrowed by %s and does not count it", (label, extra) => {
     const result = evaluateMfaCoverage([policy({ extra })], false, USER);
-    expect(result).toEqual({ covered: false, by: [], notes: [`"Require MFA" is narrowed by ${label}`] });
+    expect(result).toMatchObject({
+      covered: false,
+      by: [],
+      notes: [`"Require MFA" is narrowed by ${label}`],
+    });
   });
 
   it("does not treat empty or all-inclusive conditions as narrowing", () => {
@@ -259,7 +370,7 @@ describe("evaluateMfaCoverage", () => {
       false,
       USER,
     );
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       covered: true,
       by: ["Everyone"],
       notes: ['"Pilot" is report-only and does not enforce MFA'],
@@ -279,6 +390,34 @@ describe("evaluateMfaCoverage", () => {
     expect(
       evaluateMfaCoverage([policy({ users: { includeRoles: ["r1"] } })], false, { ...USER, roleIds: ["r1"] })
         .covered,
+    ).toBe(true);
+  });
+});
+
+describe("needsRoleMembership and needsUserKind", () => {
+  it("ask for roles only when an enforcing policy names roles, and for the user's kind only for a guest condition", () => {
+    expect(needsRoleMembership([policy()])).toBe(false);
+    expect(needsRoleMembership([policy({ users: { includeUsers: ["All"], excludeRoles: ["r"] } })])).toBe(
+      true,
+    );
+    expect(
+      needsRoleMembership([
+        policy({ state: "enabledForReportingButNotEnforced", users: { includeRoles: ["r"] } }),
+      ]),
+    ).toBe(false);
+    expect(needsUserKind([policy()])).toBe(false);
+    expect(
+      needsUserKind([policy({ users: { includeUsers: ["All"], excludeUsers: ["GuestsOrExternalUsers"] } })]),
+    ).toBe(true);
+    expect(
+      needsUserKind([
+        policy({
+          users: {
+            includeUsers: ["All"],
+            excludeGuestsOrExternalUsers: { guestOrExternalUserTypes: "internalGuest" },
+          },
+        }),
+      ]),
     ).toBe(true);
   });
 });

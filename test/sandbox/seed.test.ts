@@ -169,7 +169,7 @@ describe("default seed", () => {
     for (const u of seed.users) expect(tenant.user(u.id)?.perUserMfaState).toBe(u.perUserMfaState);
   });
 
-  it("has the named accounts, the break-glass one excluded from the report-only CA policy", () => {
+  it("has the named accounts, the break-glass one excluded from both CA policies", () => {
     for (const account of Object.values(SANDBOX_ACCOUNTS)) {
       expect(byUpn(account.userPrincipalName)?.id).toBe(account.id);
     }
@@ -178,12 +178,30 @@ describe("default seed", () => {
     expect(SANDBOX_ACCOUNTS.admin.userPrincipalName).toBe("admin@contoso.com");
     expect(SANDBOX_ACCOUNTS.manager.userPrincipalName).toBe("manager@contoso.com");
     expect(byUpn("admin@contoso.com")?.isAdmin).toBe(true);
-    const [policy] = seed.conditionalAccessPolicies;
-    expect(seed.conditionalAccessPolicies).toHaveLength(1);
-    expect(policy).toMatchObject({
+    const [reportOnly, members] = seed.conditionalAccessPolicies;
+    expect(seed.conditionalAccessPolicies).toHaveLength(2);
+    expect(reportOnly).toMatchObject({
       state: "enabledForReportingButNotEnforced",
       conditions: { users: { includeUsers: ["All"], excludeUsers: [SANDBOX_ACCOUNTS.breakglass.id] } },
     });
+    // Enforcing, but not for Global Administrators (admin holds the role) nor B2B guests.
+    expect(members).toMatchObject({
+      state: "enabled",
+      conditions: {
+        users: {
+          includeUsers: ["All"],
+          excludeUsers: [SANDBOX_ACCOUNTS.breakglass.id],
+          excludeRoles: ["62e90394-69f5-4237-9190-012177145e10"],
+          excludeGuestsOrExternalUsers: {
+            guestOrExternalUserTypes: "b2bCollaborationGuest,b2bCollaborationMember",
+          },
+        },
+      },
+    });
+    expect(seed.directoryRoles.find((r) => r.displayName === "Global Administrator")?.members).toContain(
+      SANDBOX_ACCOUNTS.admin.id,
+    );
+    // A tenant that uses Conditional Access has security defaults off (Entra requires it).
     expect(seed.securityDefaultsEnabled).toBe(false);
     expect(seed.premium).toBe(true);
   });

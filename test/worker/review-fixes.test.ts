@@ -23,6 +23,10 @@ describe("safety at apply time", () => {
 
   it("convert: coverage that went away after the request is seen at apply time — nothing disabled, everyone refused", async () => {
     h = await WorkerHarness.start();
+    // A security-defaults tenant: its Conditional Access policies are off.
+    h.sandbox.tenant.setConditionalAccessPolicies(
+      h.sandbox.tenant.conditionalAccessPolicies.map((p) => ({ ...p, state: "disabled" })),
+    );
     h.sandbox.tenant.setSecurityDefaults(true);
     const card = await h.answerTo(await h.send(ADMIN, "convert execute"));
     const id = approvalId(card);

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SANDBOX_SAMPLE_USERS } from "../../src/sandbox/default-seed.js";
 import { csvField } from "../../src/worker/csv.js";
 import { ADMIN, HELPDESK, MANAGER, WorkerHarness } from "../helpers/worker-harness.js";
 
@@ -39,6 +40,9 @@ describe("report and convert (tenant-wide)", () => {
   });
 
   it("convert plan says who still has per-user MFA and that a report-only policy covers nobody", async () => {
+    h.sandbox.tenant.setConditionalAccessPolicies(
+      h.sandbox.tenant.conditionalAccessPolicies.filter((p) => p.state !== "enabled"),
+    );
     const perUser = h.sandbox.tenant.allUsers().filter((u) => u.perUserMfaState !== "disabled");
     const answer = await h.answerTo(await h.send(ADMIN, "convert plan"));
     expect(answer.outcome).toMatchObject({
@@ -51,11 +55,60 @@ describe("report and convert (tenant-wide)", () => {
     expect(h.sandbox.stats.count("PATCH /beta/users/{id}/authentication/requirements")).toBe(0);
   });
 
+  // Issue 9, problem 1 ("Done when"): over the default tenant, the users the enforcing policy
+  // leaves out are named apart, by why; convert execute refuses them.
+  it("convert plan over the default tenant names the user excluded by role and the guest apart", async () => {
+    const answer = await h.answerTo(await h.send(ADMIN, "convert plan"));
+    if (answer.outcome.kind !== "convertPlan") throw new Error(`got ${answer.outcome.kind}`);
+    expect(answer.outcome).toMatchObject({
+      covered: false,
+      coveredBy: ["Require MFA for members"],
+      excludedByRole: [SANDBOX_SAMPLE_USERS.excludedByRole.userPrincipalName],
+      guests: [SANDBOX_SAMPLE_USERS.guest.userPrincipalName.toLowerCase()],
+      securityDefaultsOnly: [],
+      uncovered: [],
+    });
+
+    const card = await h.answerTo(await h.send(ADMIN, "convert execute"));
+    if (card.outcome.kind !== "approval") throw new Error(`expected an approval, got ${card.outcome.kind}`);
+    const refused = card.outcome.approval.refused.users.map((u) => u.ref);
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        SANDBOX_SAMPLE_USERS.excludedByRole.userPrincipalName,
+        SANDBOX_SAMPLE_USERS.guest.userPrincipalName.toLowerCase(),
+      ]),
+    );
+    const reasons = card.outcome.approval.refused.users.map((u) => u.reason).join("\n");
+    expect(reasons).toMatch(/excluded from a Conditional Access policy by a directory role/);
+    expect(reasons).toMatch(/guest or external user/);
+  });
+
+  it("convert plan under security defaults names everyone as covered by security defaults only", async () => {
+    h.sandbox.tenant.setConditionalAccessPolicies(
+      h.sandbox.tenant.conditionalAccessPolicies.map((p) => ({ ...p, state: "disabled" })),
+    );
+    h.sandbox.tenant.setSecurityDefaults(true);
+    const perUser = h.sandbox.tenant.allUsers().filter((u) => u.perUserMfaState !== "disabled");
+    const answer = await h.answerTo(await h.send(ADMIN, "convert plan"));
+    if (answer.outcome.kind !== "convertPlan") throw new Error(`got ${answer.outcome.kind}`);
+    expect(answer.outcome.covered).toBe(false);
+    expect(answer.outcome.securityDefaultsOnly).toHaveLength(perUser.length);
+    expect(answer.outcome.notes.join("\n")).toMatch(/only prompt for MFA when necessary/);
+  });
+
   it("convert execute, once security defaults require MFA, disables per-user MFA for everyone after approval", async () => {
+    // A tenant on security defaults has no enforcing policies (Entra requires them off).
+    h.sandbox.tenant.setConditionalAccessPolicies(
+      h.sandbox.tenant.conditionalAccessPolicies.map((p) => ({ ...p, state: "disabled" })),
+    );
     h.sandbox.tenant.setSecurityDefaults(true);
     const card = await h.answerTo(await h.send(ADMIN, `convert execute --reason "moving to CA"`));
     if (card.outcome.kind !== "approval") throw new Error(`expected an approval, got ${card.outcome.kind}`);
     expect(card.outcome.approval.action).toBe("convert");
+    // Security defaults are not a policy: the approver acknowledges what they do and do not do.
+    expect(card.outcome.approval.approvalReasons.join("\n")).toMatch(
+      /covered only by security defaults: security defaults only prompt when necessary/,
+    );
     await h.answerTo(await h.send(MANAGER, `approve ${card.outcome.approval.id}`));
     await h.waitFor((m) => m.outcome.kind === "summary");
     const left = h.sandbox.tenant

@@ -105,6 +105,16 @@ export function renderConvertPlan(o: ConvertPlanOutcome): SlackMessage {
   if (o.uncovered.length > 0) {
     blocks.push(section(`*Not covered by Conditional Access*\n${bulletList(o.uncovered.map(escapeText))}`));
   }
+  for (const [title, names] of [
+    ["Excluded by a directory role (not converted)", o.excludedByRole ?? []],
+    ["Guests or external users a guest condition may leave out (not converted)", o.guests ?? []],
+    [
+      "Security defaults only: they only prompt when necessary (an approver must acknowledge)",
+      o.securityDefaultsOnly ?? [],
+    ],
+  ] as const) {
+    if (names.length > 0) blocks.push(section(`*${title}*\n${bulletList(names.map(escapeText))}`));
+  }
   blocks.push(
     context(`Next: ${code("/mfa convert execute")} sets everyone to Disabled, once an approver agrees.`),
   );

@@ -40,7 +40,9 @@ export function renderStatus(o: StatusOutcome): SlackMessage {
   if (warnings.length > 0) blocks.push(section(warnings.join("\n")));
   const coverage = o.coverage.covered
     ? `✅ Conditional Access requires MFA${o.coverage.by.length ? ` (${o.coverage.by.map(escapeText).join(", ")})` : ""}`
-    : "➖ No Conditional Access policy or security defaults require MFA for this user";
+    : o.coverage.kind === "securityDefaults"
+      ? "🟡 No Conditional Access policy; security defaults only prompt when necessary, not at every sign-in"
+      : "➖ No Conditional Access policy or security defaults require MFA for this user";
   const notes = o.coverage.notes.map((n) => escapeText(n));
   blocks.push(section([coverage, ...notes.map((n) => `_${n}_`)].join("\n")));
   if (o.pendingApprovals.length > 0) {

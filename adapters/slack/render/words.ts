@@ -29,6 +29,8 @@ export function actionLabel(action: ChangeAction): string {
 const FLAG_WORDS: Readonly<Record<PlanFlag, string>> = {
   "reregistration-needed": "must register their MFA methods again; until then the state stays Enabled",
   "leaves-no-mfa": "will have no MFA at all: no Conditional Access policy or security defaults cover them",
+  "security-defaults-only":
+    "will be covered by security defaults only: security defaults only prompt when necessary, not at every sign-in",
   "legacy-apps-need-app-passwords": "legacy (non-browser) apps will need app passwords",
 };
 

@@ -6,6 +6,7 @@ type ChangeOutcome = Extract<Outcome, { kind: "change" }>;
 const FLAG_TEXT: Record<string, string> = {
   "reregistration-needed": "must register their methods again",
   "leaves-no-mfa": "left with no MFA: no Conditional Access policy or security defaults cover them",
+  "security-defaults-only": "covered by security defaults only, which only prompt when necessary",
   "legacy-apps-need-app-passwords": "legacy (non-browser) apps need app passwords",
 };
 

@@ -16,6 +16,14 @@ export function convertPlanCard(plan: ConvertPlanOutcome): AdaptiveCard {
     ),
     ...list("Notes", plan.notes),
     ...list("Not covered by a policy", plan.uncovered, 0, "warning"),
+    ...list("Excluded by a directory role (not converted)", plan.excludedByRole ?? [], 0, "warning"),
+    ...list("Guests a guest condition may leave out (not converted)", plan.guests ?? [], 0, "warning"),
+    ...list(
+      "Security defaults only: they only prompt when necessary (an approver must acknowledge)",
+      plan.securityDefaultsOnly ?? [],
+      0,
+      "warning",
+    ),
     line(
       plan.covered
         ? '"mfa convert execute" (once approved) sets everyone\'s per-user MFA to disabled.'

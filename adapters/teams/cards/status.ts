@@ -47,7 +47,9 @@ export function statusCard(status: StatusOutcome): AdaptiveCard {
       "Conditional Access",
       status.coverage.covered
         ? `MFA required by ${status.coverage.by.join(", ") || "a policy"}`
-        : "no enabled policy or security defaults require MFA",
+        : status.coverage.kind === "securityDefaults"
+          ? "no enabled policy; security defaults only prompt when necessary"
+          : "no enabled policy or security defaults require MFA",
       status.coverage.covered ? "good" : "warning",
     ),
     ...list("Notes", status.coverage.notes),

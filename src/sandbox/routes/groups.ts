@@ -1,8 +1,15 @@
-import { GROUP_PROPERTIES, groupJson, USER_PROPERTIES, userJson } from "../graph-shapes.js";
+import {
+  DIRECTORY_ROLE_PROPERTIES,
+  directoryRoleJson,
+  GROUP_PROPERTIES,
+  groupJson,
+  USER_PROPERTIES,
+  userJson,
+} from "../graph-shapes.js";
 import { entityResponse, listResponse } from "./query.js";
 import { type Route, userNotFound } from "./types.js";
 
-/** Groups, their transitive user members, and a user's transitive groups. */
+/** Groups, their transitive user members, and a user's transitive groups and directory roles. */
 
 const BOTH = ["v1.0", "beta"] as const;
 const MEMBER_PROPERTIES = [...new Set([...USER_PROPERTIES, ...GROUP_PROPERTIES])];
@@ -68,16 +75,35 @@ export const groupRoutes: Route[] = [
     },
   },
   {
+    // https://learn.microsoft.com/graph/api/user-list-transitivememberof (OData cast to directoryRole)
+    method: "GET",
+    pattern: "/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole",
+    versions: BOTH,
+    handle: (request, params, context) => {
+      const user = context.tenant.find(params.id!);
+      if (!user) return userNotFound(params.id!);
+      return listResponse(request, context, context.tenant.directoryRolesOf(user.id), directoryRoleJson, {
+        contextFragment: "directoryRoles",
+        countNeedsConsistencyLevel: true,
+        properties: DIRECTORY_ROLE_PROPERTIES,
+      });
+    },
+  },
+  {
     method: "GET",
     pattern: "/users/{id}/transitiveMemberOf",
     versions: BOTH,
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
-      return listResponse(request, context, context.tenant.transitiveGroupsOf(user.id), groupJson, {
+      const rows = [
+        ...context.tenant.transitiveGroupsOf(user.id).map(groupJson),
+        ...context.tenant.directoryRolesOf(user.id).map(directoryRoleJson),
+      ];
+      return listResponse(request, context, rows, (row) => row, {
         contextFragment: "directoryObjects",
         countNeedsConsistencyLevel: true,
-        properties: GROUP_PROPERTIES,
+        properties: [...new Set([...GROUP_PROPERTIES, ...DIRECTORY_ROLE_PROPERTIES])],
       });
     },
   },

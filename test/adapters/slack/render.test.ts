@@ -195,6 +195,9 @@ const SAMPLES: Record<Outcome["kind"], Outcome> = {
     coveredBy: [`Require MFA ${EVIL}`],
     notes: [],
     uncovered: ["alice@contoso.com"],
+    excludedByRole: [`admin${EVIL}@contoso.com`],
+    guests: ["kim_fabrikam.com#ext#@contoso.com"],
+    securityDefaultsOnly: ["bob@contoso.com"],
   },
   registerReminder: {
     kind: "registerReminder",

@@ -132,6 +132,9 @@ const outcomes: Record<Outcome["kind"], Outcome> = {
     coveredBy: ["Require MFA for all users"],
     notes: [],
     uncovered: [],
+    excludedByRole: ["admin@contoso.com"],
+    guests: ["kim_fabrikam.com#ext#@contoso.com"],
+    securityDefaultsOnly: ["bob@contoso.com"],
   },
   registerReminder: {
     kind: "registerReminder",

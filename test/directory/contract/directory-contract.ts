@@ -16,6 +16,7 @@ import {
   type TenantFixture,
   USERS,
   withEnforcedPolicy,
+  withMembersPolicy,
 } from "./tenant-fixture.js";
 
 /**
@@ -517,13 +518,41 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
         expect((await dir.mfaCoverage(USERS.breakglass.id)).covered).toBe(false);
       });
 
-      it("counts security defaults as coverage for everyone", async () => {
+      // Issue 9, problem 1: security defaults prompt "when necessary", not at every sign-in.
+      it("reports security defaults as their own kind of coverage, never as a policy", async () => {
         const dir = await directory({ ...contractTenant(), securityDefaultsEnabled: true });
-        expect(await dir.mfaCoverage(USERS.breakglass.id)).toEqual({
-          covered: true,
+        expect(await dir.mfaCoverage(USERS.breakglass.id)).toMatchObject({
+          covered: false,
+          kind: "securityDefaults",
           by: ["security defaults"],
-          notes: [],
+          gaps: [],
         });
+      });
+
+      // Issue 9, problem 1: excludeRoles never excluded anyone.
+      it("does not count an enforcing policy for a user one of whose directory roles it excludes", async () => {
+        const dir = await directory(withMembersPolicy(contractTenant()));
+        expect(await dir.mfaCoverage(USERS.roleHolder.id)).toMatchObject({
+          covered: false,
+          kind: "none",
+          gaps: ["excludedByRole"],
+        });
+        expect((await dir.mfaCoverage(USERS.roleHolder.id)).notes).toContain(
+          'excluded from "Require MFA for members" by a directory role',
+        );
+        expect(await dir.mfaCoverage(USERS.disabledUnregistered.id)).toMatchObject({
+          covered: true,
+          kind: "conditionalAccess",
+          by: ["Require MFA for members"],
+        });
+      });
+
+      // Issue 9, problem 1: include/excludeGuestsOrExternalUsers were ignored.
+      it("does not count it for a guest whom its guest condition may leave out", async () => {
+        const dir = await directory(withMembersPolicy(contractTenant()));
+        const guest = await dir.mfaCoverage(USERS.guest.id);
+        expect(guest).toMatchObject({ covered: false, kind: "none", gaps: ["guestOrExternalUser"] });
+        expect(guest.notes.join("\n")).toMatch(/guests or external users/);
       });
     });
 

@@ -129,6 +129,8 @@ function userJson(user: FixtureUser): Record<string, unknown> {
     mail: user.mail,
     accountEnabled: user.accountEnabled,
     userType: user.userType,
+    // An invited guest carries the invitation's state; the tenant's own users none.
+    externalUserState: user.userType === "Guest" ? "Accepted" : null,
   };
 }
 
@@ -348,6 +350,22 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
           displayName: group.displayName,
         }));
       return page(memberOf, path, query, headers);
+    }
+    if (method === "GET" && route === "transitivememberof/microsoft.graph.directoryrole") {
+      if (!user) return notFound(ref);
+      const holders = new Set([
+        user.id,
+        ...[...groups.values()].filter((group) => transitiveUsers(group.id).includes(user)).map((g) => g.id),
+      ]);
+      const roles = tenant.directoryRoles
+        .filter((role) => role.members.some((member) => holders.has(member)))
+        .map((role) => ({
+          "@odata.type": "#microsoft.graph.directoryRole",
+          id: role.id,
+          displayName: role.displayName,
+          roleTemplateId: role.roleTemplateId,
+        }));
+      return page(roles, path, query, headers);
     }
     return unknownSegment(tail.at(-1) ?? "users");
   }

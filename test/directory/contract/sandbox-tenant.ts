@@ -12,6 +12,7 @@ export function toSandboxSeed(tenant: TenantFixture): SandboxSeedInput {
       ...(defaultMethodId === undefined ? {} : { defaultMethod: defaultMethodId }),
     })),
     groups: tenant.groups.map((group) => ({ ...group, members: [...group.members] })),
+    directoryRoles: tenant.directoryRoles.map((role) => ({ ...role, members: [...role.members] })),
     conditionalAccessPolicies: structuredClone(tenant.conditionalAccessPolicies),
   };
 }

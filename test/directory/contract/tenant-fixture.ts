@@ -46,6 +46,15 @@ export interface FixtureGroup {
   members: string[];
 }
 
+/** An activated directory role; CA policies name roles by `roleTemplateId`. */
+export interface FixtureDirectoryRole {
+  id: string;
+  roleTemplateId: string;
+  displayName: string;
+  /** User or group ids. */
+  members: string[];
+}
+
 /** A Conditional Access policy as Graph returns it (the fields the bot reads, plus some it ignores). */
 export type FixtureCaPolicy = {
   id: string;
@@ -60,6 +69,7 @@ export interface TenantFixture {
   securityDefaultsEnabled: boolean;
   users: FixtureUser[];
   groups: FixtureGroup[];
+  directoryRoles: FixtureDirectoryRole[];
   conditionalAccessPolicies: FixtureCaPolicy[];
 }
 
@@ -113,6 +123,19 @@ export const USERS = {
   platformAndExternal: person("isaiahl"),
   /** a mobile and an alternate mobile phone, the alternate the default */
   alternateDefault: person("christiec"),
+  /** holds the Global Administrator role (through a role-assignable group) */
+  roleHolder: person("ada"),
+} as const;
+
+/** Microsoft's fixed template id of Global Administrator. */
+export const GLOBAL_ADMIN_TEMPLATE_ID = "62e90394-69f5-4237-9190-012177145e10";
+
+export const ROLES = {
+  globalAdmin: {
+    id: fixtureGuid("role:global-admin"),
+    roleTemplateId: GLOBAL_ADMIN_TEMPLATE_ID,
+    displayName: "Global Administrator",
+  },
 } as const;
 
 export const PLATFORM_AND_EXTERNAL_IDS = {
@@ -153,10 +176,13 @@ export const GROUPS = {
   bulk: { id: fixtureGuid("group:bulk"), displayName: "Bulk users" },
   /** nobody in it */
   empty: { id: fixtureGuid("group:empty"), displayName: "Empty" },
+  /** a role-assignable group holding Global Administrator */
+  admins: { id: fixtureGuid("group:admins"), displayName: "Tenant admins" },
 } as const;
 
 export const REPORT_ONLY_POLICY_ID = fixtureGuid("ca:report-only");
 export const ENFORCED_POLICY_ID = fixtureGuid("ca:enforced");
+export const MEMBERS_POLICY_ID = fixtureGuid("ca:members");
 
 function authenticator(alias: string): FixtureMethod {
   return { id: methodId(alias, "authenticator"), type: "microsoftAuthenticator", displayName: "iPhone 15" };
@@ -291,6 +317,7 @@ export function contractTenant(): TenantFixture {
       methods: [mobile("+1 4255550105"), mobile("+1 4255550106", "alternateMobile")],
       defaultMethodId: PHONE_IDS.alternateMobile,
     }),
+    user(USERS.roleHolder, "Ada Admin", { perUserMfaState: "enforced" }),
     user(USERS.emailOnly, "Joni Sherman", {
       methods: [
         { id: methodId("jonis", "email"), type: "email", emailAddress: "joni@outlook.com" },
@@ -330,7 +357,9 @@ export function contractTenant(): TenantFixture {
       },
       { ...GROUPS.bulk, members: [...bulk.map((u) => u.id), USERS.severalMethods.id] },
       { ...GROUPS.empty, members: [] },
+      { ...GROUPS.admins, members: [USERS.roleHolder.id] },
     ],
+    directoryRoles: [{ ...ROLES.globalAdmin, members: [GROUPS.admins.id] }],
     conditionalAccessPolicies: [
       mfaForAllPolicy({
         id: REPORT_ONLY_POLICY_ID,
@@ -340,6 +369,31 @@ export function contractTenant(): TenantFixture {
       }),
     ],
   };
+}
+
+/**
+ * The same tenant with an enforcing policy for the tenant's members: Global Administrators
+ * and B2B guests are excluded (the kind of policy that leaves admins to another policy).
+ */
+export function withMembersPolicy(tenant: TenantFixture): TenantFixture {
+  const policy = mfaForAllPolicy({
+    id: MEMBERS_POLICY_ID,
+    displayName: "Require MFA for members",
+    state: "enabled",
+  });
+  const conditions = policy.conditions as { users: Record<string, unknown> };
+  conditions.users = {
+    ...conditions.users,
+    excludeRoles: [GLOBAL_ADMIN_TEMPLATE_ID],
+    excludeGuestsOrExternalUsers: {
+      guestOrExternalUserTypes: "b2bCollaborationGuest,b2bCollaborationMember",
+      externalTenants: {
+        "@odata.type": "#microsoft.graph.conditionalAccessAllExternalTenants",
+        membershipKind: "all",
+      },
+    },
+  };
+  return { ...tenant, conditionalAccessPolicies: [...tenant.conditionalAccessPolicies, policy] };
 }
 
 /** The same tenant with an enforcing policy that excludes the break-glass account and the nested bulk group. */

@@ -12,6 +12,8 @@ function policy(overrides: {
   state?: string;
   includeGroups?: string[];
   excludeUsers?: string[];
+  excludeRoles?: string[];
+  excludeGuestsOrExternalUsers?: Record<string, unknown>;
 }) {
   return {
     id: overrides.id,
@@ -44,9 +46,9 @@ function policy(overrides: {
         includeGroups: overrides.includeGroups ?? [],
         excludeGroups: [],
         includeRoles: [],
-        excludeRoles: [],
+        excludeRoles: overrides.excludeRoles ?? [],
         includeGuestsOrExternalUsers: null,
-        excludeGuestsOrExternalUsers: null,
+        excludeGuestsOrExternalUsers: overrides.excludeGuestsOrExternalUsers ?? null,
       },
     },
     grantControls: {
@@ -149,13 +151,81 @@ describe("securityDefaultsEnabled", () => {
 });
 
 describe("mfaCoverage", () => {
-  it("is covered by security defaults without reading policies", async () => {
+  it("reports security defaults as their own kind when no policy covers the user", async () => {
     nock(GRAPH).get(DEFAULTS).reply(200, { isEnabled: true });
+    nock(GRAPH).get(POLICIES).reply(200, { value: [] });
     const { directory } = makeDirectory();
-    expect(await directory.mfaCoverage("u1")).toEqual({
-      covered: true,
+    const coverage = await directory.mfaCoverage("u1");
+    expect(coverage).toMatchObject({
+      covered: false,
+      kind: "securityDefaults",
       by: ["security defaults"],
-      notes: [],
+      gaps: [],
+    });
+    expect(coverage.notes).toEqual([expect.stringMatching(/only prompt for MFA when necessary/)]);
+  });
+
+  it("reads the user's directory roles only when an enforcing policy names roles", async () => {
+    nock(GRAPH).get(DEFAULTS).reply(200, { isEnabled: false });
+    nock(GRAPH)
+      .get(POLICIES)
+      .reply(200, {
+        value: [policy({ id: "p1", displayName: "MFA but not GA", excludeRoles: ["tpl-ga"] })],
+      });
+    const roles = nock(GRAPH)
+      .get("/v1.0/users/u1/transitiveMemberOf/microsoft.graph.directoryRole")
+      .query({ $select: "id,roleTemplateId" })
+      .matchHeader("ConsistencyLevel", "eventual")
+      .reply(200, {
+        value: [{ "@odata.type": "#microsoft.graph.directoryRole", id: "r1", roleTemplateId: "tpl-ga" }],
+      });
+    nock(GRAPH)
+      .get("/v1.0/users/u2/transitiveMemberOf/microsoft.graph.directoryRole")
+      .query(true)
+      // Without a directory-read permission Graph returns the role with its id only.
+      .reply(200, { value: [{ "@odata.type": "#microsoft.graph.directoryRole", id: "r1" }] });
+    const { directory } = makeDirectory();
+    expect(await directory.mfaCoverage("u1")).toMatchObject({ covered: false, gaps: ["excludedByRole"] });
+    expect(roles.isDone()).toBe(true);
+    const unknown = await directory.mfaCoverage("u2");
+    expect(unknown.covered).toBe(false);
+    expect(unknown.notes.join("\n")).toMatch(/RoleManagement\.Read\.Directory/);
+  });
+
+  it("reads whether the user is a guest only when an enforcing policy has a guest condition", async () => {
+    nock(GRAPH).get(DEFAULTS).reply(200, { isEnabled: false });
+    nock(GRAPH)
+      .get(POLICIES)
+      .reply(200, {
+        value: [
+          policy({
+            id: "p1",
+            displayName: "MFA for members",
+            excludeGuestsOrExternalUsers: {
+              guestOrExternalUserTypes: "b2bCollaborationGuest",
+              externalTenants: { membershipKind: "all" },
+            },
+          }),
+        ],
+      });
+    const select = { $select: "id,userPrincipalName,userType,externalUserState" };
+    nock(GRAPH).get("/v1.0/users/u1").query(select).reply(200, {
+      id: "u1",
+      userPrincipalName: "a@contoso.com",
+      userType: "Member",
+      externalUserState: null,
+    });
+    nock(GRAPH).get("/v1.0/users/u2").query(select).reply(200, {
+      id: "u2",
+      userPrincipalName: "kim_fabrikam.com#EXT#@contoso.com",
+      userType: "Guest",
+      externalUserState: "Accepted",
+    });
+    const { directory } = makeDirectory();
+    expect(await directory.mfaCoverage("u1")).toMatchObject({ covered: true, kind: "conditionalAccess" });
+    expect(await directory.mfaCoverage("u2")).toMatchObject({
+      covered: false,
+      gaps: ["guestOrExternalUser"],
     });
   });
 
@@ -172,13 +242,17 @@ describe("mfaCoverage", () => {
     const { directory } = makeDirectory();
     expect(await directory.mfaCoverage("u1")).toEqual({
       covered: true,
+      kind: "conditionalAccess",
       by: ["MFA for everyone"],
       notes: ['"Report-only" is report-only and does not enforce MFA'],
+      gaps: [],
     });
     expect(await directory.mfaCoverage("u2")).toEqual({
       covered: false,
+      kind: "none",
       by: [],
       notes: ['excluded from "MFA for everyone"', '"Report-only" is report-only and does not enforce MFA'],
+      gaps: [],
     });
   });
 
@@ -194,6 +268,12 @@ describe("mfaCoverage", () => {
       .query({ $select: "id" })
       .reply(200, { value: [{ id: "g-other" }, { id: "g-staff" }] });
     const { directory } = makeDirectory();
-    expect(await directory.mfaCoverage("u1")).toEqual({ covered: true, by: ["MFA for staff"], notes: [] });
+    expect(await directory.mfaCoverage("u1")).toEqual({
+      covered: true,
+      kind: "conditionalAccess",
+      by: ["MFA for staff"],
+      notes: [],
+      gaps: [],
+    });
   });
 });
