@@ -35,6 +35,7 @@ export {
 } from "./default-seed.js";
 export { SECURITY_DEFAULTS_POLICY_ID } from "./routes/policies.js";
 export {
+  BOT_PERMISSIONS,
   loadSeedFile,
   PASSWORD_METHOD_ID,
   PHONE_METHOD_IDS,
@@ -147,7 +148,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const parts: ServerParts = {
     tenant,
     stats,
-    tokens: new TokenIssuer(o.tokenLifetimeSeconds, now),
+    tokens: new TokenIssuer(o.tokenLifetimeSeconds, now, () => tenant.application),
     rateLimiter: o.rateLimit === undefined ? undefined : new RateLimiter(o.rateLimit, now),
     faultRate: o.faultRate,
     faultRandom: createPrng(o.randomSeed),

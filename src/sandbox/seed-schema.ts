@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 
@@ -84,6 +85,33 @@ const directoryRoleSchema = z.strictObject({
   members: z.array(z.guid()).default([]),
 });
 
+/**
+ * The application permissions (app roles) of Microsoft Graph that the bot uses, each the
+ * least privileged one its endpoints document. The default seed grants them all.
+ */
+export const BOT_PERMISSIONS = [
+  "User.Read.All",
+  "GroupMember.Read.All",
+  "RoleManagement.Read.Directory",
+  "Policy.Read.All",
+  "Policy.ReadWrite.AuthenticationMethod",
+  "AuditLog.Read.All",
+  "UserAuthenticationMethod.Read.All",
+  "UserAuthenticationMethod.ReadWrite.All",
+] as const;
+
+/**
+ * The bot's app registration in this tenant: the application permissions an admin
+ * consented to (tokens carry exactly these), and the certificates registered on it
+ * (https://learn.microsoft.com/entra/identity-platform/certificate-credentials) — when
+ * any is, a client assertion must be signed by one of them.
+ */
+const applicationSchema = z.strictObject({
+  permissions: z.array(z.string().min(1)).default([...BOT_PERMISSIONS]),
+  /** PEM X.509 certificates (public keys only). */
+  certificates: z.array(z.string().min(1)).default([]),
+});
+
 /** Graph's policy objects carry many fields; the sandbox checks the ones it reads and keeps the rest. */
 const caPolicySchema = z.looseObject({
   id: z.string().min(1),
@@ -101,6 +129,7 @@ export const sandboxSeedSchema = z
     groups: z.array(groupSchema).default([]),
     directoryRoles: z.array(directoryRoleSchema).default([]),
     conditionalAccessPolicies: z.array(caPolicySchema).default([]),
+    application: applicationSchema.prefault({}),
   })
   .superRefine((seed, ctx) => {
     const userIds = new Set<string>();
@@ -131,6 +160,17 @@ export const sandboxSeedSchema = z
             message: "no user or group has this id",
           });
       });
+    });
+    seed.application.certificates.forEach((pem, i) => {
+      try {
+        new X509Certificate(pem);
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          path: ["application", "certificates", i],
+          message: "not a PEM X.509 certificate",
+        });
+      }
     });
     seed.directoryRoles.forEach((role, i) => {
       role.members.forEach((member, j) => {
@@ -181,6 +221,7 @@ export type SeedUser = SandboxSeed["users"][number];
 export type SeedMethod = SeedUser["methods"][number];
 export type SeedGroup = SandboxSeed["groups"][number];
 export type SeedDirectoryRole = SandboxSeed["directoryRoles"][number];
+export type SeedApplication = SandboxSeed["application"];
 export type SeedCaPolicy = SandboxSeed["conditionalAccessPolicies"][number];
 
 export class SeedError extends Error {

@@ -106,11 +106,17 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     });
   }
 
-  if (TOKEN_PATH.test(rawPath)) {
+  const tokenPath = TOKEN_PATH.exec(rawPath);
+  if (tokenPath) {
     if (method !== "POST")
       return reply(graphError(405, "MethodNotAllowed", "Use POST for the token endpoint."));
     parts.stats.countRoute("POST /{tenant}/oauth2/v2.0/token");
-    const issued = parts.tokens.issue(header(req, "content-type"), rawBody);
+    // A client assertion's `aud` is this endpoint (certificate-credentials page), here for this tenant.
+    const tenant = tokenPath[1]!;
+    const issued = parts.tokens.issue(header(req, "content-type"), rawBody, [
+      `${parts.baseUrl}/${tenant}/oauth2/v2.0/token`,
+      `${parts.baseUrl}/${tenant}/v2.0`,
+    ]);
     if (issued.status === 200) parts.stats.tokensIssued++;
     return reply(issued);
   }
@@ -160,7 +166,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
         body,
         (item) => {
           parts.stats.batchItems++;
-          return runOperation(parts, item);
+          return runOperation(parts, item, auth.roles);
         },
         parts.batchRandom,
         parts.batchStatusWhenThrottled,
@@ -173,23 +179,39 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     if (typeof value === "string") headers[name.toLowerCase()] = value;
   }
   return reply(
-    runOperation(parts, {
-      method,
-      version,
-      rawPath: path,
-      segments,
-      query: new URLSearchParams(rawQuery),
-      headers,
-      body,
-    }),
+    runOperation(
+      parts,
+      {
+        method,
+        version,
+        rawPath: path,
+        segments,
+        query: new URLSearchParams(rawQuery),
+        headers,
+        body,
+      },
+      auth.roles,
+    ),
   );
 }
 
-/** The gate every Graph operation passes, batched or not. */
-function runOperation(parts: ServerParts, request: GraphRequest): GraphResponse {
+/**
+ * The gate every Graph operation passes, batched or not. An app whose token lacks every
+ * permission the route's page lists gets Graph's 403
+ * (https://learn.microsoft.com/graph/resolve-auth-errors#403-forbidden-error).
+ */
+function runOperation(parts: ServerParts, request: GraphRequest, roles: ReadonlySet<string>): GraphResponse {
   const resolution = resolve(request.method, request.version, request.segments);
   parts.stats.graphOperations++;
   parts.stats.countRoute(resolution.statsKey);
+  if ("route" in resolution && !resolution.route.permissions.some((permission) => roles.has(permission))) {
+    parts.stats.forbidden++;
+    return graphError(
+      403,
+      "Authorization_RequestDenied",
+      "Insufficient privileges to complete the operation.",
+    );
+  }
   if (parts.rateLimiter) {
     const decision = parts.rateLimiter.take();
     if (!decision.ok) {
@@ -205,7 +227,12 @@ function runOperation(parts: ServerParts, request: GraphRequest): GraphResponse 
       "Retry-After": "1",
     });
   }
-  const context: RouteContext = { tenant: parts.tenant, baseUrl: parts.baseUrl, pageSize: parts.pageSize };
+  const context: RouteContext = {
+    tenant: parts.tenant,
+    baseUrl: parts.baseUrl,
+    pageSize: parts.pageSize,
+    roles,
+  };
   const response = dispatch(resolution, request, context);
   parts.logger.debug(
     { method: request.method, path: `/${request.version}${request.rawPath}`, status: response.status },

@@ -13,6 +13,8 @@ export interface SandboxStatsSnapshot {
   tokensIssued: number;
   /** 401s for a missing, unknown or expired token. */
   unauthorized: number;
+  /** 403s for a token without a permission the route needs. */
+  forbidden: number;
   /** 429s, plain or per batch item. */
   throttled: number;
   /** Injected 503s. */
@@ -28,6 +30,7 @@ export class SandboxStats {
   batchItems = 0;
   tokensIssued = 0;
   unauthorized = 0;
+  forbidden = 0;
   throttled = 0;
   faults = 0;
   latencyAppliedMs = 0;
@@ -49,6 +52,7 @@ export class SandboxStats {
       batchItems: this.batchItems,
       tokensIssued: this.tokensIssued,
       unauthorized: this.unauthorized,
+      forbidden: this.forbidden,
       throttled: this.throttled,
       faults: this.faults,
       latencyAppliedMs: this.latencyAppliedMs,
@@ -62,6 +66,7 @@ export class SandboxStats {
     this.batchItems = 0;
     this.tokensIssued = 0;
     this.unauthorized = 0;
+    this.forbidden = 0;
     this.throttled = 0;
     this.faults = 0;
     this.latencyAppliedMs = 0;

@@ -3,6 +3,7 @@ import {
   PHONE_METHOD_IDS,
   parseSeed,
   type SandboxSeed,
+  type SeedApplication,
   type SeedCaPolicy,
   type SeedDirectoryRole,
   type SeedGroup,
@@ -87,6 +88,8 @@ export class SandboxTenant {
   premium: boolean;
   securityDefaultsEnabled: boolean;
   conditionalAccessPolicies: SeedCaPolicy[];
+  /** The bot's app registration: consented permissions and registered certificates. */
+  application: SeedApplication;
   private readonly byId = new Map<string, TenantUser>();
   private readonly byUpn = new Map<string, TenantUser>();
   private readonly byMail = new Map<string, TenantUser[]>();
@@ -113,6 +116,7 @@ export class SandboxTenant {
     this.securityDefaultsEnabled = copy.securityDefaultsEnabled;
     this.conditionalAccessPolicies = copy.conditionalAccessPolicies;
     this.directoryRoles = copy.directoryRoles;
+    this.application = copy.application;
     for (const user of copy.users) {
       // A seed can say "enabled" for someone already registered; Entra would show them enforced.
       applyEnforcementRule(user);
@@ -315,6 +319,12 @@ export class SandboxTenant {
     this.changed();
   }
 
+  /** What an admin grants or revokes in Entra: tokens issued from now on carry these. */
+  setAppPermissions(permissions: readonly string[]): void {
+    this.application = { ...this.application, permissions: [...permissions] };
+    this.changed();
+  }
+
   setConditionalAccessPolicies(policies: SeedCaPolicy[]): void {
     this.conditionalAccessPolicies = structuredClone(policies);
     this.changed();
@@ -391,6 +401,7 @@ export class SandboxTenant {
         groups: [...this.groups.values()],
         directoryRoles: this.directoryRoles,
         conditionalAccessPolicies: this.conditionalAccessPolicies,
+        application: this.application,
       }),
       "tenant state",
     );

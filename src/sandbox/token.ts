@@ -1,10 +1,15 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { checkClientAssertion } from "./client-assertion.js";
 
 /**
  * The Microsoft identity platform's client-credentials token endpoint, locally:
- * any tenant, client id and secret (or certificate assertion) is accepted, but the
- * form must be the one Entra requires, so a client that would fail against
- * login.microsoftonline.com fails here too. Issued tokens are opaque and remembered.
+ * any tenant, client id and secret is accepted, but the form must be the one Entra
+ * requires, so a client that would fail against login.microsoftonline.com fails here
+ * too. A certificate assertion is checked as Entra checks it (audience, issuer, time
+ * and, when the seed registers the app's certificate, the signature). Issued tokens are
+ * opaque and remembered with the application permissions the tenant's seed grants —
+ * Graph then answers 403 for anything else, as it does for an app without consent
+ * (https://learn.microsoft.com/graph/permissions-overview).
  */
 
 export interface TokenResponse {
@@ -40,18 +45,29 @@ function missing(parameter: string): TokenResponse {
   );
 }
 
-export type TokenCheck = { ok: true } | { ok: false; message: string };
+export type TokenCheck = { ok: true; roles: ReadonlySet<string> } | { ok: false; message: string };
+
+/** What the token endpoint needs to know about the tenant's app registration. */
+export interface AppRegistration {
+  permissions: readonly string[];
+  certificates: readonly string[];
+}
 
 export class TokenIssuer {
-  private readonly tokens = new Map<string, number>();
+  private readonly tokens = new Map<string, { expiresAt: number; roles: ReadonlySet<string> }>();
 
   constructor(
     private readonly lifetimeSeconds: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
+    /** Read at every issue: an admin may grant or revoke permissions while tokens live. */
+    private readonly application: () => AppRegistration,
   ) {}
 
-  /** Handles `POST /{tenant}/oauth2/v2.0/token`. */
-  issue(contentType: string | undefined, rawBody: string): TokenResponse {
+  /**
+   * Handles `POST /{tenant}/oauth2/v2.0/token`; `audiences` are the URLs a client
+   * assertion may name as `aud` (this endpoint's own, for the tenant in the path).
+   */
+  issue(contentType: string | undefined, rawBody: string, audiences: readonly string[] = []): TokenResponse {
     const form = contentType?.toLowerCase().includes("application/x-www-form-urlencoded")
       ? new URLSearchParams(rawBody)
       : new URLSearchParams();
@@ -88,8 +104,21 @@ export class TokenIssuer {
     if (assertion && form.get("client_assertion_type") !== JWT_BEARER) {
       return missing("client_assertion_type");
     }
+    const application = this.application();
+    if (assertion) {
+      const checked = checkClientAssertion(assertion, {
+        clientId: form.get("client_id") ?? "",
+        audiences,
+        certificates: application.certificates,
+        nowMs: this.now(),
+      });
+      if (!checked.ok) return aadError(401, "invalid_client", checked.code, checked.description);
+    }
     const token = randomBytes(32).toString("base64url");
-    this.tokens.set(token, this.now() + this.lifetimeSeconds * 1000);
+    this.tokens.set(token, {
+      expiresAt: this.now() + this.lifetimeSeconds * 1000,
+      roles: new Set(application.permissions),
+    });
     return {
       status: 200,
       headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store, no-cache" },
@@ -106,11 +135,11 @@ export class TokenIssuer {
   check(authorization: string | undefined): TokenCheck {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
     if (!match) return { ok: false, message: "Access token is empty." };
-    const expiresAt = this.tokens.get(match[1]!);
-    if (expiresAt === undefined)
+    const issued = this.tokens.get(match[1]!);
+    if (issued === undefined)
       return { ok: false, message: "Access token validation failure. Invalid audience." };
-    if (this.now() >= expiresAt)
+    if (this.now() >= issued.expiresAt)
       return { ok: false, message: "Lifetime validation failed, the token is expired." };
-    return { ok: true };
+    return { ok: true, roles: issued.roles };
   }
 }

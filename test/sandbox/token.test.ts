@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
+import type { CertificateCredential } from "../../src/directory/graph/index.js";
+import { buildClientAssertion } from "../../src/directory/graph/token.js";
 import { SANDBOX_ACCOUNTS } from "../../src/sandbox/index.js";
+import { makeTestCertificate } from "../helpers/test-certificate.js";
 import { useSandboxes } from "./helpers.js";
 
 const start = useSandboxes();
 const scope = "https://graph.microsoft.com/.default";
+let made: CertificateCredential | undefined;
+/** One openssl run for the file. */
+const certificate = () => {
+  made ??= makeTestCertificate();
+  return made;
+};
 
 describe("sandbox token endpoint", () => {
   it("issues a client-credentials token for any tenant and client, and Graph accepts it", async () => {
@@ -25,11 +34,17 @@ describe("sandbox token endpoint", () => {
 
   it("accepts a certificate client_assertion instead of a secret", async () => {
     const client = await start();
-    const reply = await client.form("/contoso.onmicrosoft.com/oauth2/v2.0/token", {
+    const tokenPath = "/contoso.onmicrosoft.com/oauth2/v2.0/token";
+    const reply = await client.form(tokenPath, {
       grant_type: "client_credentials",
       client_id: "app",
       client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-      client_assertion: "eyJhbGciOiJQUzI1NiJ9.e30.sig",
+      client_assertion: buildClientAssertion({
+        clientId: "app",
+        tokenUrl: `${client.url}${tokenPath}`,
+        certificate: certificate(),
+        nowMs: Date.now(),
+      }),
       scope,
     });
     expect(reply.status).toBe(200);

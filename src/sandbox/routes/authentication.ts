@@ -17,6 +17,7 @@ import {
   json,
   noContent,
   odataContext,
+  PERMISSIONS,
   type Route,
   userNotFound,
 } from "./types.js";
@@ -44,6 +45,7 @@ export const authenticationRoutes: Route[] = [
     method: "GET",
     pattern: "/users/{id}/authentication/requirements",
     versions: BETA,
+    permissions: PERMISSIONS.readMfaState,
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
@@ -61,6 +63,7 @@ export const authenticationRoutes: Route[] = [
     method: "PATCH",
     pattern: "/users/{id}/authentication/requirements",
     versions: BETA,
+    permissions: PERMISSIONS.writeMfaState,
     handle: (request, params, context) => {
       if (!context.tenant.find(params.id!)) return userNotFound(params.id!);
       const parsed = requirementsPatch.safeParse(request.body);
@@ -82,6 +85,7 @@ export const authenticationRoutes: Route[] = [
     method: "GET",
     pattern: "/users/{id}/authentication/signInPreferences",
     versions: BETA,
+    permissions: PERMISSIONS.readMethods,
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
@@ -101,6 +105,7 @@ export const authenticationRoutes: Route[] = [
     method: "PATCH",
     pattern: "/users/{id}/authentication/signInPreferences",
     versions: BETA,
+    permissions: PERMISSIONS.writeMethods,
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
@@ -125,6 +130,7 @@ export const authenticationRoutes: Route[] = [
     method: "GET",
     pattern: "/users/{id}/authentication/methods",
     versions: BOTH,
+    permissions: PERMISSIONS.readMethods,
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
@@ -142,6 +148,7 @@ export const authenticationRoutes: Route[] = [
     method: "GET",
     pattern: "/users/{id}/authentication/methods/{methodId}",
     versions: BOTH,
+    permissions: PERMISSIONS.readMethods,
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
@@ -163,6 +170,7 @@ export const authenticationRoutes: Route[] = [
     method: "GET",
     pattern: "/users/{id}/authentication/{kind}",
     versions: BOTH,
+    permissions: PERMISSIONS.readMethods,
     handle: (request, params, context) => {
       const kind = params.kind!;
       const user = context.tenant.find(params.id!);
@@ -187,6 +195,7 @@ export const authenticationRoutes: Route[] = [
     method: "GET",
     pattern: "/users/{id}/authentication/{kind}/{methodId}",
     versions: BOTH,
+    permissions: PERMISSIONS.readMethods,
     handle: (_request, params, context) => {
       const type = METHOD_SEGMENTS[params.kind!.toLowerCase()];
       if (!type) return unknownSegment(params.kind!);
@@ -202,6 +211,7 @@ export const authenticationRoutes: Route[] = [
     method: "DELETE",
     pattern: "/users/{id}/authentication/{kind}/{methodId}",
     versions: BOTH,
+    permissions: PERMISSIONS.writeMethods,
     handle: (_request, params, context) => {
       const kind = params.kind!.toLowerCase();
       if (kind === "passwordmethods" || params.methodId === PASSWORD_METHOD_ID) {

@@ -1,4 +1,4 @@
-import { json, odataContext, type Route } from "./types.js";
+import { json, odataContext, PERMISSIONS, type Route } from "./types.js";
 
 /** Conditional Access policies and security defaults, read-only. */
 
@@ -11,6 +11,7 @@ export const policyRoutes: Route[] = [
     method: "GET",
     pattern: "/identity/conditionalAccess/policies",
     versions: BOTH,
+    permissions: PERMISSIONS.readPolicies,
     handle: (request, _params, context) =>
       json({
         "@odata.context": odataContext(context, request.version, "identity/conditionalAccess/policies"),
@@ -21,6 +22,7 @@ export const policyRoutes: Route[] = [
     method: "GET",
     pattern: "/policies/identitySecurityDefaultsEnforcementPolicy",
     versions: BOTH,
+    permissions: PERMISSIONS.readPolicies,
     handle: (request, _params, context) =>
       json({
         "@odata.context": odataContext(

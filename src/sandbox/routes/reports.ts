@@ -1,7 +1,14 @@
 import { REGISTRATION_PROPERTIES, registrationJson } from "../graph-shapes.js";
 import type { TenantUser } from "../tenant.js";
 import { entityResponse, listResponse } from "./query.js";
-import { type GraphRequest, graphError, type Route, type RouteContext, userNotFound } from "./types.js";
+import {
+  type GraphRequest,
+  graphError,
+  PERMISSIONS,
+  type Route,
+  type RouteContext,
+  userNotFound,
+} from "./types.js";
 
 /** The registration report: Entra ID P1/P2 only, and disabled accounts are left out. */
 
@@ -25,6 +32,7 @@ export const reportRoutes: Route[] = [
     method: "GET",
     pattern: "/reports/authenticationMethods/userRegistrationDetails",
     versions: BOTH,
+    permissions: PERMISSIONS.readReport,
     handle: (request, _params, context) => {
       if (!context.tenant.premium) return nonPremium();
       const users = context.tenant.allUsers().filter((u) => u.accountEnabled);
@@ -39,6 +47,7 @@ export const reportRoutes: Route[] = [
     method: "GET",
     pattern: "/reports/authenticationMethods/userRegistrationDetails/{id}",
     versions: BOTH,
+    permissions: PERMISSIONS.readReport,
     handle: (request, params, context) => {
       if (!context.tenant.premium) return nonPremium();
       const user = context.tenant.find(params.id!);

@@ -28,6 +28,8 @@ export interface RouteContext {
   /** `http://127.0.0.1:<port>`: nextLinks and @odata.context point back here. */
   baseUrl: string;
   pageSize: number;
+  /** The application permissions the caller's token carries. */
+  roles: ReadonlySet<string>;
 }
 
 export type Params = Record<string, string>;
@@ -37,6 +39,11 @@ export interface Route {
   /** e.g. `/users/{id}/authentication/requirements`; also the key requests are counted under. */
   pattern: string;
   versions: readonly GraphVersion[];
+  /**
+   * Application permissions of which the caller needs one: the route's Graph API page lists
+   * them "from least to most privileged". Without any of them: 403 Authorization_RequestDenied.
+   */
+  permissions: readonly string[];
   handle(request: GraphRequest, params: Params, context: RouteContext): GraphResponse;
 }
 
@@ -95,3 +102,54 @@ export function badRequest(message: string, code = "BadRequest"): GraphResponse 
 export function odataContext(context: RouteContext, version: GraphVersion, fragment: string): string {
   return `${context.baseUrl}/${version}/$metadata#${fragment}`;
 }
+
+/** Permission lists of the Graph API pages the routes follow (application permissions). */
+export const PERMISSIONS = {
+  /** https://learn.microsoft.com/graph/api/user-get, user-list */
+  readUsers: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+  /** https://learn.microsoft.com/graph/api/resources/strongauthenticationrequirements?view=graph-rest-beta */
+  readMfaState: ["Policy.Read.All", "Policy.ReadWrite.AuthenticationMethod"],
+  writeMfaState: ["Policy.ReadWrite.AuthenticationMethod"],
+  /** https://learn.microsoft.com/graph/api/authentication-list-methods */
+  readMethods: ["UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
+  /** https://learn.microsoft.com/graph/api/phoneauthenticationmethod-delete (and the other method types) */
+  writeMethods: ["UserAuthenticationMethod.ReadWrite.All"],
+  /** https://learn.microsoft.com/graph/api/userregistrationdetails-get */
+  readReport: [
+    "AuditLog.Read.All",
+    "UserAuthenticationMethod.Read.All",
+    "UserAuthenticationMethod.ReadWrite.All",
+  ],
+  /** https://learn.microsoft.com/graph/api/group-list-transitivemembers */
+  readGroups: [
+    "GroupMember.Read.All",
+    "Group.Read.All",
+    "Directory.Read.All",
+    "Group.ReadWrite.All",
+    "Directory.ReadWrite.All",
+  ],
+  /** https://learn.microsoft.com/graph/api/user-list-transitivememberof */
+  readMemberOf: [
+    "User.Read.All",
+    "GroupMember.Read.All",
+    "Group.Read.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+  ],
+  /**
+   * Reading directory roles themselves (https://learn.microsoft.com/graph/api/directoryrole-get):
+   * without one of these, roles in a membership list come with their id only.
+   */
+  readRoles: [
+    "RoleManagement.Read.Directory",
+    "Directory.Read.All",
+    "RoleManagement.ReadWrite.Directory",
+    "Directory.ReadWrite.All",
+  ],
+  /** https://learn.microsoft.com/graph/api/conditionalaccessroot-list-policies, identitysecuritydefaultsenforcementpolicy-get */
+  readPolicies: [
+    "Policy.Read.All",
+    "Policy.ReadWrite.ConditionalAccess",
+    "Policy.ReadWrite.SecurityDefaults",
+  ],
+} as const;

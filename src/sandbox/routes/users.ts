@@ -2,7 +2,7 @@ import { USER_PROPERTIES, userJson } from "../graph-shapes.js";
 import type { TenantUser } from "../tenant.js";
 import { simpleEquality } from "./filter.js";
 import { entityResponse, listResponse } from "./query.js";
-import { type GraphRequest, type Route, type RouteContext, userNotFound } from "./types.js";
+import { type GraphRequest, PERMISSIONS, type Route, type RouteContext, userNotFound } from "./types.js";
 
 /** `GET /users` (with `$filter=mail eq '…'` and friends) and `GET /users/{id | upn}`. */
 
@@ -27,6 +27,7 @@ export const userRoutes: Route[] = [
     method: "GET",
     pattern: "/users",
     versions: BOTH,
+    permissions: PERMISSIONS.readUsers,
     handle: (request, _params, context) =>
       listResponse(request, context, candidates(request, context), userJson, {
         contextFragment: "users",
@@ -38,6 +39,7 @@ export const userRoutes: Route[] = [
     method: "GET",
     pattern: "/users/{id}",
     versions: BOTH,
+    permissions: PERMISSIONS.readUsers,
     handle: (request, params, context) => {
       const user = context.tenant.find(params.id!);
       if (!user) return userNotFound(params.id!);
