@@ -23,6 +23,11 @@ export interface ConsoleSessionOptions {
   interactive: boolean;
   /** How long to wait for a worker's answer before saying none is coming. */
   answerTimeoutMs?: number;
+  /**
+   * Lines answered here rather than by a worker (the demo's `sandbox …` lines). Each runs
+   * once everything typed before it has its answer, so it acts on what those did.
+   */
+  local?: { handles(line: string): boolean; run(line: string): Promise<string> };
 }
 
 const UPN = /^[^\s@]+@[^\s@]+$/;
@@ -58,6 +63,10 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
       if (!UPN.test(switchTo[1])) return out(`✖ "${switchTo[1].slice(0, 60)}" is not a UPN`);
       actor = switchTo[1].toLowerCase();
       return out(`acting as ${actor}`);
+    }
+    if (options.local?.handles(text)) {
+      while (!settled() && !timedOut) await new Promise((resolve) => setTimeout(resolve, 50));
+      return out(await options.local.run(text));
     }
     if (!actor) return out("✖ say who you are first: as <upn> (or start with --as <upn>)");
     const parsed = parseCommand(text);

@@ -10,6 +10,7 @@ import { startSandbox } from "../sandbox/index.js";
 import { ThrottleRelay } from "../worker/throttle-relay.js";
 import { actorFrom } from "./console.js";
 import { demoPolicy } from "./demo-policy.js";
+import { SANDBOX_LINES_HELP, sandboxLines } from "./demo-sandbox.js";
 import { findOnPath, type PrivateRedis, redisAnswers, startPrivateRedis } from "./local-redis.js";
 
 /**
@@ -84,6 +85,7 @@ export async function runDemo(args: readonly string[]): Promise<number> {
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),
+      local: sandboxLines(sandbox.url, () => sandbox.tenant.conditionalAccessPolicies),
     });
   } finally {
     await stop();
@@ -104,7 +106,15 @@ Try:
   approve <id from the approval card>
   as ${SANDBOX_ACCOUNTS.admin.userPrincipalName}
   audit ${u.disabledUnregistered.userPrincipalName}
+  sandbox sign-in ${u.disabledUnregistered.userPrincipalName}
+  status ${u.disabledUnregistered.userPrincipalName}
+  remind ${u.disabledUnregistered.userPrincipalName}
+  convert plan
+  sandbox security-defaults on
+  convert plan
   help
+What happens outside the bot (a user signing in, an admin in the Entra admin center):
+${SANDBOX_LINES_HELP.map((l) => `  ${l}`).join("\n")}
 Ctrl-C or "quit" ends the demo.
 
 `;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Logger } from "../log.js";
+import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { type BatchStatusWhenThrottled, handleBatch } from "./batch.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { dispatch, resolve, splitPath } from "./routes/index.js";
@@ -17,7 +18,8 @@ import type { SandboxTenant } from "./tenant.js";
 import type { TokenIssuer } from "./token.js";
 
 /**
- * The sandbox's one HTTP server: the token endpoint and Graph (`/v1.0`, `/beta`).
+ * The sandbox's one HTTP server: the token endpoint, Graph (`/v1.0`, `/beta`) and the
+ * sandbox's own admin routes (`/_sandbox/…`, see admin.ts).
  * Every Graph operation — a request of its own or an item of a `$batch` — passes
  * the same gate: counted, then rate-limited, then maybe failed on purpose, then
  * handled by its route.
@@ -121,10 +123,25 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     return reply(issued);
   }
 
+  if (rawPath.startsWith(ADMIN_PREFIX)) {
+    let adminBody: unknown;
+    try {
+      adminBody = rawBody.trim() ? JSON.parse(rawBody) : undefined;
+    } catch {
+      return reply({ status: 400, headers: {}, body: { error: "the body is not JSON" } });
+    }
+    const admin = handleAdmin(parts.tenant, method, rawPath, adminBody);
+    if (admin) return reply(admin);
+  }
+
   const graph = GRAPH_PATH.exec(rawPath);
   if (!graph) {
     return reply(
-      graphError(404, "NotFound", `The sandbox serves /{tenant}/oauth2/v2.0/token, /v1.0 and /beta only.`),
+      graphError(
+        404,
+        "NotFound",
+        "The sandbox serves /{tenant}/oauth2/v2.0/token, /v1.0, /beta and its admin routes under /_sandbox/ only.",
+      ),
     );
   }
   const version = (graph[1]!.toLowerCase() === "beta" ? "beta" : "v1.0") as GraphVersion;

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type MethodType,
   PHONE_METHOD_IDS,
@@ -270,6 +271,27 @@ export class SandboxTenant {
     applyEnforcementRule(user);
     this.changed(user);
     return structuredClone(user);
+  }
+
+  /**
+   * The user signs in interactively. Per the reference page: an Enabled user with no
+   * registration details is asked to register, does so (the Microsoft Authenticator app)
+   * and becomes Enforced; an Enabled user re-enabled over stale registration details is not
+   * asked (they already have methods) and stays Enabled until made to re-register; nobody
+   * else changes. Returns what happened, for the admin route and the demo.
+   */
+  signIn(idOrUpn: string): { user: TenantUser; registered: boolean } {
+    const user = this.require(idOrUpn);
+    const prompted = user.perUserMfaState === "enabled" && !user.methods.some(isMfaMethod);
+    if (!prompted || (user.mustReregister && user.methods.length > 0)) {
+      return { user: structuredClone(user), registered: false };
+    }
+    const registered = this.register(user.id, {
+      id: randomUUID(),
+      type: "microsoftAuthenticator",
+      displayName: "Phone (signed in from the sandbox)",
+    });
+    return { user: registered, registered: true };
   }
 
   /** Replaces a user's methods wholesale (the rules still apply: enabled + registered → enforced). */

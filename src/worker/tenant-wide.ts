@@ -93,6 +93,8 @@ export async function convert(
     });
     return;
   }
+  // The check before switching per-user MFA off: policies as they are now, not as cached.
+  deps.directory.forgetPolicies();
   const coverage = await mapLimit(perUser, deps.settings.lookupConcurrency, (u) =>
     deps.directory.mfaCoverage(u.user.id),
   );

@@ -90,6 +90,44 @@ describe("mfa-bot demo (the first run)", () => {
     expect(finished.stdout).toContain("Adele Vance <adelev@contoso.com>: Enabled — waiting for registration");
   });
 
+  // Issue 9: the demo shows a user registering (Enabled → Enforced, reminders stop) and the
+  // convert plan naming who the enforcing policy leaves out, then a security-defaults tenant.
+  it("shows Enabled → Enforced after a sandbox sign-in, reminders stopping, and the convert plan's groups", async () => {
+    const run = demo({ PATH: process.env.PATH ?? "", REDIS_URL });
+    run.child.stdin?.end(
+      [
+        "enable alexw@contoso.com",
+        "sandbox sign-in alexw@contoso.com",
+        "status alexw@contoso.com",
+        "remind alexw@contoso.com",
+        "convert plan",
+        "sandbox security-defaults on",
+        "convert plan",
+        "",
+      ].join("\n"),
+    );
+    const finished = await run.done;
+    expect(finished.stderr).toBe("");
+    expect(finished.code).toBe(0);
+    const out = finished.stdout;
+    expect(out).toContain(
+      "alexw@contoso.com signed in, was asked to register and registered the Authenticator app: now enforced",
+    );
+    expect(out).toMatch(/Alex Wilber <alexw@contoso\.com>: Enforced/);
+    expect(out).toContain(
+      "alexw@contoso.com is enforced: there is nothing to register for, no reminder sent.",
+    );
+    expect(out).toContain("Excluded by a directory role (not converted) (1): admin@contoso.com");
+    expect(out).toMatch(
+      /Guests or external users a guest condition may leave out \(not converted\) \(1\): kim_fabrikam\.com#ext#@contoso\.com/,
+    );
+    expect(out).toContain('Conditional Access policy "Require MFA for members" turned off');
+    expect(out).toContain("security defaults on");
+    expect(out).toMatch(
+      /Security defaults only — they only prompt when necessary \(an approver must acknowledge\) \(\d+\)/,
+    );
+  });
+
   it("says in one line that Redis is missing when nothing answers and no redis-server is installed", async () => {
     const url = `redis://127.0.0.1:${await deadPort()}`;
     const run = demo({ PATH: EMPTY_DIR, REDIS_URL: url });
