@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isDirectoryError } from "../../../src/directory/errors.js";
 import type { Directory } from "../../../src/directory/port.js";
+import { BOT_PERMISSIONS } from "../../../src/sandbox/seed-schema.js";
 import {
   BULK_USER_COUNT,
   bulkUser,
@@ -32,6 +33,8 @@ export interface ContractRunOptions {
   batchStatusWhenThrottled?: 200 | 424;
   /** How the tenant refuses to delete a default method (Graph's wordings). */
   defaultMethodRefusal?: DefaultMethodRefusal;
+  /** The application permissions the app was granted; all it needs when absent. */
+  permissions?: readonly string[];
 }
 
 export type DefaultMethodRefusal = "otherMethodsConfigured" | "matchesDefault" | "matchesDefaultEvenWhenLast";
@@ -553,6 +556,36 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
         const guest = await dir.mfaCoverage(USERS.guest.id);
         expect(guest).toMatchObject({ covered: false, kind: "none", gaps: ["guestOrExternalUser"] });
         expect(guest.notes.join("\n")).toMatch(/guests or external users/);
+      });
+    });
+
+    describe("permissions the app was not granted", () => {
+      const allBut = (missing: string) => BOT_PERMISSIONS.filter((permission) => permission !== missing);
+
+      it("names the permission when Graph refuses a write, and nothing changes", async () => {
+        const tenant = await run(contractTenant(), {
+          permissions: allBut("Policy.ReadWrite.AuthenticationMethod"),
+        });
+        const error = await tenant.directory
+          .setMfaState(USERS.disabledUnregistered.id, "enabled")
+          .catch((e: unknown) => e);
+        expect(isDirectoryError(error, "forbidden")).toBe(true);
+        if (isDirectoryError(error)) {
+          expect(error.userMessage).toMatch(/^the app lacks Policy\.ReadWrite\.AuthenticationMethod/);
+          expect(error.graphCode).toBe("Authorization_RequestDenied");
+        }
+        expect(await tenant.directory.getMfaState(USERS.disabledUnregistered.id)).toBe("disabled");
+      });
+
+      it("does not count a role-excluding policy for a role holder whose roles it may not read", async () => {
+        const tenant = await run(withMembersPolicy(contractTenant()), {
+          permissions: allBut("RoleManagement.Read.Directory"),
+        });
+        const coverage = await tenant.directory.mfaCoverage(USERS.roleHolder.id);
+        expect(coverage).toMatchObject({ covered: false, kind: "none" });
+        expect(coverage.notes.join("\n")).toMatch(/RoleManagement\.Read\.Directory/);
+        // Someone with no role at all is still covered: there is nothing to hide.
+        expect((await tenant.directory.mfaCoverage(USERS.disabledUnregistered.id)).covered).toBe(true);
       });
     });
 

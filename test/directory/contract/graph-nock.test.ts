@@ -20,6 +20,7 @@ directoryContract("Graph client against a nock model of Graph", async (tenant, o
   const model = mockGraphTenant(tenant, {
     now: timing.now,
     ...(options.rateLimitPerSecond === undefined ? {} : { rateLimitPerSecond: options.rateLimitPerSecond }),
+    ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
     ...(options.defaultMethodRefusal === undefined
       ? {}
       : { defaultMethodRefusal: options.defaultMethodRefusal }),

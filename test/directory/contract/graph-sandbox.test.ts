@@ -19,8 +19,12 @@ beforeAll(() => {
 afterAll(() => nock.enableNetConnect());
 
 directoryContract("Graph client against the sandbox tenant", async (tenant, options) => {
+  const seed = toSandboxSeed(tenant);
   const sandbox = await startSandbox({
-    seed: toSandboxSeed(tenant),
+    seed:
+      options.permissions === undefined
+        ? seed
+        : { ...seed, application: { permissions: [...options.permissions] } },
     ...(options.rateLimitPerSecond === undefined ? {} : { rateLimit: options.rateLimitPerSecond }),
     ...(options.defaultMethodRefusal === undefined
       ? {}

@@ -24,6 +24,8 @@ export interface NockGraphTenantOptions {
   /** The run's clock: the rate limit's one-second window moves with it. */
   now: () => number;
   rateLimitPerSecond?: number;
+  /** Application permissions the app was granted; all of them when absent. */
+  permissions?: readonly string[];
   /** How deleting the default method is refused (Graph's wordings); default `otherMethodsConfigured`. */
   defaultMethodRefusal?: "otherMethodsConfigured" | "matchesDefault" | "matchesDefaultEvenWhenLast";
   /** The `$batch` envelope's status when an item was throttled (the older guidance: 424). */
@@ -276,6 +278,11 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
     return [204];
   }
 
+  const granted = (...any: string[]) =>
+    options.permissions === undefined || any.some((permission) => options.permissions?.includes(permission));
+  const denied = () =>
+    error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+
   function userOperation(
     method: string,
     version: string,
@@ -288,6 +295,19 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
     const [ref = "", ...tail] = rest;
     const user = users.get(ref.toLowerCase());
     const route = tail.join("/").toLowerCase();
+    // The permissions reference/graph-api.md names for the operations the bot writes with.
+    if (
+      method === "PATCH" &&
+      route === "authentication/requirements" &&
+      !granted("Policy.ReadWrite.AuthenticationMethod")
+    )
+      return denied();
+    if (
+      (method === "DELETE" || method === "PATCH") &&
+      route.startsWith("authentication/") &&
+      route !== "authentication/requirements"
+    )
+      if (!granted("UserAuthenticationMethod.ReadWrite.All")) return denied();
     if (method === "GET" && route === "") return user ? [200, select(userJson(user), query)] : notFound(ref);
     if (route === "authentication/requirements") {
       if (version !== "beta") return unknownSegment("requirements");
@@ -359,12 +379,17 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
       ]);
       const roles = tenant.directoryRoles
         .filter((role) => role.members.some((member) => holders.has(member)))
-        .map((role) => ({
-          "@odata.type": "#microsoft.graph.directoryRole",
-          id: role.id,
-          displayName: role.displayName,
-          roleTemplateId: role.roleTemplateId,
-        }));
+        // An app that may not read directory roles sees their type and id only (limited information).
+        .map((role) =>
+          granted("RoleManagement.Read.Directory", "Directory.Read.All")
+            ? {
+                "@odata.type": "#microsoft.graph.directoryRole",
+                id: role.id,
+                displayName: role.displayName,
+                roleTemplateId: role.roleTemplateId,
+              }
+            : { "@odata.type": "#microsoft.graph.directoryRole", id: role.id },
+        );
       return page(roles, path, query, headers);
     }
     return unknownSegment(tail.at(-1) ?? "users");
