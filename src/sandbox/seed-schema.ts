@@ -148,18 +148,18 @@ export const sandboxSeedSchema = z
       );
     });
     const groupIds = new Set(seed.groups.map((g) => g.id.toLowerCase()));
+    /** Members of a group or a role are users or groups of this seed. */
+    const checkMembers = (members: readonly string[], path: (string | number)[]) => {
+      members.forEach((member, j) => {
+        const m = member.toLowerCase();
+        if (!userIds.has(m) && !groupIds.has(m))
+          ctx.addIssue({ code: "custom", path: [...path, j], message: "no user or group has this id" });
+      });
+    };
     seed.groups.forEach((group, i) => {
       if (userIds.has(group.id.toLowerCase()))
         ctx.addIssue({ code: "custom", path: ["groups", i, "id"], message: "id already used by a user" });
-      group.members.forEach((member, j) => {
-        const m = member.toLowerCase();
-        if (!userIds.has(m) && !groupIds.has(m))
-          ctx.addIssue({
-            code: "custom",
-            path: ["groups", i, "members", j],
-            message: "no user or group has this id",
-          });
-      });
+      checkMembers(group.members, ["groups", i, "members"]);
     });
     seed.application.certificates.forEach((pem, i) => {
       try {
@@ -173,15 +173,7 @@ export const sandboxSeedSchema = z
       }
     });
     seed.directoryRoles.forEach((role, i) => {
-      role.members.forEach((member, j) => {
-        const m = member.toLowerCase();
-        if (!userIds.has(m) && !groupIds.has(m))
-          ctx.addIssue({
-            code: "custom",
-            path: ["directoryRoles", i, "members", j],
-            message: "no user or group has this id",
-          });
-      });
+      checkMembers(role.members, ["directoryRoles", i, "members"]);
     });
   });
 

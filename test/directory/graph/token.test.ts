@@ -1,8 +1,5 @@
 import { execFileSync } from "node:child_process";
 import { verify } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DirectoryError } from "../../../src/directory/errors.js";
@@ -14,6 +11,7 @@ import {
   tokenErrorMessage,
 } from "../../../src/directory/graph/token.js";
 import { silentLogger } from "../../../src/log.js";
+import { makeTestCertificate } from "../../helpers/test-certificate.js";
 import {
   ACCESS_TOKEN,
   CLIENT_ID,
@@ -217,52 +215,21 @@ describe("scope", () => {
 });
 
 describe("certificate credential", () => {
-  let dir: string;
   let certificate: CertificateCredential;
   let thumbprintBase64url: string;
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "mfa-bot-cert-"));
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-        "-days",
-        "1",
-        "-subj",
-        "/CN=mfa-bot-test",
-      ],
-      { stdio: "ignore" },
-    );
-    certificate = {
-      privateKeyPem: readFileSync(join(dir, "key.pem"), "utf8"),
-      certificatePem: readFileSync(join(dir, "cert.pem"), "utf8"),
-    };
+    certificate = makeTestCertificate();
     // The thumbprint from openssl itself, not from the code under test.
-    const fingerprint = execFileSync("openssl", [
-      "x509",
-      "-in",
-      join(dir, "cert.pem"),
-      "-noout",
-      "-fingerprint",
-      "-sha1",
-    ])
+    const fingerprint = execFileSync("openssl", ["x509", "-noout", "-fingerprint", "-sha1"], {
+      input: certificate.certificatePem,
+    })
       .toString()
       .trim()
       .split("=")[1]!
       .replace(/:/g, "");
     thumbprintBase64url = Buffer.from(fingerprint, "hex").toString("base64url");
   });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("sends an RS256 client assertion that verifies with the certificate's public key", async () => {
     let form: URLSearchParams | undefined;
