@@ -15,6 +15,18 @@ const CLIENT_ID = "7d1c3a0e-0000-4000-8000-00000000b07a";
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 const x5t = (pem: string) => createHash("sha1").update(new X509Certificate(pem).raw).digest("base64url");
 
+/** The bot's own Graph client, signing in to the sandbox with `certificate`. */
+function directoryWith(url: string, certificate: typeof registered) {
+  return createGraphDirectory({
+    graphBaseUrl: url,
+    authorityHost: url,
+    tenantId: TENANT,
+    clientId: CLIENT_ID,
+    certificate,
+    maxRetries: 0,
+  });
+}
+
 /** An assertion built by hand, so that each claim can be made wrong on purpose. */
 function assertion(
   tokenUrl: string,
@@ -61,13 +73,7 @@ describe("the app registration the sandbox's seed holds", () => {
 
   it("accepts the bot's own assertion, RS256 with x5t or PS256 with x5t#S256", async () => {
     const client = await start({ seed });
-    const directory = createGraphDirectory({
-      graphBaseUrl: client.url,
-      authorityHost: client.url,
-      tenantId: TENANT,
-      clientId: CLIENT_ID,
-      certificate: registered,
-    });
+    const directory = directoryWith(client.url, registered);
     expect(await directory.getMfaState(SANDBOX_SAMPLE_USERS.severalMethods.id)).toBe("enforced");
 
     const tokenUrl = `${client.url}/${TENANT}/oauth2/v2.0/token`;
@@ -139,14 +145,7 @@ describe("the app registration the sandbox's seed holds", () => {
 
   it("tells the operator what a refused certificate means", async () => {
     const client = await start({ seed });
-    const directory = createGraphDirectory({
-      graphBaseUrl: client.url,
-      authorityHost: client.url,
-      tenantId: TENANT,
-      clientId: CLIENT_ID,
-      certificate: stranger,
-      maxRetries: 0,
-    });
+    const directory = directoryWith(client.url, stranger);
     const error = await directory
       .getMfaState(SANDBOX_SAMPLE_USERS.severalMethods.id)
       .catch((e: unknown) => e);
