@@ -6,7 +6,9 @@ import { neededScope, slackErrorCode } from "./slack-client.js";
 import { TtlCache } from "./ttl-cache.js";
 
 /** A lookup that failed in a way the person who typed the command can act on (or report). */
-export class SlackIdentityError extends Error {}
+export class SlackIdentityError extends Error {
+  override readonly name = "SlackIdentityError";
+}
 
 interface SlackPerson {
   id: string;

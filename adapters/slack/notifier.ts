@@ -20,7 +20,9 @@ import {
 } from "./slack-client.js";
 
 /** Delivery is impossible as addressed; the message says what a person can do about it. */
-export class SlackDeliveryError extends DeliveryError {}
+export class SlackDeliveryError extends DeliveryError {
+  override readonly name: string = "SlackDeliveryError";
+}
 
 export interface SlackNotifierOptions {
   botToken: string;

@@ -2,6 +2,8 @@ import type { Clock } from "./rate-limit.js";
 
 /** The response_url refused the message (expired after 30 minutes, used five times, …). */
 export class ResponseUrlError extends Error {
+  override readonly name = "ResponseUrlError";
+
   constructor(
     readonly status: number,
     detail: string,

@@ -36,6 +36,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOST = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export class TeamsPackageError extends Error {
+  override readonly name = "TeamsPackageError";
+
   constructor(
     message: string,
     readonly problems: SchemaProblem[] = [],

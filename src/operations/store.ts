@@ -1,4 +1,7 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
+import { operationStatusSchema } from "../core/statuses.js";
+import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
 import type { MessageRef } from "../notify/port.js";
 import {
   messageRefSchema,
@@ -11,9 +14,12 @@ import {
 /** How long an operation stays readable (audit keeps its own, longer trail). */
 const OPERATION_RETENTION_SECONDS = 90 * 24 * 3600;
 
+/** Why a decision did not stand, besides "decided" (someone already did). */
+const refusalSchema = z.enum(["missing", "self", "expired"]);
+
 export type DecisionResult =
   | { ok: true }
-  | { ok: false; why: "missing" | "self" | "expired" }
+  | { ok: false; why: z.infer<typeof refusalSchema> }
   | { ok: false; why: "decided"; status: OperationStatus; decidedBy?: string; decidedAt?: string };
 
 /*
@@ -46,14 +52,15 @@ end
 return 0
 `;
 
-export interface LastChange {
-  operationId: string;
-  at: string;
-  actor: string;
-  action: string;
-  from?: string;
-  to?: string;
-}
+const lastChangeSchema = z.object({
+  operationId: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+export type LastChange = z.infer<typeof lastChangeSchema>;
 
 export class OperationStore {
   constructor(
@@ -96,7 +103,7 @@ export class OperationStore {
     // Between `create`'s two writes the status is not there yet: that is a pending creation.
     fields.status ??= "pending";
     const op = operationSchema.parse(JSON.parse(fields.data));
-    const state: OperationState = { status: fields.status as OperationStatus };
+    const state: OperationState = { status: operationStatusSchema.parse(fields.status) };
     if (fields.decidedBy) state.decidedBy = fields.decidedBy;
     if (fields.decidedAt) state.decidedAt = fields.decidedAt;
     if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
@@ -125,12 +132,12 @@ export class OperationStore {
       return {
         ok: false,
         why: "decided",
-        status: status as OperationStatus,
+        status: operationStatusSchema.parse(status),
         ...(decidedBy ? { decidedBy } : {}),
         ...(decidedAt ? { decidedAt } : {}),
       };
     }
-    return { ok: false, why: code as "missing" | "self" | "expired" };
+    return { ok: false, why: refusalSchema.parse(code) };
   }
 
   /** Atomically moves the status from `expected` to `next`; false when someone else got there first. */
@@ -149,7 +156,10 @@ export class OperationStore {
   }
 
   /** Per-user results of an apply, so a new worker resumes without redoing finished users. */
-  async recordResults(id: string, results: ReadonlyArray<{ userId: string; line: unknown }>): Promise<void> {
+  async recordResults(
+    id: string,
+    results: ReadonlyArray<{ userId: string; line: ChangeResultLine }>,
+  ): Promise<void> {
     if (results.length === 0) return;
     const key = this.key(id, ":results");
     const flat: Record<string, string> = {};
@@ -157,9 +167,11 @@ export class OperationStore {
     await this.redis.multi().hset(key, flat).expire(key, OPERATION_RETENTION_SECONDS).exec();
   }
 
-  async results(id: string): Promise<Map<string, unknown>> {
+  async results(id: string): Promise<Map<string, ChangeResultLine>> {
     const raw = await this.redis.hgetall(this.key(id, ":results"));
-    return new Map(Object.entries(raw).map(([userId, json]) => [userId, JSON.parse(json) as unknown]));
+    return new Map(
+      Object.entries(raw).map(([userId, json]) => [userId, changeResultLineSchema.parse(JSON.parse(json))]),
+    );
   }
 
   /** The right to post an operation's summary: granted once. Released if the post fails. */
@@ -193,7 +205,7 @@ export class OperationStore {
 
   async lastChange(upn: string): Promise<LastChange | null> {
     const raw = await this.redis.get(this.lastKey(upn));
-    return raw ? (JSON.parse(raw) as LastChange) : null;
+    return raw ? lastChangeSchema.parse(JSON.parse(raw)) : null;
   }
 
   private pendingKey(upn: string): string {

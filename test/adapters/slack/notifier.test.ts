@@ -141,6 +141,7 @@ describe("SlackNotifier.post / update", () => {
       createdAt: "2026-11-29T10:00:00.000Z",
       expiresAt: "2026-11-30T10:00:00.000Z",
       status: "pending",
+      operationStatus: "pending",
       counts: { change: 400, noop: 0, refused: 0, notFound: 1, reregistrationNeeded: 0 },
       changes: { users: names.slice(0, 10).map((upn) => ({ upn })), more: 390 },
       unchanged: { users: [], more: 0 },

@@ -67,6 +67,7 @@ function approval(overrides: Partial<ApprovalView> = {}): ApprovalView {
     createdAt: "2025-05-01T09:00:00.000Z",
     expiresAt: "2025-05-02T09:00:00.000Z",
     status: "pending",
+    operationStatus: "pending",
     counts: { change: 3, noop: 1, refused: 1, notFound: 1, reregistrationNeeded: 1 },
     changes: {
       users: [

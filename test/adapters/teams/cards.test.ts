@@ -29,6 +29,7 @@ const approval = (overrides: Partial<ApprovalView> = {}): ApprovalView => ({
   createdAt: "2024-05-01T14:03:00.000Z",
   expiresAt: "2024-05-02T14:03:00.000Z",
   status: "pending",
+  operationStatus: "pending",
   counts: { change: 2, noop: 1, refused: 1, notFound: 1, reregistrationNeeded: 1 },
   changes: {
     users: [{ upn: "alice@contoso.com", displayName: "Alice Smith" }, { upn: "bob@contoso.com" }],
@@ -156,14 +157,15 @@ describe("Adaptive Cards per outcome", () => {
 
   it("shows the status facts", () => {
     const { card, summary } = renderOutcome(outcomes.status);
-    expect(summary).toBe("MFA status of Alice Smith (alice@contoso.com): enabled");
+    // The state in the shared words (src/notify/words.ts), as Slack and the console say it.
+    expect(summary).toBe("MFA status of Alice Smith (alice@contoso.com): Enabled — waiting for registration");
     for (const expected of [
-      "State: enabled",
+      "State: Enabled — waiting for registration",
       "Registered for MFA: no",
       "Re-registration: needed",
       "no enabled policy or security defaults require MFA",
       "k3m9p2xq",
-      "enable disabled → enabled by admin@contoso.com, 2024-05-01 10:00 UTC",
+      "enable Disabled → Enabled — waiting for registration by admin@contoso.com, 2024-05-01 10:00 UTC",
     ]) {
       expect(card.fallbackText).toContain(expected);
     }
@@ -216,7 +218,7 @@ describe("Adaptive Cards per outcome", () => {
     expect(decided.card.actions).toBeUndefined();
     expect(decided.card.fallbackText).toContain("Approved: by manager@contoso.com, 2024-05-01 15:00 UTC");
     expect(decided.card.fallbackText).toContain("2 users enabled");
-    expect(decided.summary).toBe("Approval approved: enable requested by admin@contoso.com");
+    expect(decided.summary).toBe("Approved: Enable MFA for 2 users, requested by admin@contoso.com");
   });
 
   it("shows progress and the summary's numbers", () => {
@@ -229,7 +231,9 @@ describe("Adaptive Cards per outcome", () => {
 
   it("reports the state read back from Graph when it differs from what was asked", () => {
     const text = renderOutcome(outcomes.change).card.fallbackText;
-    expect(text).toContain("alice@contoso.com: disabled → enforced (asked for enabled)");
+    expect(text).toContain(
+      "alice@contoso.com: Disabled → Enforced (asked for Enabled — waiting for registration)",
+    );
     expect(text).toContain("bob@contoso.com: failed (403 from Graph)");
   });
 

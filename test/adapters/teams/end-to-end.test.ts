@@ -59,9 +59,9 @@ describe("Teams end to end: commands", () => {
     const sent = await e2e.waitForActivity(
       (a) => a.conversationId === personalConversationId(MEMBERS.helpdesk),
     );
-    expect(summaryOf(sent)).toBe("MFA status of Alex Wilber (alexw@contoso.com): disabled");
+    expect(summaryOf(sent)).toBe("MFA status of Alex Wilber (alexw@contoso.com): Disabled");
     expect(cardOf(sent)?.contentType).toBe("application/vnd.microsoft.card.adaptive");
-    expect(textOf(sent)).toMatch(/^State: disabled$/m);
+    expect(textOf(sent)).toMatch(/^State: Disabled$/m);
     expect(textOf(sent)).toMatch(/^Registered for MFA: no$/m);
     // The sender was known by their AAD object id, never by name.
     expect(e2e.connector.memberLookups().map((r) => decodeURIComponent(r.path))).toContain(
@@ -80,8 +80,10 @@ describe("Teams end to end: commands", () => {
     const sent = await e2e.waitForActivity((a) => a.conversationId === threadOf(message));
     // Answered in the thread of the message, with Adele's state from the sandbox.
     expect(threadOf(message)).toMatch(new RegExp(`^${CHANNEL_ID};messageid=`));
-    expect(summaryOf(sent)).toBe("MFA status of Adele Vance (adelev@contoso.com): enabled");
-    expect(textOf(sent)).toMatch(/^State: enabled$/m);
+    expect(summaryOf(sent)).toBe(
+      "MFA status of Adele Vance (adelev@contoso.com): Enabled — waiting for registration",
+    );
+    expect(textOf(sent)).toMatch(/^State: Enabled — waiting for registration$/m);
     expect(textOf(sent)).toMatch(/^Registered for MFA: no$/m);
   });
 
@@ -137,14 +139,16 @@ describe("Teams end to end: approvals through adaptiveCard/action", () => {
 
   it("bulk enable in a channel posts an approval card with Action.Execute buttons carrying only the id", async () => {
     e2e = await TeamsEndToEnd.start({ policy });
-    const { card, approvalId } = await requestBulkInChannel();
+    const { card, approvalId, changes } = await requestBulkInChannel();
     const actions = cardOf(card)?.actions ?? [];
     expect(actions.map((a) => [a.type, a.verb, a.data])).toEqual([
       ["Action.Execute", "mfa.approve", { approvalId }],
       ["Action.Execute", "mfa.reject", { approvalId }],
     ]);
     expect(actions.map((a) => a.fallback?.type)).toEqual(["Action.Submit", "Action.Submit"]);
-    expect(summaryOf(card)).toBe(`Approval needed: enable requested by ${ADMIN}`);
+    expect(summaryOf(card)).toBe(
+      `Approval needed: Enable MFA for ${changes.length} users, requested by ${ADMIN}`,
+    );
   });
 
   it("the requester approving their own request is refused, privately, and nothing changes", async () => {
@@ -213,11 +217,11 @@ describe("Teams end to end: approvals through adaptiveCard/action", () => {
     // progress message is edited too, under its own id.)
     const edits = e2e.connector
       .sentTo(thread)
-      .filter((a) => a.kind === "update" && summaryOf(a).startsWith("Approval "));
+      .filter((a) => a.kind === "update" && summaryOf(a).endsWith(`requested by ${ADMIN}`));
     expect(edits.length).toBeGreaterThan(0);
     expect(edits.map((a) => a.activityId)).toEqual(edits.map(() => card.activityId));
     const last = edits.at(-1)!;
-    expect(summaryOf(last)).toBe(`Approval approved: enable requested by ${ADMIN}`);
+    expect(summaryOf(last)).toBe(`Approved: Enable MFA for ${changes.length} users, requested by ${ADMIN}`);
     expect(textOf(last)).toMatch(
       new RegExp(`^Approved: by ${decider}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`, "m"),
     );
@@ -233,7 +237,7 @@ describe("Teams end to end: approvals through adaptiveCard/action", () => {
     expect(posted).toHaveLength(1);
     expect(progress.every((a) => a.activityId === posted[0]!.activityId)).toBe(true);
     const final = textOf(progress.at(-1)!);
-    expect(final).toMatch(/^enable: finished$/m);
+    expect(final).toMatch(/^Enable MFA: finished$/m);
     expect(final).toContain(`Done: ${changes.length} of ${changes.length} (100%)`);
   });
 
@@ -265,7 +269,7 @@ describe("Teams end to end: the register reminder after enable", () => {
   async function enableAlex(): Promise<void> {
     await expectAccepted(personalMessage(e2e.serviceUrl, `enable ${alex.userPrincipalName}`, MEMBERS.admin));
     const done = await e2e.waitForActivity((a) => a.conversationId === personalConversationId(MEMBERS.admin));
-    expect(summaryOf(done)).toMatch(/^enable: done \(operation /);
+    expect(summaryOf(done)).toMatch(/^Enable MFA: done \(operation /);
   }
 
   it("opens a 1:1 chat with the user, by their Entra object id, and sends the reminder there", async () => {

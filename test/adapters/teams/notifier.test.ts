@@ -117,7 +117,7 @@ describe("TeamsNotifier", () => {
     expect(sent).toMatchObject({ kind: "send", conversationId: channelThread, activityId: ref.messageId });
     expect(sent!.activity).toMatchObject({
       type: "message",
-      summary: "enable: 1 of 10 done",
+      summary: "Enable MFA: 1 of 10 done",
       attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: { version: "1.5" } }],
     });
 
@@ -294,6 +294,7 @@ describe("TeamsNotifier", () => {
       createdAt: "2026-11-29T10:00:00.000Z",
       expiresAt: "2026-11-30T10:00:00.000Z",
       status: "pending",
+      operationStatus: "pending",
       counts: { change: 400, noop: 0, refused: 0, notFound: 1, reregistrationNeeded: 0 },
       changes: { users: names.slice(0, 10).map((upn) => ({ upn })), more: 390 },
       unchanged: { users: [], more: 0 },
