@@ -1,3 +1,5 @@
+import { type Clock, realClock } from "../../src/delivery/clock.js";
+import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
 import type {
@@ -8,7 +10,7 @@ import type {
   ReplyAddress,
 } from "../../src/notify/port.js";
 import { DeliveryError } from "../../src/notify/port.js";
-import { type Clock, KeyedPacer, LatestOnly, realClock } from "./rate-limit.js";
+import { KeyedPacer } from "./rate-limit.js";
 import { fullListMessages } from "./render/full-list.js";
 import { renderOutcome, type SlackMessage } from "./render/outcome.js";
 import { postToResponseUrl } from "./response-url.js";

@@ -8,6 +8,7 @@ import {
   TurnContext,
 } from "botbuilder";
 import type { Redis } from "ioredis";
+import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
@@ -20,11 +21,10 @@ import type {
 } from "../../src/notify/port.js";
 import { baseConversationId, ConversationReferenceStore, type StoredReference } from "./conversation-refs.js";
 import { statusCodeOf } from "./http-status.js";
-import { LatestOnly } from "./latest-only.js";
 import { fullListActivities, outcomeActivity } from "./outgoing-activity.js";
 import { PRIVATE_REPLY } from "./reply-address.js";
 import { noPacing, RedisSendPacer, type SendPacer } from "./send-pacer.js";
-import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./send-retry.js";
+import { DEFAULT_RETRY, type RetryOptions, withTeamsRetry } from "./send-retry.js";
 import {
   BOT_CONNECTOR_AUDIENCE,
   botFrameworkAuthOptions,
@@ -93,13 +93,12 @@ export class TeamsNotifier implements Notifier {
   private readonly pacer: SendPacer;
   private readonly retry: RetryOptions;
   private readonly logger: Logger;
-  private readonly edits: LatestOnly<{ ref: MessageRef; outcome: Outcome }>;
+  private readonly edits = new LatestOnly<Outcome>();
 
   constructor(private readonly options: TeamsNotifierOptions) {
     this.pacer = options.pacer ?? noPacing;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.logger = options.logger ?? silentLogger;
-    this.edits = new LatestOnly((_key, { ref, outcome }) => this.edit(ref, outcome));
   }
 
   async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
@@ -155,7 +154,9 @@ export class TeamsNotifier implements Notifier {
   }
 
   update(ref: MessageRef, outcome: Outcome): Promise<void> {
-    return this.edits.run(`${ref.conversation}\n${ref.messageId}`, { ref, outcome });
+    return this.edits.submit(`${ref.conversation}\n${ref.messageId}`, outcome, (latest) =>
+      this.edit(ref, latest),
+    );
   }
 
   async directMessage(
@@ -224,7 +225,7 @@ export class TeamsNotifier implements Notifier {
     } as ConversationParameters;
     const url = serviceUrl ?? this.options.defaultServiceUrl ?? DEFAULT_TEAMS_SERVICE_URL;
     let reference: Partial<ConversationReference> | undefined;
-    await withRetry(async () => {
+    await withTeamsRetry(async () => {
       await this.pacer.wait(`dm:${memberId.toLowerCase()}`, tenantId);
       await this.options.adapter.createConversationAsync(
         appId,
@@ -248,7 +249,7 @@ export class TeamsNotifier implements Notifier {
 
   private async edit(ref: MessageRef, outcome: Outcome): Promise<void> {
     const target = await this.targetFor(ref.conversation, ref.extra);
-    await withRetry(async () => {
+    await withTeamsRetry(async () => {
       await this.pacer.wait(target.paceKey, target.tenantId);
       await this.options.adapter.continueConversationAsync(
         this.options.appId,
@@ -262,7 +263,7 @@ export class TeamsNotifier implements Notifier {
   }
 
   private async send(target: Target, activity: Partial<Activity>): Promise<string> {
-    return withRetry(async () => {
+    return withTeamsRetry(async () => {
       await this.pacer.wait(target.paceKey, target.tenantId);
       let id = "";
       await this.options.adapter.continueConversationAsync(

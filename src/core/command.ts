@@ -68,18 +68,20 @@ export function commandVariants<T extends z.ZodType>(target: T, maxTargets: numb
 /** A bound on parsing work only; the policy's maxBulk is enforced by the worker. */
 export const MAX_BULK_TARGETS = 10_000;
 
+type Variants<T extends z.ZodType> = ReturnType<typeof commandVariants<T>>;
+
+/** Every command the worker answers or turns into an operation: all but decisions. */
+export function requestCommandSchema<T extends z.ZodType>(variants: Variants<T>) {
+  const { user, targets, none, convertMode, auditSubject, operation, topic } = variants;
+  return z.discriminatedUnion("verb", [user, targets, none, convertMode, auditSubject, operation, topic]);
+}
+
 const typed = commandVariants(targetRefSchema, MAX_BULK_TARGETS);
 
-/** A command as typed (the grammar's output). */
+/** A command as typed (the grammar's output): requests and decisions. */
 export const commandSchema = z.discriminatedUnion("verb", [
-  typed.user,
-  typed.targets,
-  typed.none,
-  typed.convertMode,
-  typed.auditSubject,
-  typed.operation,
+  ...requestCommandSchema(typed).options,
   typed.approval,
-  typed.topic,
 ]);
 export type Command = z.infer<typeof commandSchema>;
 

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { auditEntrySchema } from "../audit/audit-log.js";
 import { operationStatusSchema } from "../core/statuses.js";
 import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
 import type { MessageRef } from "../notify/port.js";
@@ -52,14 +53,10 @@ end
 return 0
 `;
 
-const lastChangeSchema = z.object({
-  operationId: z.string(),
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-});
+/** A user's last change through the bot: the audit facts of it, with the states it moved between. */
+const lastChangeSchema = auditEntrySchema
+  .pick({ operationId: true, at: true, actor: true, action: true })
+  .extend({ from: z.string().optional(), to: z.string().optional() });
 export type LastChange = z.infer<typeof lastChangeSchema>;
 
 export class OperationStore {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commandVariants, type Narrowed } from "../core/command.js";
+import { commandVariants, type Narrowed, requestCommandSchema } from "../core/command.js";
 import { guidSchema, operationIdSchema, upnSchema } from "../core/ids.js";
 import { platformSchema, replyAddressSchema } from "../notify/address.js";
 
@@ -40,15 +40,7 @@ const variants = commandVariants(directoryTargetSchema, MAX_JOB_TARGETS);
  * A request's command: the typed command (src/core/command.ts) with chat mentions resolved to
  * directory targets. Decisions (approve, reject) are decision jobs, not requests.
  */
-export const jobCommandSchema = z.discriminatedUnion("verb", [
-  variants.user,
-  variants.targets,
-  variants.none,
-  variants.convertMode,
-  variants.auditSubject,
-  variants.operation,
-  variants.topic,
-]);
+export const jobCommandSchema = requestCommandSchema(variants);
 export type JobCommand = z.infer<typeof jobCommandSchema>;
 export type JobCommandOf<V extends JobCommand["verb"]> = Narrowed<JobCommand, V>;
 

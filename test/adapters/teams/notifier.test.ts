@@ -44,8 +44,10 @@ beforeAll(async () => {
         attempts: 4,
         baseDelayMs: 100,
         maxDelayMs: 1000,
-        sleep: async (ms) => {
-          sleeps.push(ms);
+        timing: {
+          sleep: async (ms) => {
+            sleeps.push(ms);
+          },
         },
       },
     },
