@@ -5,6 +5,7 @@ import {
   approvalStatusLabel,
   approvalTitle,
   flagLabel,
+  reminderWords,
   stateLabel,
 } from "./words.js";
 
@@ -133,7 +134,9 @@ export function renderText(outcome: Outcome): string {
         ...outcome.notes,
         ...list("Not covered", outcome.uncovered),
       ].join("\n");
-    case "registerReminder":
-      return `You have been enabled for multi-factor authentication (MFA). The next time you sign in you will be asked to register a method: set it up now at ${outcome.setupUrl}`;
+    case "registerReminder": {
+      const words = reminderWords(outcome);
+      return [words.opening, words.howTo, ...(words.requestedBy ? [words.requestedBy] : [])].join("\n");
+    }
   }
 }

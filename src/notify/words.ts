@@ -131,6 +131,25 @@ export function usageHint(usage: string, prefix: string): { summary: boolean; te
   return { summary: false, text: `${prefix}${usage}` };
 }
 
+/**
+ * The direct message a user gets after being enabled, and on each reminder. `link` is the
+ * setup URL as the platform shows a link (Slack's `<url|label>`; the URL itself elsewhere).
+ */
+export function reminderWords(
+  reminder: { upn: string; setupUrl: string; attempt: number; requestedBy?: string | undefined },
+  link: string = reminder.setupUrl,
+) {
+  const again = reminder.attempt > 0;
+  return {
+    title: again ? "Reminder: set up multifactor authentication" : "Set up multifactor authentication",
+    opening: again
+      ? `Reminder: your account ${reminder.upn} still needs multi-factor authentication (MFA) set up.`
+      : `Your account ${reminder.upn} is now enabled for multi-factor authentication (MFA).`,
+    howTo: `Register a method (the Microsoft Authenticator app or a phone) at ${link}. It takes a few minutes; until you do, you will be asked to at your next sign-in.`,
+    ...(reminder.requestedBy ? { requestedBy: `Requested by ${reminder.requestedBy}` } : {}),
+  };
+}
+
 /** When the queue cannot take a request (Redis down): nothing happened, try again. */
 export const NOT_QUEUED = {
   request: "Your request could not be queued, so nothing was changed. Try again in a minute.",

@@ -1,5 +1,11 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
-import { actionLabel, approvalStatusLabel, approvalTitle, stateLabel } from "../../../src/notify/words.js";
+import {
+  actionLabel,
+  approvalStatusLabel,
+  approvalTitle,
+  reminderWords,
+  stateLabel,
+} from "../../../src/notify/words.js";
 import { approvalCard } from "./approval.js";
 import { auditCard } from "./audit.js";
 import { changeCard } from "./change.js";
@@ -61,7 +67,7 @@ function render(outcome: Outcome): RenderedOutcome {
     case "convertPlan":
       return { card: convertPlanCard(outcome), summary: "Conditional Access conversion plan" };
     case "registerReminder":
-      return { card: registerReminderCard(outcome), summary: "Set up multifactor authentication" };
+      return { card: registerReminderCard(outcome), summary: reminderWords(outcome).title };
   }
 }
 

@@ -6,6 +6,7 @@ import { silentLogger } from "../../../src/log.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { FakeSlack } from "../../helpers/fake-slack.js";
+import { bulkApprovalView } from "../../notify/outcome-fixtures.js";
 
 let fake: FakeSlack;
 let sleeps: number[];
@@ -133,24 +134,7 @@ describe("SlackNotifier.post / update", () => {
 
   it("posts everyone a bulk approval card leaves out in the card's thread", async () => {
     const names = Array.from({ length: 400 }, (_, i) => `user${String(i).padStart(4, "0")}@contoso.com`);
-    const approval: Extract<Outcome, { kind: "approval" }>["approval"] = {
-      id: "k3m9p2xq",
-      action: "enable",
-      bulk: true,
-      requester: "admin@contoso.com",
-      createdAt: "2026-11-29T10:00:00.000Z",
-      expiresAt: "2026-11-30T10:00:00.000Z",
-      status: "pending",
-      operationStatus: "pending",
-      counts: { change: 400, noop: 0, refused: 0, notFound: 1, reregistrationNeeded: 0 },
-      changes: { users: names.slice(0, 10).map((upn) => ({ upn })), more: 390 },
-      unchanged: { users: [], more: 0 },
-      refused: { users: [], more: 0 },
-      notFound: { refs: ["<@U0FORGED>"], more: 0 },
-      approvalReasons: [],
-      warnings: [],
-      allNames: { change: names, unchanged: [], refused: [], notFound: ["<@U0FORGED>"] },
-    };
+    const approval = bulkApprovalView(names, ["<@U0FORGED>"]);
     const ref = await notifier().post(address(), { kind: "approval", approval });
     const thread = fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === ref.messageId);
     const text = thread.map((c) => String(c.args.text)).join("\n");

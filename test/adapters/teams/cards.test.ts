@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderOutcome } from "../../../adapters/teams/cards/index.js";
-import type { ApprovalView, Outcome } from "../../../src/notify/outcome.js";
+import type { Outcome } from "../../../src/notify/outcome.js";
+import { approvalView, OUTCOMES } from "../../notify/outcome-fixtures.js";
 
 type Node = Record<string, unknown>;
 
@@ -20,127 +21,9 @@ function markdownStrings(card: unknown): string[] {
   });
 }
 
-const approval = (overrides: Partial<ApprovalView> = {}): ApprovalView => ({
-  id: "k3m9p2xq",
-  action: "enable",
-  bulk: true,
-  requester: "admin@contoso.com",
-  reason: "Q3 rollout",
-  createdAt: "2024-05-01T14:03:00.000Z",
-  expiresAt: "2024-05-02T14:03:00.000Z",
-  status: "pending",
-  operationStatus: "pending",
-  counts: { change: 2, noop: 1, refused: 1, notFound: 1, reregistrationNeeded: 1 },
-  changes: {
-    users: [{ upn: "alice@contoso.com", displayName: "Alice Smith" }, { upn: "bob@contoso.com" }],
-    more: 0,
-  },
-  unchanged: { users: [{ upn: "carol@contoso.com", reason: "already enabled" }], more: 0 },
-  refused: { users: [{ ref: "breakglass@contoso.com", reason: "protected account" }], more: 0 },
-  notFound: { refs: ["nobody@contoso.com"], more: 0 },
-  approvalReasons: ["policy: bulk needs approval"],
-  warnings: ["bob@contoso.com must re-register"],
-  ...overrides,
-});
-
-const outcomes: Record<Outcome["kind"], Outcome> = {
-  text: { kind: "text", tone: "error", text: "you may not do that" },
-  status: {
-    kind: "status",
-    user: { id: "u1", upn: "alice@contoso.com", displayName: "Alice Smith" },
-    state: "enabled",
-    registration: { isMfaRegistered: false, methods: [], defaultMethod: null },
-    reregistrationNeeded: true,
-    isProtected: false,
-    coverage: { covered: false, by: [], notes: ["security defaults are off"] },
-    pendingApprovals: ["k3m9p2xq"],
-    lastChange: {
-      operationId: "abcdefgh",
-      at: "2024-05-01T10:00:00Z",
-      actor: "admin@contoso.com",
-      from: "disabled",
-      to: "enabled",
-      action: "enable",
-    },
-  },
-  change: {
-    kind: "change",
-    operationId: "abcdefgh",
-    action: "enable",
-    results: [
-      {
-        upn: "alice@contoso.com",
-        from: "disabled",
-        requested: "enabled",
-        now: "enforced",
-        ok: true,
-        flags: [],
-      },
-      {
-        upn: "bob@contoso.com",
-        from: "disabled",
-        requested: "enabled",
-        ok: false,
-        error: "403 from Graph",
-        flags: [],
-      },
-    ],
-    unchanged: [],
-    refused: [],
-    notFound: [],
-    warnings: [],
-  },
-  approval: { kind: "approval", approval: approval() },
-  progress: { kind: "progress", operationId: "abcdefgh", action: "enable", done: 40, total: 160, failed: 2 },
-  summary: {
-    kind: "summary",
-    operationId: "abcdefgh",
-    action: "enable",
-    changed: [{ upn: "alice@contoso.com", now: "enabled" }],
-    unchanged: [{ upn: "carol@contoso.com", reason: "already enabled" }],
-    failed: [{ upn: "bob@contoso.com", reason: "throttled" }],
-    reregistrationNeeded: ["alice@contoso.com"],
-    notFound: ["nobody@contoso.com"],
-    refused: [],
-  },
-  report: {
-    kind: "report",
-    counts: { disabled: 10, enabled: 3, enforced: 5 },
-    total: 18,
-    enabledUnregistered: ["alice@contoso.com"],
-    csv: "upn,displayName,state,registered,methods\nalice@contoso.com,Alice,enabled,false,\n",
-  },
-  audit: {
-    kind: "audit",
-    subject: "alice@contoso.com",
-    entries: [
-      {
-        at: "2024-05-01T10:00:00Z",
-        operationId: "abcdefgh",
-        actor: "admin@contoso.com",
-        action: "enable",
-        target: "alice@contoso.com",
-        before: "disabled",
-        after: "enabled",
-        result: "ok",
-      },
-    ],
-  },
-  convertPlan: {
-    kind: "convertPlan",
-    perUserCount: 12,
-    covered: true,
-    coveredBy: ["Require MFA for all users"],
-    notes: [],
-    uncovered: [],
-  },
-  registerReminder: {
-    kind: "registerReminder",
-    upn: "alice@contoso.com",
-    setupUrl: "https://aka.ms/mfasetup",
-    attempt: 0,
-  },
-};
+// The outcomes every platform's tests share (the Notifier contract reads the same ones).
+const approval = approvalView;
+const outcomes: Record<Outcome["kind"], Outcome> = OUTCOMES;
 
 describe("Adaptive Cards per outcome", () => {
   it.each(Object.values(outcomes))(

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier, type TeamsNotifier } from "../../../adapters/teams/notifier.js";
 import { createLogger } from "../../../src/log.js";
-import type { ApprovalView, Outcome } from "../../../src/notify/outcome.js";
+import type { Outcome } from "../../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { FakeBotConnector, type SentActivity } from "../../helpers/fake-bot-connector.js";
+import { bulkApprovalView } from "../../notify/outcome-fixtures.js";
 import {
   ALICE,
   BOT,
@@ -288,24 +289,7 @@ describe("TeamsNotifier", () => {
   describe("a bulk approval card that leaves names out", () => {
     const names = Array.from({ length: 400 }, (_, i) => `user${String(i).padStart(4, "0")}@contoso.com`);
     const forged = `<at>${MANAGER.name}</at> **[approve here](https://evil.example)**`;
-    const approval: ApprovalView = {
-      id: "k3m9p2xq",
-      action: "enable",
-      bulk: true,
-      requester: "admin@contoso.com",
-      createdAt: "2026-11-29T10:00:00.000Z",
-      expiresAt: "2026-11-30T10:00:00.000Z",
-      status: "pending",
-      operationStatus: "pending",
-      counts: { change: 400, noop: 0, refused: 0, notFound: 1, reregistrationNeeded: 0 },
-      changes: { users: names.slice(0, 10).map((upn) => ({ upn })), more: 390 },
-      unchanged: { users: [], more: 0 },
-      refused: { users: [], more: 0 },
-      notFound: { refs: [forged], more: 0 },
-      approvalReasons: [],
-      warnings: [],
-      allNames: { change: names, unchanged: [], refused: [], notFound: [forged] },
-    };
+    const approval = bulkApprovalView(names, [forged]);
     const card: Outcome = { kind: "approval", approval };
 
     /** Every element of a sent card, depth first. */
