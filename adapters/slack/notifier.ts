@@ -2,13 +2,7 @@ import { type Clock, realClock } from "../../src/delivery/clock.js";
 import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
-import type {
-  DirectMessageResult,
-  DirectMessageTarget,
-  MessageRef,
-  Notifier,
-  ReplyAddress,
-} from "../../src/notify/port.js";
+import type * as port from "../../src/notify/port.js";
 import { DeliveryError } from "../../src/notify/port.js";
 import { KeyedPacer } from "./rate-limit.js";
 import { fullListMessages } from "./render/full-list.js";
@@ -64,7 +58,7 @@ const DM_UNREACHABLE: Readonly<Record<string, string>> = {
  * only the newest pending edit of a message sent, DMs through users.lookupByEmail +
  * conversations.open.
  */
-export class SlackNotifier implements Notifier {
+export class SlackNotifier implements port.Notifier {
   private readonly client: SlackWebClient;
   private readonly postPacer: KeyedPacer;
   private readonly updatePacer: KeyedPacer;
@@ -87,7 +81,7 @@ export class SlackNotifier implements Notifier {
     this.trusted = options.isTrustedResponseUrl ?? defaultTrustedResponseUrl(options.apiUrl);
   }
 
-  async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
+  async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
     const message = renderOutcome(outcome);
     const responseUrl = to.extra.responseUrl;
     if (responseUrl && this.trusted(responseUrl)) {
@@ -119,7 +113,7 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
+  async post(to: port.ReplyAddress, outcome: Outcome): Promise<port.MessageRef> {
     const message = renderOutcome(outcome);
     try {
       const result = await this.postPacer.run(to.conversation, () =>
@@ -161,7 +155,7 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async update(ref: MessageRef, outcome: Outcome): Promise<void> {
+  async update(ref: port.MessageRef, outcome: Outcome): Promise<void> {
     const message = renderOutcome(outcome);
     await this.edits.submit(`${ref.conversation}:${ref.messageId}`, message, async (latest) => {
       await this.updatePacer.run("chat.update", () =>
@@ -171,10 +165,10 @@ export class SlackNotifier implements Notifier {
   }
 
   async directMessage(
-    user: DirectMessageTarget,
+    user: port.DirectMessageTarget,
     outcome: Outcome,
-    _context: ReplyAddress,
-  ): Promise<DirectMessageResult> {
+    _context: port.ReplyAddress,
+  ): Promise<port.DirectMessageResult> {
     const emails = [
       ...new Set([user.upn, user.mail].filter((e): e is string => !!e).map((e) => e.toLowerCase())),
     ];

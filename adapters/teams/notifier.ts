@@ -12,13 +12,7 @@ import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
-import type {
-  DirectMessageResult,
-  DirectMessageTarget,
-  MessageRef,
-  Notifier,
-  ReplyAddress,
-} from "../../src/notify/port.js";
+import type * as port from "../../src/notify/port.js";
 import { baseConversationId, ConversationReferenceStore, type StoredReference } from "./conversation-refs.js";
 import { statusCodeOf } from "./http-status.js";
 import { fullListActivities, outcomeActivity } from "./outgoing-activity.js";
@@ -89,7 +83,7 @@ function unreachableReason(upn: string, status: number | undefined): string {
  * `continueConversationAsync` (or `createConversationAsync` for a first DM), paced per
  * conversation and tenant, retried on throttling, and edits of one message are coalesced.
  */
-export class TeamsNotifier implements Notifier {
+export class TeamsNotifier implements port.Notifier {
   private readonly pacer: SendPacer;
   private readonly retry: RetryOptions;
   private readonly logger: Logger;
@@ -101,7 +95,7 @@ export class TeamsNotifier implements Notifier {
     this.logger = options.logger ?? silentLogger;
   }
 
-  async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
+  async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
     // Teams has no ephemeral messages: an answer meant for one person in a shared conversation
     // (a refused card click) goes to them in a 1:1 chat.
     if (to.extra[PRIVATE_REPLY] === "true" && to.extra.conversationType !== "personal") {
@@ -115,7 +109,7 @@ export class TeamsNotifier implements Notifier {
     await this.send(await this.targetFor(to.conversation, to.extra), outcomeActivity(outcome));
   }
 
-  async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
+  async post(to: port.ReplyAddress, outcome: Outcome): Promise<port.MessageRef> {
     const target = await this.targetFor(to.conversation, to.extra);
     const messageId = await this.send(target, outcomeActivity(outcome));
     if (outcome.kind === "approval" && outcome.approval.allNames) {
@@ -153,25 +147,25 @@ export class TeamsNotifier implements Notifier {
     }
   }
 
-  update(ref: MessageRef, outcome: Outcome): Promise<void> {
+  update(ref: port.MessageRef, outcome: Outcome): Promise<void> {
     return this.edits.submit(`${ref.conversation}\n${ref.messageId}`, outcome, (latest) =>
       this.edit(ref, latest),
     );
   }
 
   async directMessage(
-    user: DirectMessageTarget,
+    user: port.DirectMessageTarget,
     outcome: Outcome,
-    context: ReplyAddress,
-  ): Promise<DirectMessageResult> {
+    context: port.ReplyAddress,
+  ): Promise<port.DirectMessageResult> {
     return this.deliverDirect({ memberId: user.objectId, label: user.upn, keys: user }, outcome, context);
   }
 
   private async deliverDirect(
-    who: { memberId: string | undefined; label: string; keys?: DirectMessageTarget },
+    who: { memberId: string | undefined; label: string; keys?: port.DirectMessageTarget },
     outcome: Outcome,
-    context: ReplyAddress,
-  ): Promise<DirectMessageResult> {
+    context: port.ReplyAddress,
+  ): Promise<port.DirectMessageResult> {
     const keys = { objectId: who.memberId, upn: who.keys?.upn, mail: who.keys?.mail };
     const stored = await this.options.references.personalFor(keys);
     if (stored) {
@@ -247,7 +241,7 @@ export class TeamsNotifier implements Notifier {
     if (reference) await this.options.references.rememberPersonal(reference, keys);
   }
 
-  private async edit(ref: MessageRef, outcome: Outcome): Promise<void> {
+  private async edit(ref: port.MessageRef, outcome: Outcome): Promise<void> {
     const target = await this.targetFor(ref.conversation, ref.extra);
     await withTeamsRetry(async () => {
       await this.pacer.wait(target.paceKey, target.tenantId);

@@ -44,6 +44,21 @@ export function bulkApprovalView(names: readonly string[], notFound: readonly st
   });
 }
 
+/** The card once manager@contoso.com approved it and the apply finished. */
+export function decided(view: ApprovalView, decidedAt: string, outcomeText: string): Outcome {
+  return {
+    kind: "approval",
+    approval: {
+      ...view,
+      status: "approved",
+      operationStatus: "done",
+      decidedBy: "manager@contoso.com",
+      decidedAt,
+      outcomeText,
+    },
+  };
+}
+
 export const OUTCOMES: { [K in Outcome["kind"]]: Extract<Outcome, { kind: K }> } = {
   text: { kind: "text", tone: "error", text: "you may not do that" },
   status: {

@@ -1,4 +1,3 @@
-import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SlackDeliveryError, SlackNotifier } from "../../../adapters/slack/notifier.js";
 import type { Clock } from "../../../adapters/slack/rate-limit.js";
@@ -6,6 +5,7 @@ import { silentLogger } from "../../../src/log.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { FakeSlack } from "../../helpers/fake-slack.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
 import { bulkApprovalView } from "../../notify/outcome-fixtures.js";
 
 let fake: FakeSlack;
@@ -46,9 +46,9 @@ function address(extra: Record<string, string> = {}): ReplyAddress {
   return { platform: "slack", conversation: "C0HELPDESK", user: "U0HELPDESK", extra };
 }
 
+localNetworkOnly();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   fake = await FakeSlack.start();
   fake
     .addUser({ id: "U0HELPDESK", name: "helpdesk", email: "helpdesk@contoso.com" })
@@ -58,7 +58,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
-  nock.enableNetConnect();
 });
 
 beforeEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderOutcome } from "../../../adapters/teams/cards/index.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
-import { approvalView, OUTCOMES } from "../../notify/outcome-fixtures.js";
+import { approvalView, decided, OUTCOMES } from "../../notify/outcome-fixtures.js";
 
 type Node = Record<string, unknown>;
 
@@ -89,19 +89,11 @@ describe("Adaptive Cards per outcome", () => {
   });
 
   it("after a decision shows who decided, when and what came of it, without buttons", () => {
-    const decided = renderOutcome({
-      kind: "approval",
-      approval: approval({
-        status: "approved",
-        decidedBy: "manager@contoso.com",
-        decidedAt: "2024-05-01T15:00:00Z",
-        outcomeText: "2 users enabled",
-      }),
-    });
-    expect(decided.card.actions).toBeUndefined();
-    expect(decided.card.fallbackText).toContain("Approved: by manager@contoso.com, 2024-05-01 15:00 UTC");
-    expect(decided.card.fallbackText).toContain("2 users enabled");
-    expect(decided.summary).toBe("Approved: Enable MFA for 2 users, requested by admin@contoso.com");
+    const card = renderOutcome(decided(approval(), "2024-05-01T15:00:00Z", "2 users enabled"));
+    expect(card.card.actions).toBeUndefined();
+    expect(card.card.fallbackText).toContain("Approved: by manager@contoso.com, 2024-05-01 15:00 UTC");
+    expect(card.card.fallbackText).toContain("2 users enabled");
+    expect(card.summary).toBe("Approved: Enable MFA for 2 users, requested by admin@contoso.com");
   });
 
   it("shows progress and the summary's numbers", () => {

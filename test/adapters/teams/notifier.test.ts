@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import type { Redis } from "ioredis";
-import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier, type TeamsNotifier } from "../../../adapters/teams/notifier.js";
@@ -9,6 +8,7 @@ import { createLogger } from "../../../src/log.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { FakeBotConnector, type SentActivity } from "../../helpers/fake-bot-connector.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
 import { bulkApprovalView } from "../../notify/outcome-fixtures.js";
 import {
   ALICE,
@@ -28,9 +28,9 @@ let references: ConversationReferenceStore;
 let notifier: TeamsNotifier;
 const sleeps: number[] = [];
 
+localNetworkOnly();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   connector = await new FakeBotConnector().start();
   connector.addMember(HELPDESK).addMember(ALICE).addMember(MANAGER);
   redis = await connectedRedis();
@@ -60,7 +60,6 @@ afterAll(async () => {
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
   await connector.close();
-  nock.enableNetConnect();
 });
 
 beforeEach(() => {

@@ -8,7 +8,7 @@ import type {
   ReplyAddress,
 } from "../../../src/notify/port.js";
 import { STATE_LABELS } from "../../../src/notify/words.js";
-import { MUST_SAY, OUTCOMES } from "../outcome-fixtures.js";
+import { decided, MUST_SAY, OUTCOMES } from "../outcome-fixtures.js";
 
 /**
  * What every Notifier (Slack, Teams, the console) must do, against the platform's own fake.
@@ -96,15 +96,10 @@ export function notifierContract(name: string, make: MakeNotifierUnderTest, opti
     it("posts an approval card that an edit turns into the decided card", async () => {
       const ref = await run.notifier.post(run.address(), OUTCOMES.approval);
       expectSays(await run.messageText(ref), MUST_SAY.approval);
-      const decided = {
-        ...OUTCOMES.approval.approval,
-        status: "approved" as const,
-        operationStatus: "done" as const,
-        decidedBy: "manager@contoso.com",
-        decidedAt: "2024-05-01T15:00:00.000Z",
-        outcomeText: "Applied: 2 done, 0 failed.",
-      };
-      await run.notifier.update(ref, { kind: "approval", approval: decided });
+      await run.notifier.update(
+        ref,
+        decided(OUTCOMES.approval.approval, "2024-05-01T15:00:00.000Z", "Applied: 2 done, 0 failed."),
+      );
       expectSays(await run.messageText(ref), ["manager@contoso.com", "Applied: 2 done, 0 failed."]);
     });
 

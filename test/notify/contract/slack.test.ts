@@ -1,19 +1,14 @@
-import nock from "nock";
-import { afterAll, beforeAll } from "vitest";
 import { SlackNotifier } from "../../../adapters/slack/notifier.js";
 import { silentLogger } from "../../../src/log.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { blockText } from "../../adapters/slack/end-to-end-harness.js";
 import { FakeSlack } from "../../helpers/fake-slack.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
 import { notifierContract } from "./notifier-contract.js";
 
 /** The Notifier contract against the Slack notifier, over HTTP to a fake Slack Web API and response_url. */
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+localNetworkOnly();
 
 /** What a person reads in a Slack message: the notification text and every text in its blocks. */
 const read = (message: { text?: unknown; blocks?: unknown } | undefined): string =>

@@ -1,20 +1,15 @@
 import { randomUUID } from "node:crypto";
-import nock from "nock";
-import { afterAll, beforeAll } from "vitest";
 import { createTeamsNotifier } from "../../../adapters/teams/notifier.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { ALICE, HELPDESK, personalConversationId, TENANT_ID } from "../../adapters/teams/activities.js";
 import { cardTexts, connectedRedis } from "../../adapters/teams/harness.js";
 import { FakeBotConnector, type SentActivity } from "../../helpers/fake-bot-connector.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
 import { notifierContract } from "./notifier-contract.js";
 
 /** The Notifier contract against the Teams notifier, over HTTP to a fake Bot Connector. */
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-});
-afterAll(() => nock.enableNetConnect());
+localNetworkOnly();
 
 /** What a person reads in a Teams message: the one-line summary and the card's text. */
 const read = (sent: SentActivity | undefined): string =>
