@@ -2,7 +2,7 @@ import * as z from "zod";
 import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
 
 /**
- * The policy file (DESIGN.md). Objects are strict: an unknown key is an error, because
+ * The policy file (README, "Running it for real"; policy.example.json). Objects are strict: an unknown key is an error, because
  * a misspelt key ("requireAprooval") would otherwise silently fall back to a default
  * and weaken the policy. Messages are the predicate only; policy.ts adds the field and value.
  */

@@ -8,7 +8,7 @@ import type { Policy } from "./policy.js";
 
 const GROUP_PREFIX = "group:";
 
-/** The actor's roles, in ROLES order; roles add up (DESIGN.md). */
+/** The actor's roles, in ROLES order; roles add up (README, "Commands"). */
 export function rolesFor(policy: Policy, upn: string, groupIds: readonly string[]): Role[] {
   const who = upn.trim().toLowerCase();
   const groups = new Set(groupIds.map((id) => `${GROUP_PREFIX}${id.trim().toLowerCase()}`));

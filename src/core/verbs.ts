@@ -208,6 +208,8 @@ export function verbsTaking<K extends ArgumentKind>(kind: K): VerbTaking<K>[] {
 
 /** Approve and reject: they decide on a request and are queued as decision jobs, not requests. */
 export type DecisionVerb = VerbTaking<"approval">;
+/** What a decision makes of a pending request: approved or rejected. */
+export type Decision = (typeof VERBS)[DecisionVerb]["decides"];
 /** Everything else is a request the worker answers or turns into an operation. */
 export type RequestVerb = Exclude<Verb, DecisionVerb>;
 

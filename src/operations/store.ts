@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { auditEntrySchema } from "../audit/audit-log.js";
 import { operationStatusSchema } from "../core/statuses.js";
+import type { Decision } from "../core/verbs.js";
 import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
 import type { MessageRef } from "../notify/port.js";
 import {
@@ -108,12 +109,7 @@ export class OperationStore {
     return { op, state };
   }
 
-  async decide(
-    id: string,
-    deciderUpn: string,
-    decision: "approved" | "rejected",
-    now: Date,
-  ): Promise<DecisionResult> {
+  async decide(id: string, deciderUpn: string, decision: Decision, now: Date): Promise<DecisionResult> {
     const reply = (await this.redis.eval(
       DECIDE_SCRIPT,
       1,

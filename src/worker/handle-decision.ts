@@ -1,5 +1,5 @@
 import { rolePermits } from "../core/permissions.js";
-import { VERBS } from "../core/verbs.js";
+import { type Decision, VERBS } from "../core/verbs.js";
 import type { OperationStatus } from "../operations/operation.js";
 import type { DecisionResult } from "../operations/store.js";
 import type { DecisionJob } from "../queue/jobs.js";
@@ -73,7 +73,7 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
 function isOwnEarlierDecision(
   result: Exclude<DecisionResult, { ok: true }>,
   decider: string,
-  decides: "approved" | "rejected",
+  decides: Decision,
 ): boolean {
   if (result.why !== "decided" || result.decidedBy !== decider) return false;
   // Once approved, an operation moves on (applying, done, superseded): all were this approval.

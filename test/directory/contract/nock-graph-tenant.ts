@@ -10,8 +10,8 @@ import {
 } from "./tenant-fixture.js";
 
 /**
- * Microsoft Graph as nock interceptors, built from a TenantFixture and written from
- * shared/reference/graph-api.md — not from the sandbox, so that the two are separate
+ * Microsoft Graph as nock interceptors, built from a TenantFixture and written from Microsoft's
+ * Graph API reference (https://learn.microsoft.com/en-us/graph/api/overview) — not from the sandbox, so that the two are separate
  * witnesses of what Graph does. Only what the Directory port calls is modelled;
  * anything else gets Graph's 400 for an unknown segment, so a new call fails loudly.
  */
