@@ -1,4 +1,5 @@
 import type { TargetRef } from "../../src/core/command.js";
+import { isUpn } from "../../src/core/ids.js";
 import type { Logger } from "../../src/log.js";
 import type { DirectoryTarget } from "../../src/queue/jobs.js";
 import type { SlackWebClient } from "./slack-client.js";
@@ -122,7 +123,7 @@ export class SlackIdentity {
       const email = user.profile?.email?.trim().toLowerCase();
       person = {
         id: userId,
-        email: email && /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined,
+        email: email && isUpn(email) ? email : undefined,
         name: user.profile?.display_name || user.real_name || user.name || userId,
         isBot: user.is_bot === true || userId === "USLACKBOT",
         deleted: user.deleted === true,

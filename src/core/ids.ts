@@ -35,6 +35,22 @@ export function isGuid(text: string): boolean {
   return typeof text === "string" && GUID_PATTERN.test(text);
 }
 
+/** How a command, the policy file and messages name an Entra group: `group:<object-id>`. */
+export const GROUP_PREFIX = "group:";
+
+export function groupRef(id: string): string {
+  return `${GROUP_PREFIX}${id.toLowerCase()}`;
+}
+
+/** The object id of a `group:<object-id>` reference, or undefined when the text is not one. */
+export function groupIdOf(text: string): string | undefined {
+  if (typeof text !== "string" || text.slice(0, GROUP_PREFIX.length).toLowerCase() !== GROUP_PREFIX) {
+    return undefined;
+  }
+  const id = text.slice(GROUP_PREFIX.length);
+  return isGuid(id) ? id.toLowerCase() : undefined;
+}
+
 // Entra UPNs: guests look like alice_fabrikam.com#EXT#@contoso.onmicrosoft.com, some service
 // accounts start with `$`. The last label must hold a letter so `a@1.2` is not taken for one.
 const UPN_LOCAL = /^[a-z0-9._%+'!#$^~&*=?-]{1,64}$/i;

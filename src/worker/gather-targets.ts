@@ -1,5 +1,6 @@
 import { isProtected } from "../config/roles.js";
 import { CHANGE_ACTIONS, type ChangeAction, type ChangeActionSpec } from "../core/actions.js";
+import { groupRef } from "../core/ids.js";
 import type { TargetView } from "../core/plan-types.js";
 import { isDirectoryError } from "../directory/errors.js";
 import type { DirectoryUser, MfaCoverage, Registration } from "../directory/port.js";
@@ -154,7 +155,7 @@ async function findUsers(deps: WorkerDeps, targets: readonly DirectoryTarget[]):
           const members = await deps.directory.groupMembers(target.id);
           return members.map((user) => ({ ref: user.userPrincipalName.toLowerCase(), user }));
         } catch (err) {
-          if (isDirectoryError(err, "notFound")) return [{ ref: `group:${target.id}`, user: null }];
+          if (isDirectoryError(err, "notFound")) return [{ ref: groupRef(target.id), user: null }];
           throw err;
         }
       }

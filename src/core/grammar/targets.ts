@@ -1,5 +1,5 @@
 import type { TargetRef } from "../command.js";
-import { isGuid, normalizeUpn } from "../ids.js";
+import { GROUP_PREFIX, groupIdOf, groupRef, isGuid, normalizeUpn } from "../ids.js";
 import { Failure, quoted } from "./failure.js";
 
 // Slack ids are upper case; the bound keeps a hostile token from being treated as one.
@@ -8,7 +8,6 @@ const SLACK_USER_GROUP = /^<!subteam\^(S[A-Z0-9]{1,30})(?:\|[^<>]*)?>$/;
 const BROADCAST = /^(?:<!(?:channel|here|everyone)(?:\|[^<>]*)?>|@(?:channel|here|everyone))$/i;
 // Slack auto-links typed emails as <mailto:a@b.com|a@b.com>.
 const MAILTO = /^<mailto:([^|<>]*)(?:\|[^<>]*)?>$/i;
-const GROUP = /^group:/i;
 
 const NOT_A_USER = "is not a user: use @mention, an email/UPN or an object id";
 const NOT_A_TARGET = "is not a user or group: use @mention, an email/UPN, an object id, @group or group:ID";
@@ -24,10 +23,10 @@ export function readTarget(token: string): Classified {
   const slackGroup = SLACK_USER_GROUP.exec(token);
   if (slackGroup) return { kind: "slackUserGroup", id: slackGroup[1]! };
   if (isGuid(token)) return { kind: "objectId", id: token.toLowerCase() };
-  if (GROUP.test(token)) {
-    const id = token.slice("group:".length);
-    if (isGuid(id)) return { kind: "group", id: id.toLowerCase() };
-    return new Failure(`${quoted(token)} needs an Entra group object id (a GUID) after "group:"`);
+  if (token.slice(0, GROUP_PREFIX.length).toLowerCase() === GROUP_PREFIX) {
+    const id = groupIdOf(token);
+    if (id !== undefined) return { kind: "group", id };
+    return new Failure(`${quoted(token)} needs an Entra group object id (a GUID) after "${GROUP_PREFIX}"`);
   }
   const mailto = MAILTO.exec(token);
   const upn = normalizeUpn(mailto ? mailto[1]! : token);
@@ -81,7 +80,7 @@ export function describeTarget(target: TargetRef): string {
     case "slackUserGroup":
       return `slack group ${target.id}`;
     case "group":
-      return `group:${target.id}`;
+      return groupRef(target.id);
     case "objectId":
       return target.id;
   }
