@@ -1,44 +1,38 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Outcome } from "../../src/notify/outcome.js";
-import type {
-  DirectMessageResult,
-  DirectMessageTarget,
-  MessageRef,
-  Notifier,
-  ReplyAddress,
-} from "../../src/notify/port.js";
+import type * as port from "../../src/notify/port.js";
 import { type ConsoleEntry, consoleStreamKey } from "./stream.js";
 
 /** A console session that has gone away should not leave its mailbox behind for long. */
 const MAILBOX_TTL_SECONDS = 24 * 3600;
 
 /** The console's Notifier: every message lands in the session's Redis stream. */
-export class ConsoleNotifier implements Notifier {
+export class ConsoleNotifier implements port.Notifier {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {}
 
-  async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
+  async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
     await this.append(to.conversation, { type: "reply", messageId: randomUUID(), ...requestOf(to), outcome });
   }
 
-  async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
+  async post(to: port.ReplyAddress, outcome: Outcome): Promise<port.MessageRef> {
     const messageId = randomUUID();
     await this.append(to.conversation, { type: "post", messageId, ...requestOf(to), outcome });
     return { platform: "console", conversation: to.conversation, messageId, extra: {} };
   }
 
-  async update(ref: MessageRef, outcome: Outcome): Promise<void> {
+  async update(ref: port.MessageRef, outcome: Outcome): Promise<void> {
     await this.append(ref.conversation, { type: "update", messageId: ref.messageId, outcome });
   }
 
   async directMessage(
-    user: DirectMessageTarget,
+    user: port.DirectMessageTarget,
     outcome: Outcome,
-    context: ReplyAddress,
-  ): Promise<DirectMessageResult> {
+    context: port.ReplyAddress,
+  ): Promise<port.DirectMessageResult> {
     // The console has no other users to write to: it shows the DM in the session that caused it.
     await this.append(context.conversation, { type: "dm", messageId: randomUUID(), to: user.upn, outcome });
     return { delivered: true };
@@ -61,6 +55,6 @@ export class ConsoleNotifier implements Notifier {
   }
 }
 
-function requestOf(to: ReplyAddress): { requestId?: string } {
+function requestOf(to: port.ReplyAddress): { requestId?: string } {
   return to.extra.requestId ? { requestId: to.extra.requestId } : {};
 }

@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Redis } from "ioredis";
-import { parseCommand } from "../../src/core/grammar.js";
+import { isUpn } from "../../src/core/ids.js";
+import type { OperationStatus } from "../../src/core/statuses.js";
 import type { Outcome } from "../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../src/notify/port.js";
 import { renderText } from "../../src/notify/render-text.js";
-import { buildJob } from "../../src/queue/from-command.js";
+import { readCommand, submitCommand } from "../../src/queue/intake.js";
 import type { RequestQueue } from "../../src/queue/queues.js";
 import { consoleEntrySchema, consoleStreamKey } from "./stream.js";
 
@@ -30,7 +31,7 @@ export interface ConsoleSessionOptions {
   local?: { handles(line: string): boolean; run(line: string): Promise<string> };
 }
 
-const UPN = /^[^\s@]+@[^\s@]+$/;
+const STILL_TO_APPLY: ReadonlySet<OperationStatus> = new Set(["approved", "applying"]);
 
 /**
  * `mfa-bot console`: one command a line, through the same queue and worker as Slack and
@@ -60,7 +61,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
     if (!text || text.startsWith("#")) return;
     const switchTo = /^as\s+(\S+)$/i.exec(text);
     if (switchTo?.[1]) {
-      if (!UPN.test(switchTo[1])) return out(`✖ "${switchTo[1].slice(0, 60)}" is not a UPN`);
+      if (!isUpn(switchTo[1])) return out(`✖ "${switchTo[1].slice(0, 60)}" is not a UPN`);
       actor = switchTo[1].toLowerCase();
       return out(`acting as ${actor}`);
     }
@@ -69,8 +70,9 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
       return out(await options.local.run(text));
     }
     if (!actor) return out("✖ say who you are first: as <upn> (or start with --as <upn>)");
-    const parsed = parseCommand(text);
-    if (!parsed.ok) return out(`✖ ${parsed.error}\n  usage: ${parsed.usage}`);
+    const reading = readCommand(text);
+    if (reading.kind === "usage") return out(`✖ ${reading.error}\n  usage: ${reading.usage}`);
+    if (reading.kind === "help") return out(reading.text);
     const requestId = randomUUID();
     const replyTo: ReplyAddress = {
       platform: "console",
@@ -78,19 +80,21 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
       user: actor,
       extra: { requestId },
     };
-    const built = await buildJob(
-      parsed.command,
-      { platform: "console", chatUserId: session, upn: actor },
+    pending.add(requestId);
+    lastActivity = Date.now();
+    const submitted = await submitCommand(options.queue, {
+      command: reading.command,
+      requester: { platform: "console", chatUserId: session, upn: actor },
       replyTo,
-      async () => {
+      resolve: async () => {
         throw new Error("chat mentions and user groups only work in Slack or Teams; use a UPN or group:<id>");
       },
       requestId,
-    );
-    if (!built.ok) return out(`✖ ${built.error}`);
-    pending.add(requestId);
-    lastActivity = Date.now();
-    await options.queue.enqueue(built.job);
+    });
+    if (submitted.ok) return;
+    pending.delete(requestId);
+    if (submitted.reason === "refused") return out(`✖ ${submitted.error}`);
+    throw submitted.error;
   };
 
   const show = (type: string, outcome: Outcome, to?: string) => {
@@ -101,11 +105,8 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   };
 
   const track = (outcome: Outcome) => {
-    if (
-      outcome.kind === "approval" &&
-      outcome.approval.status === "approved" &&
-      outcome.approval.outcomeText?.startsWith("Approved")
-    ) {
+    // Approved and not yet applied: the change or summary it leads to is still to come.
+    if (outcome.kind === "approval" && STILL_TO_APPLY.has(outcome.approval.operationStatus)) {
       applying.add(outcome.approval.id);
     }
     if (outcome.kind === "change" || outcome.kind === "summary") applying.delete(outcome.operationId);

@@ -1,9 +1,12 @@
+import type { Clock } from "../../src/delivery/clock.js";
+
 export interface BackgroundWorkOptions {
   /** Work starts once no Slack request has arrived for this long (default 8 ms)… */
   quietMs?: number;
   /** …or once it has waited this long, however busy Slack keeps us (default 200 ms). */
   maxDelayMs?: number;
-  now?: () => number;
+  /** A monotonic clock by default: only the gaps between requests matter. */
+  now?: Clock["now"];
 }
 
 interface Pending {
@@ -24,7 +27,7 @@ export class BackgroundWork {
   private readonly pending: Pending[] = [];
   private readonly quietMs: number;
   private readonly maxDelayMs: number;
-  private readonly now: () => number;
+  private readonly now: Clock["now"];
   private lastActivity = Number.NEGATIVE_INFINITY;
   private timer: NodeJS.Timeout | undefined;
 

@@ -1,4 +1,5 @@
 import type { TargetRef } from "../../src/core/command.js";
+import { isUpn } from "../../src/core/ids.js";
 import type { Logger } from "../../src/log.js";
 import type { DirectoryTarget } from "../../src/queue/jobs.js";
 import type { SlackWebClient } from "./slack-client.js";
@@ -6,7 +7,9 @@ import { neededScope, slackErrorCode } from "./slack-client.js";
 import { TtlCache } from "./ttl-cache.js";
 
 /** A lookup that failed in a way the person who typed the command can act on (or report). */
-export class SlackIdentityError extends Error {}
+export class SlackIdentityError extends Error {
+  override readonly name = "SlackIdentityError";
+}
 
 interface SlackPerson {
   id: string;
@@ -120,7 +123,7 @@ export class SlackIdentity {
       const email = user.profile?.email?.trim().toLowerCase();
       person = {
         id: userId,
-        email: email && /^[^\s@]+@[^\s@]+$/.test(email) ? email : undefined,
+        email: email && isUpn(email) ? email : undefined,
         name: user.profile?.display_name || user.real_name || user.name || userId,
         isBot: user.is_bot === true || userId === "USLACKBOT",
         deleted: user.deleted === true,

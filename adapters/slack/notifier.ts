@@ -1,14 +1,10 @@
+import { type Clock, realClock } from "../../src/delivery/clock.js";
+import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
-import type {
-  DirectMessageResult,
-  DirectMessageTarget,
-  MessageRef,
-  Notifier,
-  ReplyAddress,
-} from "../../src/notify/port.js";
+import type * as port from "../../src/notify/port.js";
 import { DeliveryError } from "../../src/notify/port.js";
-import { type Clock, KeyedPacer, LatestOnly, realClock } from "./rate-limit.js";
+import { KeyedPacer } from "./rate-limit.js";
 import { fullListMessages } from "./render/full-list.js";
 import { renderOutcome, type SlackMessage } from "./render/outcome.js";
 import { postToResponseUrl } from "./response-url.js";
@@ -20,7 +16,9 @@ import {
 } from "./slack-client.js";
 
 /** Delivery is impossible as addressed; the message says what a person can do about it. */
-export class SlackDeliveryError extends DeliveryError {}
+export class SlackDeliveryError extends DeliveryError {
+  override readonly name: string = "SlackDeliveryError";
+}
 
 export interface SlackNotifierOptions {
   botToken: string;
@@ -60,7 +58,7 @@ const DM_UNREACHABLE: Readonly<Record<string, string>> = {
  * only the newest pending edit of a message sent, DMs through users.lookupByEmail +
  * conversations.open.
  */
-export class SlackNotifier implements Notifier {
+export class SlackNotifier implements port.Notifier {
   private readonly client: SlackWebClient;
   private readonly postPacer: KeyedPacer;
   private readonly updatePacer: KeyedPacer;
@@ -83,7 +81,7 @@ export class SlackNotifier implements Notifier {
     this.trusted = options.isTrustedResponseUrl ?? defaultTrustedResponseUrl(options.apiUrl);
   }
 
-  async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
+  async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
     const message = renderOutcome(outcome);
     const responseUrl = to.extra.responseUrl;
     if (responseUrl && this.trusted(responseUrl)) {
@@ -115,7 +113,7 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
+  async post(to: port.ReplyAddress, outcome: Outcome): Promise<port.MessageRef> {
     const message = renderOutcome(outcome);
     try {
       const result = await this.postPacer.run(to.conversation, () =>
@@ -157,7 +155,7 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  async update(ref: MessageRef, outcome: Outcome): Promise<void> {
+  async update(ref: port.MessageRef, outcome: Outcome): Promise<void> {
     const message = renderOutcome(outcome);
     await this.edits.submit(`${ref.conversation}:${ref.messageId}`, message, async (latest) => {
       await this.updatePacer.run("chat.update", () =>
@@ -167,10 +165,10 @@ export class SlackNotifier implements Notifier {
   }
 
   async directMessage(
-    user: DirectMessageTarget,
+    user: port.DirectMessageTarget,
     outcome: Outcome,
-    _context: ReplyAddress,
-  ): Promise<DirectMessageResult> {
+    _context: port.ReplyAddress,
+  ): Promise<port.DirectMessageResult> {
     const emails = [
       ...new Set([user.upn, user.mail].filter((e): e is string => !!e).map((e) => e.toLowerCase())),
     ];

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { operationId } from "../../src/queue/jobs.js";
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "./action-ids.js";
+import { operationIdSchema } from "../../src/core/ids.js";
+import { DECISION_ACTION_IDS } from "./action-ids.js";
 
 /**
  * What we read from Slack's (signature-verified) payloads, and nothing more. A button click
@@ -32,8 +32,8 @@ export const approvalClickSchema = z.object({
   actions: z
     .array(
       z.object({
-        action_id: z.enum([APPROVE_ACTION_ID, REJECT_ACTION_ID]),
-        value: operationId,
+        action_id: z.enum(Object.values(DECISION_ACTION_IDS)),
+        value: operationIdSchema,
       }),
     )
     .min(1),

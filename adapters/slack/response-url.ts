@@ -1,7 +1,10 @@
-import type { Clock } from "./rate-limit.js";
+import { parseRetryAfter } from "../../src/delivery/backoff.js";
+import type { Clock } from "../../src/delivery/clock.js";
 
 /** The response_url refused the message (expired after 30 minutes, used five times, …). */
 export class ResponseUrlError extends Error {
+  override readonly name = "ResponseUrlError";
+
   constructor(
     readonly status: number,
     detail: string,
@@ -44,7 +47,7 @@ export async function postToResponseUrl(
     const text = await response.text();
     if (response.ok && !reportsFailure(text)) return;
     if (response.status === 429 && attempt < options.maxAttempts) {
-      await options.clock.sleep(retryAfterMs(response.headers.get("retry-after")));
+      await options.clock.sleep(retryAfterMs(response.headers.get("retry-after"), options.clock.now()));
       continue;
     }
     if (response.status >= 500 && attempt < TRANSIENT_TRIES) {
@@ -65,8 +68,7 @@ function reportsFailure(text: string): boolean {
   }
 }
 
-export function retryAfterMs(header: string | null): number {
-  const seconds = Number(header);
-  if (!header || !Number.isFinite(seconds) || seconds < 0) return 1_000;
-  return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
+/** What Slack asked us to wait (a second when it did not say), within reason. */
+export function retryAfterMs(header: string | null, now: number): number {
+  return Math.min(parseRetryAfter(header, now) ?? 1_000, MAX_RETRY_AFTER_MS);
 }

@@ -1,11 +1,15 @@
 import { z } from "zod";
-import { normalizeOperationId } from "../../src/core/grammar.js";
+import { normalizeOperationId } from "../../src/core/ids.js";
+import { type DecisionVerb, verbsTaking } from "../../src/core/verbs.js";
 
-/** Action.Execute verbs on approval cards. */
-export const decisionVerbs = { approve: "mfa.approve", reject: "mfa.reject" } as const;
+/** Action.Execute verbs on approval cards, one per decision verb of the verb table. */
+export const decisionVerbs = {
+  approve: "mfa.approve",
+  reject: "mfa.reject",
+} as const satisfies Record<DecisionVerb, string>;
 
 export type CardDecision =
-  | { ok: true; decision: "approve" | "reject"; approvalId: string }
+  | { ok: true; decision: DecisionVerb; approvalId: string }
   | { ok: false; error: string };
 
 const invokeValueSchema = z.object({
@@ -19,8 +23,7 @@ const invokeValueSchema = z.object({
 const submitValueSchema = z.object({ verb: z.string().max(64), approvalId: z.string().max(64) }).loose();
 
 function decisionOf(verb: string, rawId: string): CardDecision {
-  const decision =
-    verb === decisionVerbs.approve ? "approve" : verb === decisionVerbs.reject ? "reject" : null;
+  const decision = verbsTaking("approval").find((d) => decisionVerbs[d] === verb);
   if (!decision)
     return { ok: false, error: `this card's action "${verb.slice(0, 64)}" is not one the bot knows` };
   // The id is checked here only for shape; the worker looks the approval up and decides.

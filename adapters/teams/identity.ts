@@ -1,5 +1,6 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
 import type { TargetRef } from "../../src/core/command.js";
+import { isGuid, isUpn } from "../../src/core/ids.js";
 import type { ChatTargetResolver } from "../../src/queue/from-command.js";
 import type { DirectoryTarget } from "../../src/queue/jobs.js";
 import { statusCodeOf } from "./http-status.js";
@@ -12,9 +13,6 @@ import type { UserMention } from "./message-text.js";
  */
 export type EntraIdentity = { ok: true; upn: string; objectId?: string } | { ok: false; error: string };
 
-const UPN = /^[^\s@]+@[^\s@]+$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function lookUp(
   context: TurnContext,
   userId: string,
@@ -24,10 +22,10 @@ async function lookUp(
     const member = await TeamsInfo.getMember(context, userId);
     const upn = typeof member.userPrincipalName === "string" ? member.userPrincipalName.trim() : "";
     const objectId =
-      typeof member.aadObjectId === "string" && GUID.test(member.aadObjectId) ? member.aadObjectId : "";
+      typeof member.aadObjectId === "string" && isGuid(member.aadObjectId) ? member.aadObjectId : "";
     return {
       ok: true,
-      ...(UPN.test(upn) ? { upn: upn.toLowerCase() } : {}),
+      ...(isUpn(upn) ? { upn: upn.toLowerCase() } : {}),
       ...(objectId ? { objectId: objectId.toLowerCase() } : {}),
     };
   } catch (err) {
@@ -62,7 +60,7 @@ export async function mentionTarget(
   mention: UserMention,
 ): Promise<{ ok: true; value: string } | { ok: false; error: string }> {
   const who = mention.name ? `@${mention.name}` : "that mention";
-  const isUser = mention.id.startsWith("29:") || mention.id.startsWith("8:orgid:") || GUID.test(mention.id);
+  const isUser = mention.id.startsWith("29:") || mention.id.startsWith("8:orgid:") || isGuid(mention.id);
   if (!isUser) {
     return { ok: false, error: `${who} is not a person: for a group use group:<entra-group-object-id>` };
   }

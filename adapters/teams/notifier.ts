@@ -8,23 +8,17 @@ import {
   TurnContext,
 } from "botbuilder";
 import type { Redis } from "ioredis";
+import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
-import type {
-  DirectMessageResult,
-  DirectMessageTarget,
-  MessageRef,
-  Notifier,
-  ReplyAddress,
-} from "../../src/notify/port.js";
+import type * as port from "../../src/notify/port.js";
 import { baseConversationId, ConversationReferenceStore, type StoredReference } from "./conversation-refs.js";
 import { statusCodeOf } from "./http-status.js";
-import { LatestOnly } from "./latest-only.js";
 import { fullListActivities, outcomeActivity } from "./outgoing-activity.js";
 import { PRIVATE_REPLY } from "./reply-address.js";
 import { noPacing, RedisSendPacer, type SendPacer } from "./send-pacer.js";
-import { DEFAULT_RETRY, type RetryOptions, withRetry } from "./send-retry.js";
+import { DEFAULT_RETRY, type RetryOptions, withTeamsRetry } from "./send-retry.js";
 import {
   BOT_CONNECTOR_AUDIENCE,
   botFrameworkAuthOptions,
@@ -89,20 +83,19 @@ function unreachableReason(upn: string, status: number | undefined): string {
  * `continueConversationAsync` (or `createConversationAsync` for a first DM), paced per
  * conversation and tenant, retried on throttling, and edits of one message are coalesced.
  */
-export class TeamsNotifier implements Notifier {
+export class TeamsNotifier implements port.Notifier {
   private readonly pacer: SendPacer;
   private readonly retry: RetryOptions;
   private readonly logger: Logger;
-  private readonly edits: LatestOnly<{ ref: MessageRef; outcome: Outcome }>;
+  private readonly edits = new LatestOnly<Outcome>();
 
   constructor(private readonly options: TeamsNotifierOptions) {
     this.pacer = options.pacer ?? noPacing;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.logger = options.logger ?? silentLogger;
-    this.edits = new LatestOnly((_key, { ref, outcome }) => this.edit(ref, outcome));
   }
 
-  async reply(to: ReplyAddress, outcome: Outcome): Promise<void> {
+  async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
     // Teams has no ephemeral messages: an answer meant for one person in a shared conversation
     // (a refused card click) goes to them in a 1:1 chat.
     if (to.extra[PRIVATE_REPLY] === "true" && to.extra.conversationType !== "personal") {
@@ -116,7 +109,7 @@ export class TeamsNotifier implements Notifier {
     await this.send(await this.targetFor(to.conversation, to.extra), outcomeActivity(outcome));
   }
 
-  async post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef> {
+  async post(to: port.ReplyAddress, outcome: Outcome): Promise<port.MessageRef> {
     const target = await this.targetFor(to.conversation, to.extra);
     const messageId = await this.send(target, outcomeActivity(outcome));
     if (outcome.kind === "approval" && outcome.approval.allNames) {
@@ -154,23 +147,25 @@ export class TeamsNotifier implements Notifier {
     }
   }
 
-  update(ref: MessageRef, outcome: Outcome): Promise<void> {
-    return this.edits.run(`${ref.conversation}\n${ref.messageId}`, { ref, outcome });
+  update(ref: port.MessageRef, outcome: Outcome): Promise<void> {
+    return this.edits.submit(`${ref.conversation}\n${ref.messageId}`, outcome, (latest) =>
+      this.edit(ref, latest),
+    );
   }
 
   async directMessage(
-    user: DirectMessageTarget,
+    user: port.DirectMessageTarget,
     outcome: Outcome,
-    context: ReplyAddress,
-  ): Promise<DirectMessageResult> {
+    context: port.ReplyAddress,
+  ): Promise<port.DirectMessageResult> {
     return this.deliverDirect({ memberId: user.objectId, label: user.upn, keys: user }, outcome, context);
   }
 
   private async deliverDirect(
-    who: { memberId: string | undefined; label: string; keys?: DirectMessageTarget },
+    who: { memberId: string | undefined; label: string; keys?: port.DirectMessageTarget },
     outcome: Outcome,
-    context: ReplyAddress,
-  ): Promise<DirectMessageResult> {
+    context: port.ReplyAddress,
+  ): Promise<port.DirectMessageResult> {
     const keys = { objectId: who.memberId, upn: who.keys?.upn, mail: who.keys?.mail };
     const stored = await this.options.references.personalFor(keys);
     if (stored) {
@@ -224,7 +219,7 @@ export class TeamsNotifier implements Notifier {
     } as ConversationParameters;
     const url = serviceUrl ?? this.options.defaultServiceUrl ?? DEFAULT_TEAMS_SERVICE_URL;
     let reference: Partial<ConversationReference> | undefined;
-    await withRetry(async () => {
+    await withTeamsRetry(async () => {
       await this.pacer.wait(`dm:${memberId.toLowerCase()}`, tenantId);
       await this.options.adapter.createConversationAsync(
         appId,
@@ -246,9 +241,9 @@ export class TeamsNotifier implements Notifier {
     if (reference) await this.options.references.rememberPersonal(reference, keys);
   }
 
-  private async edit(ref: MessageRef, outcome: Outcome): Promise<void> {
+  private async edit(ref: port.MessageRef, outcome: Outcome): Promise<void> {
     const target = await this.targetFor(ref.conversation, ref.extra);
-    await withRetry(async () => {
+    await withTeamsRetry(async () => {
       await this.pacer.wait(target.paceKey, target.tenantId);
       await this.options.adapter.continueConversationAsync(
         this.options.appId,
@@ -262,7 +257,7 @@ export class TeamsNotifier implements Notifier {
   }
 
   private async send(target: Target, activity: Partial<Activity>): Promise<string> {
-    return withRetry(async () => {
+    return withTeamsRetry(async () => {
       await this.pacer.wait(target.paceKey, target.tenantId);
       let id = "";
       await this.options.adapter.continueConversationAsync(

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { isGuid } from "../../src/core/ids.js";
 import { type JsonSchema, type SchemaProblem, validateJson } from "./app-package/json-schema.js";
 import { teamsManifestDir } from "./app-package/paths.js";
 import { writeZip } from "./app-package/zip.js";
@@ -32,10 +33,11 @@ export interface TeamsPackage {
 export const DEFAULT_WEBSITE_URL =
   "https://learn.microsoft.com/entra/identity/authentication/howto-mfa-userstates";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOST = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 export class TeamsPackageError extends Error {
+  override readonly name = "TeamsPackageError";
+
   constructor(
     message: string,
     readonly problems: SchemaProblem[] = [],
@@ -61,7 +63,7 @@ function fill(template: string, values: Record<string, string>): string {
 export async function teamsManifest(
   options: Omit<TeamsPackageOptions, "outFile">,
 ): Promise<Record<string, unknown>> {
-  if (!GUID.test(options.appId)) {
+  if (!isGuid(options.appId)) {
     throw new TeamsPackageError("MicrosoftAppId must be the bot's Entra application (client) id, a GUID");
   }
   const dir = options.manifestDir ?? teamsManifestDir();

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { type Clock, realClock } from "../../src/delivery/clock.js";
 
 /**
  * Teams allows a bot about 7 messages a second in one conversation and 30 a second per app in
@@ -40,7 +41,7 @@ export class RedisSendPacer implements SendPacer {
     private readonly redis: Redis,
     private readonly keyPrefix: string,
     private readonly rates: PacingRates = TEAMS_RATES,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly clock: Pick<Clock, "sleep"> = realClock,
   ) {}
 
   /** Microseconds to wait for a slot; exposed for tests. */
@@ -57,6 +58,6 @@ export class RedisSendPacer implements SendPacer {
 
   async wait(conversationKey: string, tenantKey: string | undefined): Promise<void> {
     const micros = await this.reserve(conversationKey, tenantKey);
-    if (micros > 0) await this.sleep(Math.ceil(micros / 1000));
+    if (micros > 0) await this.clock.sleep(Math.ceil(micros / 1000));
   }
 }

@@ -1,59 +1,34 @@
-import { setTimeout as delay } from "node:timers/promises";
+import { parseRetryAfter, type RetryPolicy, withRetry } from "../../src/delivery/backoff.js";
 import { statusCodeOf } from "./http-status.js";
 
 /**
  * Teams answers 429 when a bot sends too fast, 412 when an edit races another one, and 502/504
- * when the service is briefly away. Those are retried with exponential backoff and jitter,
- * honouring Retry-After; everything else is final. (botbuilder's own HTTP pipeline already
- * retries 5xx a few times with a Retry-After-aware policy; this layer adds 429 without
- * Retry-After and 412, and bounds the whole.)
+ * when the service is briefly away; Microsoft's page says to retry those four with exponential
+ * backoff and jitter (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit).
+ * Everything else is final. (botbuilder's own HTTP pipeline already retries 5xx a few times with
+ * a Retry-After-aware policy; this layer adds 429 without Retry-After and 412, and bounds the
+ * whole.) The backoff itself is the shared one (src/delivery/backoff.ts).
  */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([412, 429, 502, 504]);
 
-export interface RetryOptions {
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** For tests: how to wait. */
-  sleep?: (ms: number) => Promise<void>;
-  /** For tests: 0 ≤ random() < 1 spreads the delays. */
-  random?: () => number;
-}
+export type RetryOptions = RetryPolicy;
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
 
-export function retryAfterMs(err: unknown): number | undefined {
+/** The Retry-After of a failed Bot Connector call, when it sent one. */
+export function retryAfterOf(err: unknown): number | undefined {
   const response = (err as { response?: { headers?: { get?: (name: string) => string | undefined } } })
     ?.response;
-  const header = response?.headers?.get?.("retry-after");
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+  return parseRetryAfter(response?.headers?.get?.("retry-after"), Date.now());
 }
 
-/** Full jitter on an exponential step, never below what Retry-After asks for. */
-export function backoffDelay(attempt: number, options: RetryOptions, err: unknown): number {
-  const random = options.random ?? Math.random;
-  const step = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  const jittered = step / 2 + random() * (step / 2);
-  return Math.min(options.maxDelayMs, Math.max(jittered, retryAfterMs(err) ?? 0));
-}
-
-export async function withRetry<T>(
-  send: () => Promise<T>,
-  options: RetryOptions = DEFAULT_RETRY,
-): Promise<T> {
-  const sleep = options.sleep ?? ((ms: number) => delay(ms));
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send();
-    } catch (err) {
+/** A Bot Connector call, retried as Teams asks. */
+export function withTeamsRetry<T>(send: () => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {
+  return withRetry(send, options, {
+    retryable: (err) => {
       const status = statusCodeOf(err);
-      if (status === undefined || !RETRYABLE_STATUSES.has(status) || attempt + 1 >= options.attempts)
-        throw err;
-      await sleep(backoffDelay(attempt, options, err));
-    }
-  }
+      return status !== undefined && RETRYABLE_STATUSES.has(status);
+    },
+    retryAfterMs: retryAfterOf,
+  });
 }

@@ -1,7 +1,7 @@
 import type { ConfigurationBotFrameworkAuthenticationOptions } from "botbuilder";
 import type { TeamsAppType } from "../../src/config/env-schema.js";
 
-/** The Teams part of the configuration (DESIGN.md: MicrosoftApp* variables), as src/config gives it. */
+/** The Teams part of the configuration (.env.example: the MicrosoftApp* variables), as src/config gives it. */
 export interface TeamsSettings {
   /** Empty: local Bot Framework Emulator mode, no authentication (development only). */
   appId: string;

@@ -1,25 +1,18 @@
 import { runConsoleSession } from "../../adapters/console/session.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
+import { isUpn } from "../core/ids.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { statePrefix } from "../run/worker-runtime.js";
 import { redisAnswers } from "./local-redis.js";
 
-export function actorFrom(args: readonly string[]): string | undefined {
-  const i = args.indexOf("--as");
-  if (i >= 0) return args[i + 1];
-  return args.find((a) => a.startsWith("--as="))?.slice("--as=".length);
-}
-
 /** `mfa-bot console [--as <upn>]`: commands on stdin, through the queue to whichever worker runs. */
-export async function runConsole(args: readonly string[]): Promise<number> {
+export async function runConsole(as: string | undefined): Promise<number> {
   const config = loadConfig("console");
   if (config.policy.required) await loadPolicy(config.policy.path);
-  const actor = actorFrom(args) ?? process.env.MFA_BOT_CONSOLE_AS;
-  if (actor !== undefined && !/^[^\s@]+@[^\s@]+$/.test(actor)) {
-    process.stderr.write(
-      `mfa-bot console: --as needs a UPN (e.g. --as admin@contoso.com), not "${actor.slice(0, 60)}"\n`,
-    );
+  const actor = as ?? process.env.MFA_BOT_CONSOLE_AS;
+  if (actor !== undefined && !isUpn(actor)) {
+    process.stderr.write(`mfa-bot console: MFA_BOT_CONSOLE_AS needs a UPN, not "${actor.slice(0, 60)}"\n`);
     return 2;
   }
   if (!(await redisAnswers(config.redis.url))) {

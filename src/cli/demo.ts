@@ -8,7 +8,6 @@ import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../sandbox/default-seed.js";
 import { startSandbox } from "../sandbox/index.js";
 import { ThrottleRelay } from "../worker/throttle-relay.js";
-import { actorFrom } from "./console.js";
 import { demoPolicy } from "./demo-policy.js";
 import { SANDBOX_LINES_HELP, sandboxLines } from "./demo-sandbox.js";
 import { findOnPath, type PrivateRedis, redisAnswers, startPrivateRedis } from "./local-redis.js";
@@ -17,7 +16,7 @@ import { findOnPath, type PrivateRedis, redisAnswers, startPrivateRedis } from "
  * `mfa-bot demo`: the sandbox tenant, a worker and the console in one process, against
  * the local Redis (or a private redis-server when none answers). Nothing leaves the machine.
  */
-export async function runDemo(args: readonly string[]): Promise<number> {
+export async function runDemo(as: string | undefined): Promise<number> {
   const config = loadConfig("demo");
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? "warn", name: "mfa-bot-demo" });
   let redisUrl = config.redis.url;
@@ -58,7 +57,7 @@ export async function runDemo(args: readonly string[]): Promise<number> {
   });
   const queue = new RequestQueue({ redisUrl, prefix });
   const reader = connectRedis(redisUrl, { blocking: true });
-  const actor = actorFrom(args) ?? SANDBOX_ACCOUNTS.admin.userPrincipalName;
+  const actor = as ?? SANDBOX_ACCOUNTS.admin.userPrincipalName;
   process.stdout.write(welcome(sandbox.url, redisUrl, privateRedis !== undefined, actor));
 
   let stopping: Promise<void> | undefined;

@@ -1,8 +1,8 @@
 import * as z from "zod";
 
 /**
- * The environment variables of DESIGN.md ("Interfaces other programs rely on") plus the
- * optional tuning variables, each with its format and default. Which of them a command
+ * The environment variables other programs set to run the bot (.env.example documents each;
+ * README, "Running it for real") plus the optional tuning variables, each with its format and default. Which of them a command
  * *needs* is decided in env.ts; here a variable is only checked when it is set.
  */
 

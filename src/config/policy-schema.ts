@@ -1,23 +1,21 @@
 import * as z from "zod";
+import { groupIdOf, isUpn } from "../core/ids.js";
 import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
 
 /**
- * The policy file (DESIGN.md). Objects are strict: an unknown key is an error, because
+ * The policy file (README, "Running it for real"; policy.example.json). Objects are strict: an unknown key is an error, because
  * a misspelt key ("requireAprooval") would otherwise silently fall back to a default
  * and weaken the policy. Messages are the predicate only; policy.ts adds the field and value.
  */
-
-const UPN = /^[^\s@"<>,;:()[\]\\]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/;
-const GROUP = /^group:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** UPNs and group ids compare case-insensitively, so they are stored lower-cased. */
 const normalized = (error: string) => z.string({ error }).trim().toLowerCase();
 
 const NOT_A_ROLE_ENTRY = "is not a UPN or group:<object-id>";
-const roleEntry = normalized(NOT_A_ROLE_ENTRY).refine((v) => UPN.test(v) || GROUP.test(v), {
+const roleEntry = normalized(NOT_A_ROLE_ENTRY).refine((v) => isUpn(v) || groupIdOf(v) !== undefined, {
   error: NOT_A_ROLE_ENTRY,
 });
-const upn = normalized("is not a UPN").refine((v) => UPN.test(v), { error: "is not a UPN" });
+const upn = normalized("is not a UPN").refine((v) => isUpn(v), { error: "is not a UPN" });
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 

@@ -1,3 +1,4 @@
+import { GROUP_PREFIX, groupRef } from "../core/ids.js";
 import { ROLES, type Role } from "../core/roles.js";
 import type { Policy } from "./policy.js";
 
@@ -6,12 +7,10 @@ import type { Policy } from "./policy.js";
  * ids (Graph memberOf), and only needs to look them up when needsGroupLookup() says so.
  */
 
-const GROUP_PREFIX = "group:";
-
-/** The actor's roles, in ROLES order; roles add up (DESIGN.md). */
+/** The actor's roles, in ROLES order; roles add up (README, "Commands"). */
 export function rolesFor(policy: Policy, upn: string, groupIds: readonly string[]): Role[] {
   const who = upn.trim().toLowerCase();
-  const groups = new Set(groupIds.map((id) => `${GROUP_PREFIX}${id.trim().toLowerCase()}`));
+  const groups = new Set(groupIds.map((id) => groupRef(id.trim())));
   const matches = (entry: string) => (entry.startsWith(GROUP_PREFIX) ? groups.has(entry) : entry === who);
   return ROLES.filter((role) => policy.roles[role].some(matches));
 }

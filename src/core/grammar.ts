@@ -1,31 +1,39 @@
 /**
  * The one command grammar for every adapter (Slack, Teams, console): text in, a typed Command
- * or an error the user can act on out. Pure, and never throws, whatever the text.
+ * or an error the user can act on out. Pure, and never throws, whatever the text. Which verbs
+ * exist and how each one's arguments are read come from the verb table (verbs.ts).
  */
-import type { Command, ParseResult, SingleUserVerb, TargetRef, Verb } from "./command.js";
+import {
+  type Command,
+  type CommandOf,
+  convertModeSchema,
+  MAX_BULK_TARGETS,
+  type ParseResult,
+  type TargetRef,
+} from "./command.js";
 import { isDurationUnit, parseDuration } from "./grammar/duration.js";
 import { Failure, quoted } from "./grammar/failure.js";
-import { normalizeOperationId } from "./grammar/operation-id.js";
 import { splitReason } from "./grammar/reason.js";
 import { isUserTarget, parseTarget, parseUser, readTarget, uniqueTargets } from "./grammar/targets.js";
 import { tokenize } from "./grammar/tokens.js";
 import { HELP_SUMMARY, helpTopic, USAGE } from "./grammar/usage.js";
+import { normalizeOperationId } from "./ids.js";
+import { type ArgumentKind, VERB_NAMES, VERBS, type Verb, type VerbTaking, wordsOf } from "./verbs.js";
 
+export { MAX_BULK_TARGETS } from "./command.js";
 export { MAX_DISABLE_MINUTES } from "./grammar/duration.js";
+export { MAX_REASON_LENGTH } from "./grammar/reason.js";
+export { describeTarget } from "./grammar/targets.js";
+export { HELP_SUMMARY, HELP_TEXT, helpText, USAGE } from "./grammar/usage.js";
 export {
   isOperationId,
   normalizeOperationId,
   OPERATION_ID_ALPHABET,
   OPERATION_ID_LENGTH,
   OPERATION_ID_PATTERN,
-} from "./grammar/operation-id.js";
-export { MAX_REASON_LENGTH } from "./grammar/reason.js";
-export { describeTarget } from "./grammar/targets.js";
-export { HELP_SUMMARY, HELP_TEXT, helpText, USAGE } from "./grammar/usage.js";
+} from "./ids.js";
 
 export const MAX_COMMAND_LENGTH = 20_000;
-/** A bound on parsing work only; the policy's maxBulk is enforced by the worker. */
-export const MAX_BULK_TARGETS = 10_000;
 
 export interface GrammarLimits {
   maxLength: number;
@@ -39,27 +47,6 @@ const PREFIX = /^\s*\/?mfa(?=\s|$)/i;
 // Zero-width characters arrive from copy and paste and would otherwise split or spoil words.
 const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
 const FIRST_WORD = /^(\S+)\s*([\s\S]*)$/u;
-
-/** The commands that may carry a reason (all but audit and help). */
-type ReasonedCommand = Exclude<Command, { verb: "audit" | "help" }>;
-
-const SINGLE_USER_VERBS: readonly string[] = [
-  "status",
-  "enable",
-  "disable",
-  "enforce",
-  "reregister",
-  "remind",
-] satisfies readonly SingleUserVerb[];
-const OTHER_VERBS: readonly string[] = [
-  "report",
-  "convert",
-  "audit",
-  "undo",
-  "approve",
-  "reject",
-  "help",
-] satisfies readonly Verb[];
 
 /** Parses one command line. `limits` exists for tests; adapters use the defaults. */
 export function parseCommand(text: string, limits: Partial<GrammarLimits> = {}): ParseResult {
@@ -84,14 +71,22 @@ function parse(text: string, limits: GrammarLimits): ParseResult {
   return { ok: true, command };
 }
 
+/** The verb a line starts with: its name (`bulk-enable`) or its words (`bulk enable`). */
 function verbOf(word: string, rest: string): { verb: Verb; rest: string } | Failure {
   const lower = word.toLowerCase();
-  if (SINGLE_USER_VERBS.includes(lower) || OTHER_VERBS.includes(lower)) return { verb: lower as Verb, rest };
-  if (lower === "bulk-enable") return { verb: "bulk-enable", rest };
-  if (lower === "bulk") {
-    const next = FIRST_WORD.exec(rest);
-    if (next && next[1]!.toLowerCase() === "enable") return { verb: "bulk-enable", rest: next[2]! };
-    return new Failure('"bulk" must be followed by "enable"');
+  for (const verb of VERB_NAMES) {
+    const [first, ...more] = wordsOf(verb).split(" ");
+    if (lower === verb) return { verb, rest };
+    if (lower !== first || more.length === 0) continue;
+    let remaining = rest;
+    for (const expected of more) {
+      const next = FIRST_WORD.exec(remaining);
+      if (!next || next[1]!.toLowerCase() !== expected) {
+        return new Failure(`"${first}" must be followed by "${more.join(" ")}"`);
+      }
+      remaining = next[2]!;
+    }
+    return { verb, rest: remaining };
   }
   if (readTarget(word) !== undefined) return new Failure("start with a command, e.g. status, then the user");
   return new Failure(`unknown command ${quoted(word)}`);
@@ -101,53 +96,80 @@ function parseArguments(verb: Verb, text: string, limits: GrammarLimits): Comman
   const split = splitReason(text);
   if (split instanceof Failure) return split;
   const { reason } = split;
-  const tokens = tokenize(split.args);
-  if (verb === "audit" || verb === "help") {
-    if (reason !== undefined) return new Failure(`"${verb}" does not take a reason`);
-    return verb === "audit" ? audit(tokens) : help(tokens);
-  }
-  const command = parseVerb(verb, tokens, limits);
+  const refusesReason = new Failure(`"${verb}" does not take a reason`);
+  if (reason !== undefined && !VERBS[verb].reason) return refusesReason;
+  const command = readArguments(VERBS[verb].args, verb, tokenize(split.args), limits);
   if (command instanceof Failure || reason === undefined) return command;
+  if (!takesReason(command)) return refusesReason;
   return { ...command, reason };
 }
 
-function parseVerb(
-  verb: ReasonedCommand["verb"],
-  tokens: string[],
-  limits: GrammarLimits,
-): ReasonedCommand | Failure {
-  switch (verb) {
-    case "bulk-enable":
-      return bulkEnable(tokens, limits);
-    case "report":
-      return tokens.length === 0
-        ? { verb }
-        : new Failure(`"report" takes no arguments, not ${quoted(tokens[0]!)}`);
-    case "convert": {
-      const mode = tokens.length === 1 ? tokens[0]!.toLowerCase() : "";
-      if (mode === "plan" || mode === "execute") return { verb, mode };
-      return new Failure('"convert" needs "plan" or "execute"');
-    }
-    case "undo": {
-      const id = operationId(verb, "operation", tokens);
-      return id instanceof Failure ? id : { verb, operationId: id };
-    }
-    case "approve":
-    case "reject": {
-      const id = operationId(verb, "approval", tokens);
-      return id instanceof Failure ? id : { verb, approvalId: id };
-    }
-    default:
-      return singleUser(verb, tokens);
-  }
+function isTaking<K extends ArgumentKind>(verb: Verb, kind: K): verb is VerbTaking<K> {
+  return VERBS[verb].args === kind;
 }
 
-function singleUser(verb: SingleUserVerb, tokens: string[]): ReasonedCommand | Failure {
+function readArguments<K extends ArgumentKind>(
+  kind: K,
+  verb: Verb,
+  tokens: string[],
+  limits: GrammarLimits,
+): Command | Failure {
+  if (!isTaking(verb, kind)) return new Failure(`"${verb}" is not read as ${kind}`);
+  return READERS[kind](verb, tokens, limits);
+}
+
+type ReasonVerb = { [V in Verb]: (typeof VERBS)[V]["reason"] extends true ? V : never }[Verb];
+
+function takesReason(command: Command): command is CommandOf<ReasonVerb> {
+  return VERBS[command.verb].reason;
+}
+
+type Reader<K extends ArgumentKind> = (
+  verb: VerbTaking<K>,
+  tokens: string[],
+  limits: GrammarLimits,
+) => CommandOf<VerbTaking<K>> | Failure;
+
+/** How each kind of argument is read; a new kind is a compile error until it has a reader. */
+const READERS: { [K in ArgumentKind]: Reader<K> } = {
+  user: singleUser,
+  targets: (verb, tokens, limits) => {
+    const targets = manyTargets(verb, tokens, limits);
+    return targets instanceof Failure ? targets : { verb, targets };
+  },
+  none: (verb, tokens) =>
+    tokens.length === 0 ? { verb } : new Failure(`"${verb}" takes no arguments, not ${quoted(tokens[0]!)}`),
+  convertMode: (verb, tokens) => {
+    const mode = convertModeSchema.safeParse(tokens.length === 1 ? tokens[0]!.toLowerCase() : "");
+    if (mode.success) return { verb, mode: mode.data };
+    return new Failure(`"${verb}" needs ${convertModeSchema.options.map((m) => `"${m}"`).join(" or ")}`);
+  },
+  auditSubject: auditSubject,
+  operation: (verb, tokens) => {
+    const id = operationId(verb, "operation", tokens);
+    return id instanceof Failure ? id : { verb, operationId: id };
+  },
+  approval: (verb, tokens) => {
+    const id = operationId(verb, "approval", tokens);
+    return id instanceof Failure ? id : { verb, approvalId: id };
+  },
+  topic: (verb, tokens) => {
+    if (tokens.length === 0) return { verb };
+    const topic = helpTopic(tokens);
+    if (topic === undefined) return new Failure(`no help on ${quoted(tokens.join(" "))}`);
+    return { verb, topic };
+  },
+};
+
+function singleUser(verb: VerbTaking<"user">, tokens: string[]): CommandOf<VerbTaking<"user">> | Failure {
   let forMinutes: number | undefined;
   let rest = tokens;
   const forAt = tokens.findIndex((token) => token.toLowerCase() === "for");
   if (forAt !== -1) {
-    if (verb !== "disable") return new Failure('only "disable" takes "for" and a duration');
+    const timed = VERB_NAMES.filter((v) => "duration" in VERBS[v] && VERBS[v].duration);
+    if (!timed.includes(verb)) {
+      return new Failure(`only ${timed.map((v) => `"${v}"`).join(", ")} takes "for" and a duration`);
+    }
     const after = tokens.slice(forAt + 1);
     if (after.length === 0) return new Failure('"for" needs a duration such as 30m, 4h or 2d');
     // `for 4 hours` as well as `for 4h`.
@@ -168,14 +190,15 @@ function singleUser(verb: SingleUserVerb, tokens: string[]): ReasonedCommand | F
     const got = users.length === 0 ? "" : `, not ${users.length}`;
     return new Failure(`"${verb}" needs exactly one user${got}`);
   }
-  const command: ReasonedCommand = { verb, target: users[0]! };
+  const command = { verb, target: users[0]! };
   return forMinutes === undefined ? command : { ...command, forMinutes };
 }
 
-function bulkEnable(tokens: string[], limits: GrammarLimits): ReasonedCommand | Failure {
-  if (tokens.length === 0) return new Failure('"bulk enable" needs at least one user or group');
+function manyTargets(verb: Verb, tokens: string[], limits: GrammarLimits): TargetRef[] | Failure {
+  const words = wordsOf(verb);
+  if (tokens.length === 0) return new Failure(`"${words}" needs at least one user or group`);
   if (tokens.length > limits.maxBulkTargets) {
-    return new Failure(`"bulk enable" takes at most ${limits.maxBulkTargets} targets at once`);
+    return new Failure(`"${words}" takes at most ${limits.maxBulkTargets} targets at once`);
   }
   const targets: TargetRef[] = [];
   for (const token of tokens) {
@@ -183,7 +206,7 @@ function bulkEnable(tokens: string[], limits: GrammarLimits): ReasonedCommand | 
     if (target instanceof Failure) return target;
     targets.push(target);
   }
-  return { verb: "bulk-enable", targets: uniqueTargets(targets) };
+  return uniqueTargets(targets);
 }
 
 function operationId(verb: Verb, kind: "operation" | "approval", tokens: string[]): string | Failure {
@@ -195,21 +218,17 @@ function operationId(verb: Verb, kind: "operation" | "approval", tokens: string[
   return id;
 }
 
-function audit(tokens: string[]): Command | Failure {
-  if (tokens.length !== 1) return new Failure('"audit" needs exactly one user or operation id');
+function auditSubject(
+  verb: VerbTaking<"auditSubject">,
+  tokens: string[],
+): CommandOf<VerbTaking<"auditSubject">> | Failure {
+  if (tokens.length !== 1) return new Failure(`"${verb}" needs exactly one user or operation id`);
   const token = tokens[0]!;
   const id = normalizeOperationId(token);
-  if (id !== undefined) return { verb: "audit", subject: { kind: "operation", id } };
+  if (id !== undefined) return { verb, subject: { kind: "operation", id } };
   const target = readTarget(token);
   if (target instanceof Failure) return target;
   if (target === undefined) return new Failure(`${quoted(token)} is neither a user nor an operation id`);
-  if (!isUserTarget(target)) return new Failure('"audit" takes a user or an operation id, not a group');
-  return { verb: "audit", subject: { kind: "user", target } };
-}
-
-function help(tokens: string[]): Command | Failure {
-  if (tokens.length === 0) return { verb: "help" };
-  const topic = helpTopic(tokens);
-  if (topic === undefined) return new Failure(`no help on ${quoted(tokens.join(" "))}`);
-  return { verb: "help", topic };
+  if (!isUserTarget(target)) return new Failure(`"${verb}" takes a user or an operation id, not a group`);
+  return { verb, subject: { kind: "user", target } };
 }

@@ -17,7 +17,10 @@ export const RULES = {
   undoNoRecord: "undo-no-record",
 } as const;
 
-/** Phone, app or email on record: re-enabling such a user needs a re-registration (reference page). */
+/**
+ * Phone, app or email on record: re-enabling such a user needs a re-registration
+ * (https://learn.microsoft.com/en-us/entra/identity/authentication/howto-mfa-userstates).
+ */
 export function hasRegistrationDetails(t: TargetView): boolean {
   return t.registration.isMfaRegistered || t.registration.methods.length > 0;
 }
@@ -101,21 +104,24 @@ export function planTarget(
       `state ${JSON.stringify(state)} of ${nameOf(t)} is not understood by the bot; change it in the Entra portal`,
     );
   }
-  switch (action) {
-    case "enable":
-      return enable(t, state);
-    case "enforce":
-      return enforce(t, state);
-    case "disable":
-      return disable(t, state);
-    case "reregister":
-      return reregister(t, state);
-    case "convert":
-      return convert(t, state);
-    case "undo":
-      return undo(t, state, restoreTo);
-  }
+  return PLANNERS[action](t, state, restoreTo);
 }
+
+type Planner = (
+  t: FoundTarget,
+  state: KnownMfaState,
+  restoreTo: Readonly<Record<string, KnownMfaState>> | undefined,
+) => PlanItem;
+
+/** What each action does to one found user in a known state; a new action needs its planner. */
+const PLANNERS: Readonly<Record<ChangeAction, Planner>> = {
+  enable: (t, state) => enable(t, state),
+  enforce: (t, state) => enforce(t, state),
+  disable: (t, state) => disable(t, state),
+  reregister: (t, state) => reregister(t, state),
+  convert: (t, state) => convert(t, state),
+  undo: undo,
+};
 
 function enable(t: FoundTarget, state: KnownMfaState): PlanItem {
   if (state === "enforced") return noop(t, "already enforced");

@@ -1,8 +1,10 @@
+import { CHANGE_ACTIONS } from "./actions.js";
 import { authorize, type Permission } from "./permissions.js";
 import { planHash } from "./plan-hash.js";
 import { planTarget, RULES } from "./plan-item.js";
-import type { ChangeAction, Plan, PlanItem, PlanRequest, TargetView } from "./plan-types.js";
+import type { Plan, PlanItem, PlanRequest, TargetView } from "./plan-types.js";
 import type { ApprovableAction } from "./roles.js";
+import { verbAnsweringTo, wordsOf } from "./verbs.js";
 
 /**
  * The engine: given a change request, the actor and the directory's current view of each
@@ -66,25 +68,6 @@ function refusePermission(target: TargetView, reason: string): PlanItem {
   };
 }
 
-/** The policy file's name for each action; `enforce` has none (it is refused where it is risky). */
-const POLICY_NAME: Readonly<Record<ChangeAction, ApprovableAction | null>> = {
-  enable: "enable",
-  disable: "disable",
-  enforce: null,
-  reregister: "reregister",
-  convert: "convert",
-  undo: "undo",
-};
-
-const POLICY_LABEL: Readonly<Record<ApprovableAction, string>> = {
-  bulk: "bulk enable",
-  enable: "enable",
-  disable: "disable",
-  reregister: "reregister",
-  convert: "convert",
-  undo: "undo",
-};
-
 /**
  * A bulk request answers to the `bulk` entry and to its action's own entry: a policy that
  * guards `disable` must not be sidestepped by disabling in bulk.
@@ -93,14 +76,16 @@ function approvalReasonsFor(req: PlanRequest, items: readonly PlanItem[]): strin
   const changes = items.filter((item) => item.kind === "change");
   if (changes.length === 0) return [];
   const reasons: string[] = [];
-  const names = [req.bulk ? "bulk" : null, POLICY_NAME[req.action]].filter(
+  const names = [req.bulk ? "bulk" : null, CHANGE_ACTIONS[req.action].policy].filter(
     (name): name is ApprovableAction => name !== null,
   );
   for (const name of names) {
     if (req.policy.requireApproval.includes(name)) {
       // "bulk" names the request's kind; say which bulk it is (a bulk convert or undo too).
       const label =
-        name === "bulk" ? `bulk ${req.action === "convert" ? "changes" : req.action}` : POLICY_LABEL[name];
+        name === "bulk"
+          ? `bulk ${req.action === "convert" ? "changes" : req.action}`
+          : wordsOf(verbAnsweringTo(name));
       reasons.push(`the policy requires approval for ${label}`);
     }
   }

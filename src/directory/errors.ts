@@ -42,6 +42,36 @@ export class DirectoryError extends Error {
   }
 }
 
+/**
+ * Whether a second attempt can help, per kind. Throttling and outages pass; what a person
+ * must fix (a permission, the input, a missing user) does not.
+ */
+const RETRYABLE: Readonly<Record<DirectoryErrorKind, boolean>> = {
+  auth: false,
+  badRequest: false,
+  forbidden: false,
+  notFound: false,
+  conflict: false,
+  throttled: true,
+  unavailable: true,
+  unexpected: true,
+};
+
+/** An error that says of itself that retrying cannot help (a message a platform will never take). */
+export interface FinalError extends Error {
+  readonly final: true;
+}
+
+/**
+ * The one retry-or-stop decision for a failed job: final when retrying cannot help, so the job
+ * ends now and whoever asked is told; anything else (Graph 5xx, a chat platform or Redis
+ * hiccup) is retried.
+ */
+export function isFinal(error: unknown): boolean {
+  if (error instanceof DirectoryError) return !RETRYABLE[error.kind];
+  return error instanceof Error && "final" in error && error.final === true;
+}
+
 export function isDirectoryError(error: unknown, kind?: DirectoryErrorKind): error is DirectoryError {
   return error instanceof DirectoryError && (kind === undefined || error.kind === kind);
 }

@@ -1,4 +1,5 @@
 import type { ApprovalView } from "./outcome.js";
+import { APPROVAL_SECTION_ORDER, APPROVAL_SECTION_TITLES } from "./words.js";
 
 export interface FullListPart {
   /** "Will change (400)", "… , continued" on later parts. */
@@ -19,12 +20,7 @@ export function fullListParts(
 ): FullListPart[] {
   const all = approval.allNames;
   if (!all) return [];
-  const sections: Array<[string, string[]]> = [
-    ["Will change", all.change],
-    ["Unchanged", all.unchanged],
-    ["Refused", all.refused],
-    ["Not found", all.notFound],
-  ];
+  const sections = APPROVAL_SECTION_ORDER.map((key) => [APPROVAL_SECTION_TITLES[key], all[key]] as const);
   const parts: FullListPart[] = [];
   for (const [title, names] of sections) {
     let lines: string[] = [];

@@ -1,5 +1,7 @@
-import type { ChangeAction, PlanFlag } from "../core/plan-types.js";
+import { z } from "zod";
+import { type ChangeAction, planFlagSchema } from "../core/plan-types.js";
 import type { PerUserMfaState } from "../core/states.js";
+import type { ApprovalStatus, OperationStatus } from "../core/statuses.js";
 
 /**
  * What the worker tells a person, independent of any chat platform. Each adapter renders
@@ -26,7 +28,9 @@ export interface ApprovalView {
   reason?: string;
   createdAt: string;
   expiresAt: string;
-  status: "pending" | "approved" | "rejected" | "expired" | "superseded";
+  status: ApprovalStatus;
+  /** Where the operation itself stands (approved and still to apply, applying, done, …). */
+  operationStatus: OperationStatus;
   decidedBy?: string;
   decidedAt?: string;
   /** Counts of the plan shown for approval. */
@@ -47,19 +51,21 @@ export interface ApprovalView {
   allNames?: { change: string[]; unchanged: string[]; refused: string[]; notFound: string[] };
 }
 
-export interface ChangeResultLine {
-  upn: string;
-  from: PerUserMfaState;
-  requested: PerUserMfaState;
+/** One user's result of an apply, as recorded (and read back by a resumed worker). */
+export const changeResultLineSchema = z.object({
+  upn: z.string(),
+  from: z.string(),
+  requested: z.string(),
   /** What Graph reports after the change (read back), which may differ from `requested`. */
-  now?: PerUserMfaState;
-  ok: boolean;
-  error?: string;
-  flags: PlanFlag[];
+  now: z.string().optional(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+  flags: z.array(planFlagSchema),
   /** For re-registration: methods removed and not removed. */
-  methodsRemoved?: string[];
-  methodsFailed?: Array<{ method: string; error: string }>;
-}
+  methodsRemoved: z.array(z.string()).optional(),
+  methodsFailed: z.array(z.object({ method: z.string(), error: z.string() })).optional(),
+});
+export type ChangeResultLine = z.infer<typeof changeResultLineSchema>;
 
 export interface AuditLine {
   at: string;

@@ -1,24 +1,8 @@
+import type { FinalError } from "../directory/errors.js";
+import type { MessageRef, Platform, ReplyAddress } from "./address.js";
 import type { Outcome } from "./outcome.js";
 
-/**
- * Where an answer goes, in terms any platform's Notifier understands: a conversation
- * (Slack channel, Teams conversation, console session), the requester's chat user id
- * (for ephemeral answers), and platform extras (Slack `responseUrl`, Teams `serviceUrl`).
- */
-export interface ReplyAddress {
-  platform: "console" | "slack" | "teams";
-  conversation: string;
-  user: string;
-  extra: Record<string, string>;
-}
-
-/** A message that can be edited later (approval card, progress). */
-export interface MessageRef {
-  platform: ReplyAddress["platform"];
-  conversation: string;
-  messageId: string;
-  extra: Record<string, string>;
-}
+export type { MessageRef, Platform, ReplyAddress } from "./address.js";
 
 export interface DirectMessageTarget {
   upn: string;
@@ -53,12 +37,13 @@ export interface Notifier {
   ): Promise<DirectMessageResult>;
 }
 
-export type NotifierRegistry = Partial<Record<ReplyAddress["platform"], Notifier>>;
+export type NotifierRegistry = Partial<Record<Platform, Notifier>>;
 
 /**
  * A message the platform will never take as it is (the bot is not in the channel, the
  * message is gone): retrying cannot help, and `message` tells a person what to do.
  */
-export class DeliveryError extends Error {
-  override readonly name = "DeliveryError";
+export class DeliveryError extends Error implements FinalError {
+  override readonly name: string = "DeliveryError";
+  readonly final = true;
 }

@@ -1,22 +1,18 @@
 import type { ApprovalView, Outcome } from "./outcome.js";
+import {
+  actionLabel,
+  approvalSections,
+  approvalStatusLabel,
+  approvalTitle,
+  flagLabel,
+  reminderWords,
+  stateLabel,
+} from "./words.js";
 
 /**
- * Plain text for any outcome: the console prints it, and chat platforms use it as the
- * notification fallback next to their cards.
+ * Plain text for any outcome: the console prints it. The words come from words.ts, as on
+ * every platform.
  */
-export function stateWords(state: string): string {
-  switch (state) {
-    case "disabled":
-      return "Disabled";
-    case "enabled":
-      return "Enabled — waiting for registration";
-    case "enforced":
-      return "Enforced";
-    default:
-      return `${state} (not a state the bot knows)`;
-  }
-}
-
 function list(label: string, names: string[], more = 0): string[] {
   if (names.length === 0) return [];
   const tail = more > 0 ? ` … and ${more} more` : "";
@@ -24,27 +20,17 @@ function list(label: string, names: string[], more = 0): string[] {
 }
 
 export function renderApprovalText(a: ApprovalView): string {
-  const what = `${a.bulk ? "bulk " : ""}${a.action}`;
   const lines = [
-    `Approval ${a.id}: ${what} requested by ${a.requester}${a.reason ? ` — “${a.reason}”` : ""}`,
+    `Approval ${a.id}: ${approvalTitle(a)}${a.bulk ? " (bulk)" : ""}, requested by ${a.requester}${a.reason ? ` — “${a.reason}”` : ""}`,
     `Will change ${a.counts.change}, unchanged ${a.counts.noop}, refused ${a.counts.refused}, not found ${a.counts.notFound}` +
       (a.counts.reregistrationNeeded ? `, re-registration needed ${a.counts.reregistrationNeeded}` : ""),
-    ...list(
-      "Will change",
-      a.changes.users.map((u) => u.upn),
-      a.changes.more,
+    ...approvalSections(a).flatMap((section) =>
+      list(
+        section.title,
+        section.entries.map((e) => (e.reason ? `${e.name} (${e.reason})` : e.name)),
+        section.more,
+      ),
     ),
-    ...list(
-      "Unchanged",
-      a.unchanged.users.map((u) => `${u.upn} (${u.reason})`),
-      a.unchanged.more,
-    ),
-    ...list(
-      "Refused",
-      a.refused.users.map((u) => `${u.ref} (${u.reason})`),
-      a.refused.more,
-    ),
-    ...list("Not found", a.notFound.refs, a.notFound.more),
     ...a.approvalReasons.map((r) => `Needs approval: ${r}`),
     ...a.warnings.map((w) => `Warning: ${w}`),
   ];
@@ -53,7 +39,9 @@ export function renderApprovalText(a: ApprovalView): string {
   } else {
     const by = a.decidedBy ? ` by ${a.decidedBy}` : "";
     const at = a.decidedAt ? ` at ${a.decidedAt}` : "";
-    lines.push(`Status: ${a.status}${by}${at}${a.outcomeText ? ` — ${a.outcomeText}` : ""}`);
+    lines.push(
+      `Status: ${approvalStatusLabel(a.status)}${by}${at}${a.outcomeText ? ` — ${a.outcomeText}` : ""}`,
+    );
   }
   return lines.join("\n");
 }
@@ -65,7 +53,7 @@ export function renderText(outcome: Outcome): string {
     case "status": {
       const r = outcome.registration;
       const lines = [
-        `${outcome.user.displayName ?? outcome.user.upn} <${outcome.user.upn}>: ${stateWords(outcome.state)}`,
+        `${outcome.user.displayName ?? outcome.user.upn} <${outcome.user.upn}>: ${stateLabel(outcome.state)}`,
         `Registration: ${r.isMfaRegistered ? "registered" : "not registered"}${r.methods.length ? ` — methods: ${r.methods.join(", ")}` : ""}${r.defaultMethod ? ` (default: ${r.defaultMethod})` : ""}`,
         `Conditional Access: ${outcome.coverage.covered ? `MFA required by ${outcome.coverage.by.join(", ")}` : outcome.coverage.kind === "securityDefaults" ? "no enforcing policy; security defaults only prompt when necessary" : "no enforcing policy covers this user"}`,
       ];
@@ -77,28 +65,26 @@ export function renderText(outcome: Outcome): string {
       if (outcome.lastChange) {
         const c = outcome.lastChange;
         lines.push(
-          `Last change through the bot: ${c.action} ${c.from ?? "?"} → ${c.to ?? "?"} by ${c.actor} at ${c.at} (${c.operationId})`,
+          `Last change through the bot: ${c.action} ${c.from ? stateLabel(c.from) : "?"} → ${c.to ? stateLabel(c.to) : "?"} by ${c.actor} at ${c.at} (${c.operationId})`,
         );
       }
       return lines.join("\n");
     }
     case "change": {
-      const lines = [`Operation ${outcome.operationId}: ${outcome.action}`];
+      const lines = [`Operation ${outcome.operationId}: ${actionLabel(outcome.action)}`];
       for (const r of outcome.results) {
         const differs =
-          r.ok && r.now && r.now !== r.requested ? ` (asked for ${r.requested}; Graph reports ${r.now})` : "";
+          r.ok && r.now && r.now !== r.requested
+            ? ` (asked for ${stateLabel(r.requested)}; Graph reports ${stateLabel(r.now)})`
+            : "";
         lines.push(
           r.ok
-            ? `✔ ${r.upn}: ${stateWords(r.from)} → ${stateWords(r.now ?? r.requested)}${differs}`
+            ? `✔ ${r.upn}: ${stateLabel(r.from)} → ${stateLabel(r.now ?? r.requested)}${differs}`
             : `✖ ${r.upn}: ${r.error ?? "failed"}`,
         );
         if (r.methodsRemoved?.length) lines.push(`  removed methods: ${r.methodsRemoved.join(", ")}`);
         for (const f of r.methodsFailed ?? []) lines.push(`  could not remove ${f.method}: ${f.error}`);
-        if (r.ok && r.flags.includes("reregistration-needed")) {
-          lines.push(
-            `  ⚠ ${r.upn} already has registration details and must re-register; until then the state stays Enabled.`,
-          );
-        }
+        if (r.ok) for (const flag of r.flags) lines.push(`  ⚠ ${r.upn} ${flagLabel(flag)}`);
       }
       for (const u of outcome.unchanged) lines.push(`• ${u.upn}: unchanged — ${u.reason}`);
       for (const u of outcome.refused) lines.push(`✖ ${u.ref}: refused — ${u.reason}`);
@@ -109,10 +95,10 @@ export function renderText(outcome: Outcome): string {
     case "approval":
       return renderApprovalText(outcome.approval);
     case "progress":
-      return `Operation ${outcome.operationId}: ${outcome.action} ${outcome.done}/${outcome.total} done${outcome.failed ? `, ${outcome.failed} failed` : ""}`;
+      return `Operation ${outcome.operationId}: ${actionLabel(outcome.action)} ${outcome.done}/${outcome.total} done${outcome.failed ? `, ${outcome.failed} failed` : ""}`;
     case "summary":
       return [
-        `Operation ${outcome.operationId} finished: ${outcome.action} — changed ${outcome.changed.length}, unchanged ${outcome.unchanged.length}, failed ${outcome.failed.length}, not found ${outcome.notFound.length}, refused ${outcome.refused.length}`,
+        `Operation ${outcome.operationId} finished: ${actionLabel(outcome.action)} — changed ${outcome.changed.length}, unchanged ${outcome.unchanged.length}, failed ${outcome.failed.length}, not found ${outcome.notFound.length}, refused ${outcome.refused.length}`,
         ...list(
           "Failed",
           outcome.failed.map((f) => `${f.upn} (${f.reason})`),
@@ -126,7 +112,7 @@ export function renderText(outcome: Outcome): string {
     case "report":
       return [
         `Per-user MFA across ${outcome.total} users: ${Object.entries(outcome.counts)
-          .map(([state, n]) => `${state} ${n}`)
+          .map(([state, n]) => `${stateLabel(state)} ${n}`)
           .join(", ")}`,
         ...list("Enabled but not registered", outcome.enabledUnregistered),
       ].join("\n");
@@ -157,7 +143,9 @@ export function renderText(outcome: Outcome): string {
           outcome.securityDefaultsOnly ?? [],
         ),
       ].join("\n");
-    case "registerReminder":
-      return `You have been enabled for multi-factor authentication (MFA). The next time you sign in you will be asked to register a method: set it up now at ${outcome.setupUrl}`;
+    case "registerReminder": {
+      const words = reminderWords(outcome);
+      return [words.opening, words.howTo, ...(words.requestedBy ? [words.requestedBy] : [])].join("\n");
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomInt } from "node:crypto";
-import { OPERATION_ID_ALPHABET, OPERATION_ID_LENGTH } from "../core/grammar/operation-id.js";
+import { OPERATION_ID_ALPHABET, OPERATION_ID_LENGTH } from "../core/ids.js";
 
 /** A fresh operation id in the grammar's typeable alphabet (`undo k7m3qx2p`). */
 export function newOperationId(): string {

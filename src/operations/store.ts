@@ -1,4 +1,9 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
+import { auditEntrySchema } from "../audit/audit-log.js";
+import { operationStatusSchema } from "../core/statuses.js";
+import type { Decision } from "../core/verbs.js";
+import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
 import type { MessageRef } from "../notify/port.js";
 import {
   messageRefSchema,
@@ -11,9 +16,12 @@ import {
 /** How long an operation stays readable (audit keeps its own, longer trail). */
 const OPERATION_RETENTION_SECONDS = 90 * 24 * 3600;
 
+/** Why a decision did not stand, besides "decided" (someone already did). */
+const refusalSchema = z.enum(["missing", "self", "expired"]);
+
 export type DecisionResult =
   | { ok: true }
-  | { ok: false; why: "missing" | "self" | "expired" }
+  | { ok: false; why: z.infer<typeof refusalSchema> }
   | { ok: false; why: "decided"; status: OperationStatus; decidedBy?: string; decidedAt?: string };
 
 /*
@@ -46,14 +54,11 @@ end
 return 0
 `;
 
-export interface LastChange {
-  operationId: string;
-  at: string;
-  actor: string;
-  action: string;
-  from?: string;
-  to?: string;
-}
+/** A user's last change through the bot: the audit facts of it, with the states it moved between. */
+const lastChangeSchema = auditEntrySchema
+  .pick({ operationId: true, at: true, actor: true, action: true })
+  .extend({ from: z.string().optional(), to: z.string().optional() });
+export type LastChange = z.infer<typeof lastChangeSchema>;
 
 export class OperationStore {
   constructor(
@@ -96,7 +101,7 @@ export class OperationStore {
     // Between `create`'s two writes the status is not there yet: that is a pending creation.
     fields.status ??= "pending";
     const op = operationSchema.parse(JSON.parse(fields.data));
-    const state: OperationState = { status: fields.status as OperationStatus };
+    const state: OperationState = { status: operationStatusSchema.parse(fields.status) };
     if (fields.decidedBy) state.decidedBy = fields.decidedBy;
     if (fields.decidedAt) state.decidedAt = fields.decidedAt;
     if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
@@ -104,12 +109,7 @@ export class OperationStore {
     return { op, state };
   }
 
-  async decide(
-    id: string,
-    deciderUpn: string,
-    decision: "approved" | "rejected",
-    now: Date,
-  ): Promise<DecisionResult> {
+  async decide(id: string, deciderUpn: string, decision: Decision, now: Date): Promise<DecisionResult> {
     const reply = (await this.redis.eval(
       DECIDE_SCRIPT,
       1,
@@ -125,12 +125,12 @@ export class OperationStore {
       return {
         ok: false,
         why: "decided",
-        status: status as OperationStatus,
+        status: operationStatusSchema.parse(status),
         ...(decidedBy ? { decidedBy } : {}),
         ...(decidedAt ? { decidedAt } : {}),
       };
     }
-    return { ok: false, why: code as "missing" | "self" | "expired" };
+    return { ok: false, why: refusalSchema.parse(code) };
   }
 
   /** Atomically moves the status from `expected` to `next`; false when someone else got there first. */
@@ -149,7 +149,10 @@ export class OperationStore {
   }
 
   /** Per-user results of an apply, so a new worker resumes without redoing finished users. */
-  async recordResults(id: string, results: ReadonlyArray<{ userId: string; line: unknown }>): Promise<void> {
+  async recordResults(
+    id: string,
+    results: ReadonlyArray<{ userId: string; line: ChangeResultLine }>,
+  ): Promise<void> {
     if (results.length === 0) return;
     const key = this.key(id, ":results");
     const flat: Record<string, string> = {};
@@ -157,9 +160,11 @@ export class OperationStore {
     await this.redis.multi().hset(key, flat).expire(key, OPERATION_RETENTION_SECONDS).exec();
   }
 
-  async results(id: string): Promise<Map<string, unknown>> {
+  async results(id: string): Promise<Map<string, ChangeResultLine>> {
     const raw = await this.redis.hgetall(this.key(id, ":results"));
-    return new Map(Object.entries(raw).map(([userId, json]) => [userId, JSON.parse(json) as unknown]));
+    return new Map(
+      Object.entries(raw).map(([userId, json]) => [userId, changeResultLineSchema.parse(JSON.parse(json))]),
+    );
   }
 
   /** The right to post an operation's summary: granted once. Released if the post fails. */
@@ -193,7 +198,7 @@ export class OperationStore {
 
   async lastChange(upn: string): Promise<LastChange | null> {
     const raw = await this.redis.get(this.lastKey(upn));
-    return raw ? (JSON.parse(raw) as LastChange) : null;
+    return raw ? lastChangeSchema.parse(JSON.parse(raw)) : null;
   }
 
   /**

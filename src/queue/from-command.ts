@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Command, TargetRef } from "../core/command.js";
+import type { Command, CommandOf, TargetRef } from "../core/command.js";
+import { type ArgumentKind, type DecisionVerb, VERBS, type VerbTaking } from "../core/verbs.js";
 import type { ReplyAddress } from "../notify/port.js";
 import type { DecisionJob, DirectoryTarget, JobCommand, RequestJob } from "./jobs.js";
 import { decisionJobSchema, requestJobSchema } from "./jobs.js";
@@ -61,9 +62,11 @@ export async function buildJob(
     };
     return validated(decisionJobSchema.safeParse(job));
   }
+  const kind = VERBS[command.verb].args;
+  if (kind === "approval") return { ok: false, error: "a decision is not a request" };
   let jobCommand: JobCommand;
   try {
-    jobCommand = await toJobCommand(command, chat);
+    jobCommand = await toJobCommand(kind, command, chat);
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
@@ -78,43 +81,44 @@ export async function buildJob(
   return validated(requestJobSchema.safeParse(job));
 }
 
-type DecisionCommand = Extract<Command, { verb: "approve" | "reject" }>;
-
-function isDecision(command: Command): command is DecisionCommand {
-  return command.verb === "approve" || command.verb === "reject";
+function isDecision(command: Command): command is CommandOf<DecisionVerb> {
+  return VERBS[command.verb].args === "approval";
 }
 
-async function toJobCommand(
-  command: Exclude<Command, DecisionCommand>,
+type RequestKind = Exclude<ArgumentKind, "approval">;
+type Resolver<K extends RequestKind> = (
+  command: CommandOf<VerbTaking<K>>,
+  chat: ChatTargetResolver,
+) => Promise<JobCommand>;
+
+function takes<K extends ArgumentKind>(command: Command, kind: K): command is CommandOf<VerbTaking<K>> {
+  return VERBS[command.verb].args === kind;
+}
+
+/** How each kind of argument reaches the worker: chat mentions resolved, the rest as typed. */
+const RESOLVERS: { [K in RequestKind]: Resolver<K> } = {
+  user: async (command, chat) => ({ ...command, target: await single(command.target, chat) }),
+  targets: async (command, chat) => {
+    const resolved = (await Promise.all(command.targets.map((t) => resolve(t, chat)))).flat();
+    return { ...command, targets: dedupe(resolved) };
+  },
+  auditSubject: async (command, chat) =>
+    command.subject.kind === "operation"
+      ? { verb: command.verb, subject: command.subject }
+      : { verb: command.verb, subject: { kind: "user", target: await single(command.subject.target, chat) } },
+  none: async (command) => command,
+  convertMode: async (command) => command,
+  operation: async (command) => command,
+  topic: async (command) => command,
+};
+
+async function toJobCommand<K extends RequestKind>(
+  kind: K,
+  command: Command,
   chat: ChatTargetResolver,
 ): Promise<JobCommand> {
-  switch (command.verb) {
-    case "bulk-enable": {
-      const resolved = (await Promise.all(command.targets.map((t) => resolve(t, chat)))).flat();
-      return { ...command, targets: dedupe(resolved) };
-    }
-    case "audit": {
-      if (command.subject.kind === "operation") {
-        return { verb: "audit", subject: { kind: "operation", id: command.subject.id } };
-      }
-      return {
-        verb: "audit" as const,
-        subject: { kind: "user" as const, target: await single(command.subject.target, chat) },
-      };
-    }
-    case "status":
-    case "enable":
-    case "disable":
-    case "enforce":
-    case "reregister":
-    case "remind":
-      return { ...command, target: await single(command.target, chat) };
-    case "report":
-    case "convert":
-    case "undo":
-    case "help":
-      return command;
-  }
+  if (!takes(command, kind)) throw new Error(`"${command.verb}" is not read as ${kind}`);
+  return RESOLVERS[kind](command, chat);
 }
 
 async function single(target: TargetRef, chat: ChatTargetResolver): Promise<DirectoryTarget> {

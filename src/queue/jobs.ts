@@ -1,4 +1,9 @@
 import { z } from "zod";
+import { commandVariants, type Narrowed, requestCommandSchema } from "../core/command.js";
+import { guidSchema, operationIdSchema, upnSchema } from "../core/ids.js";
+import { platformSchema, replyAddressSchema } from "../notify/address.js";
+
+export { platformSchema, replyAddressSchema } from "../notify/address.js";
 
 /**
  * Job data shared by producers (adapters) and the worker. The worker parses every job
@@ -7,22 +12,9 @@ import { z } from "zod";
  */
 
 const id = z.string().min(1).max(256);
-const upn = z
-  .string()
-  .min(3)
-  .max(320)
-  .regex(/^[^\s@]+@[^\s@]+$/, "not a UPN/email")
-  .transform((s) => s.toLowerCase());
-export const operationId = z.string().regex(/^[a-hjkmnp-z2-9]{8}$/, "not an operation id");
-
-export const platformSchema = z.enum(["console", "slack", "teams"]);
-
-export const replyAddressSchema = z.object({
-  platform: platformSchema,
-  conversation: id,
-  user: id,
-  extra: z.record(z.string(), z.string().max(4096)).default({}),
-});
+/** Job data checks ids and UPNs as the grammar and the policy do (src/core/ids.ts). */
+export const operationId = operationIdSchema;
+const upn = upnSchema;
 
 export const requesterSchema = z.object({
   platform: platformSchema,
@@ -35,39 +27,22 @@ export const requesterSchema = z.object({
 /** Targets as the worker receives them: chat mentions are resolved by the adapter first. */
 export const directoryTargetSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("upn"), upn, label: z.string().max(200).optional() }),
-  z.object({ kind: z.literal("objectId"), id: z.uuid(), label: z.string().max(200).optional() }),
-  z.object({ kind: z.literal("group"), id: z.uuid(), label: z.string().max(200).optional() }),
+  z.object({ kind: z.literal("objectId"), id: guidSchema, label: z.string().max(200).optional() }),
+  z.object({ kind: z.literal("group"), id: guidSchema, label: z.string().max(200).optional() }),
 ]);
 export type DirectoryTarget = z.infer<typeof directoryTargetSchema>;
 
-const reason = z.string().trim().min(1).max(500).optional();
-const singleUserVerb = z.enum(["status", "enable", "disable", "enforce", "reregister", "remind"]);
+/** Bulk requests name at most this many targets after expansion (the policy's maxBulk is lower). */
+const MAX_JOB_TARGETS = 100_000;
+const variants = commandVariants(directoryTargetSchema, MAX_JOB_TARGETS);
 
-export const jobCommandSchema = z.discriminatedUnion("verb", [
-  z.object({
-    verb: singleUserVerb,
-    target: directoryTargetSchema,
-    reason,
-    forMinutes: z.number().int().min(1).max(43_200).optional(),
-  }),
-  z.object({
-    verb: z.literal("bulk-enable"),
-    targets: z.array(directoryTargetSchema).min(1).max(100_000),
-    reason,
-  }),
-  z.object({ verb: z.literal("report"), reason }),
-  z.object({ verb: z.literal("convert"), mode: z.enum(["plan", "execute"]), reason }),
-  z.object({
-    verb: z.literal("audit"),
-    subject: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("user"), target: directoryTargetSchema }),
-      z.object({ kind: z.literal("operation"), id: operationId }),
-    ]),
-  }),
-  z.object({ verb: z.literal("undo"), operationId, reason }),
-  z.object({ verb: z.literal("help"), topic: z.string().max(40).optional() }),
-]);
+/**
+ * A request's command: the typed command (src/core/command.ts) with chat mentions resolved to
+ * directory targets. Decisions (approve, reject) are decision jobs, not requests.
+ */
+export const jobCommandSchema = requestCommandSchema(variants);
 export type JobCommand = z.infer<typeof jobCommandSchema>;
+export type JobCommandOf<V extends JobCommand["verb"]> = Narrowed<JobCommand, V>;
 
 /** A command from a person. */
 export const requestJobSchema = z.object({
@@ -86,11 +61,11 @@ export const decisionJobSchema = z.object({
   kind: z.literal("decision"),
   requestId: id,
   approvalId: operationId,
-  decision: z.enum(["approve", "reject"]),
+  decision: variants.approval.shape.verb,
   decider: requesterSchema,
   /** Where refusals go (ephemeral, to the clicker only). */
   replyTo: replyAddressSchema,
-  reason,
+  reason: variants.approval.shape.reason,
 });
 export type DecisionJob = z.infer<typeof decisionJobSchema>;
 
@@ -154,4 +129,8 @@ export const jobSchemas = {
   expire: expireJobSchema,
 } as const;
 export type JobKind = keyof typeof jobSchemas;
+
+export function isJobKind(name: string): name is JobKind {
+  return Object.hasOwn(jobSchemas, name);
+}
 export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob | DigestJob | ExpireJob;

@@ -274,7 +274,8 @@ export class SandboxTenant {
   }
 
   /**
-   * The user signs in interactively. Per the reference page: an Enabled user with no
+   * The user signs in interactively. Per Microsoft's per-user MFA page
+   * (https://learn.microsoft.com/entra/identity/authentication/howto-mfa-userstates): an Enabled user with no
    * registration details is asked to register, does so (the Microsoft Authenticator app)
    * and becomes Enforced; an Enabled user re-enabled over stale registration details is not
    * asked (they already have methods) and stays Enabled until made to re-register; nobody
@@ -473,7 +474,8 @@ export class SandboxTenant {
 }
 
 /**
- * Entra's rule from the reference page: an enabled user who has registered becomes
+ * Entra's rule from Microsoft's per-user MFA page
+ * (https://learn.microsoft.com/entra/identity/authentication/howto-mfa-userstates): an enabled user who has registered becomes
  * enforced — unless MFA was re-enabled over stale registration details, in which
  * case the user stays enabled until they re-register. Applied when the user registers
  * (or a seed says an enabled user has registered since), never by an admin's PATCH alone.

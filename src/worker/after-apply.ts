@@ -6,7 +6,8 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * What follows a change: the user's "last change" for `status`, a registration reminder
- * for everyone left Enabled (the reference page: tell users they will be asked to register),
+ * for everyone left Enabled (Microsoft's per-user MFA page says to tell users they will be
+ * asked to register: https://learn.microsoft.com/en-us/entra/identity/authentication/howto-mfa-userstates),
  * and for `disable … for 4h` the timed re-enable.
  */
 export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeResultLine[]): Promise<void> {

@@ -5,7 +5,7 @@ import type { ChangeResultLine } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
 import type { WorkerDeps } from "./deps.js";
 import { markRegistrationChanged } from "./gather-targets.js";
-import { post, update } from "./notify.js";
+import { bestEffort, post, update } from "./notify.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
 
@@ -22,7 +22,7 @@ export async function applyChanges(
   op: Operation,
   changes: Change[],
 ): Promise<ChangeResultLine[]> {
-  const recorded = (await deps.operations.results(op.id)) as Map<string, ChangeResultLine>;
+  const recorded = await deps.operations.results(op.id);
   const progress = await ProgressReporter.start(deps, op, changes.length, recorded.size);
   // A last guard, whatever the plan says: a protected account is never written.
   const guarded = changes.filter((c) => !recorded.has(c.userId) && isProtected(deps.policy, c.upn));
@@ -155,13 +155,18 @@ class ProgressReporter {
     if (now - this.lastUpdate < this.deps.settings.progressIntervalMs) return;
     this.lastUpdate = now;
     const failed = [...recorded.values()].filter((l) => !l.ok).length;
-    await update(this.deps, this.ref, {
-      kind: "progress",
-      operationId: this.op.id,
-      action: this.op.plan.action,
-      done: recorded.size,
-      total: this.total,
-      failed,
-    });
+    const ref = this.ref;
+    // A progress message someone deleted (Slack: message_not_found) must not stop the apply:
+    // the changes and the summary are what matter.
+    await bestEffort(this.deps, "update the progress message", () =>
+      update(this.deps, ref, {
+        kind: "progress",
+        operationId: this.op.id,
+        action: this.op.plan.action,
+        done: recorded.size,
+        total: this.total,
+        failed,
+      }),
+    );
   }
 }

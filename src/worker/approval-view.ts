@@ -1,5 +1,6 @@
 import { summarizePlan } from "../core/plan.js";
 import type { PlanItem } from "../core/plan-types.js";
+import { approvalStatusOf } from "../core/statuses.js";
 import type { ApprovalView } from "../notify/outcome.js";
 import type { Operation, OperationState } from "../operations/operation.js";
 
@@ -19,14 +20,11 @@ export function approvalView(
   outcomeText?: string,
   options: { allNames?: boolean } = {},
 ): ApprovalView {
-  const items = op.plan.items as PlanItem[];
+  const items = op.plan.items;
   const changes = firstOf(items.filter((i): i is Item<"change"> => i.kind === "change"));
   const noops = firstOf(items.filter((i): i is Item<"noop"> => i.kind === "noop"));
   const refused = firstOf(items.filter((i): i is Item<"refused"> => i.kind === "refused"));
   const notFound = firstOf(items.filter((i): i is Item<"notFound"> => i.kind === "notFound"));
-  const status = ["applying", "done", "failed"].includes(state.status)
-    ? "approved"
-    : (state.status as ApprovalView["status"]);
   return {
     id: op.id,
     action: op.plan.action,
@@ -35,7 +33,8 @@ export function approvalView(
     ...(op.reason ? { reason: op.reason } : {}),
     createdAt: op.createdAt,
     expiresAt: op.expiresAt,
-    status,
+    status: approvalStatusOf(state.status),
+    operationStatus: state.status,
     ...(state.decidedBy ? { decidedBy: state.decidedBy } : {}),
     ...(state.decidedAt ? { decidedAt: state.decidedAt } : {}),
     counts: summarizePlan(op.plan),

@@ -23,7 +23,7 @@ export interface WorkerDeps {
 }
 
 export interface WorkerSettings {
-  /** Where users register their methods (the reference's end-user guide). */
+  /** Where users register their methods: Microsoft's own page for it (https://aka.ms/mfasetup). */
   setupUrl: string;
   /** Bulk progress is edited in place at most this often. */
   progressIntervalMs: number;

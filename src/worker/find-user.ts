@@ -12,8 +12,8 @@ export async function findOneUser(
   deps: WorkerDeps,
   job: RequestJob,
   target: DirectoryTarget,
-  verb: string,
 ): Promise<DirectoryUser | null> {
+  const verb = job.command.verb;
   if (target.kind === "group") {
     await reply(deps, job.replyTo, textOutcome("error", `\`${verb}\` takes one user, not a group.`));
     return null;

@@ -1,21 +1,15 @@
 import { isProtected } from "../config/roles.js";
-import type { ChangeAction, TargetView } from "../core/plan-types.js";
+import { CHANGE_ACTIONS, type ChangeAction, type ChangeActionSpec } from "../core/actions.js";
+import { groupRef } from "../core/ids.js";
+import type { TargetView } from "../core/plan-types.js";
 import { isDirectoryError } from "../directory/errors.js";
 import type { CoverageGap, DirectoryUser, MfaCoverage, Registration } from "../directory/port.js";
 import type { DirectoryTarget } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import { mapLimit } from "./map-limit.js";
 
-export interface GatherNeeds {
-  /**
-   * Registration details: from the registration report (enable, reregister: flags), or
-   * `live` from the methods list where the rule that refuses a manual Enforced depends on
-   * it (enforce, undo) — the report can lag behind a re-registration that just happened.
-   */
-  registration: false | "report" | "live";
-  /** Conditional Access / security defaults coverage: for disable, convert, status. */
-  coverage: boolean;
-}
+/** What the rules need to know of the targets besides their state (src/core/actions.ts). */
+export type GatherNeeds = Pick<ChangeActionSpec, "registration" | "coverage">;
 
 interface Found {
   ref: string;
@@ -98,15 +92,7 @@ function coverageFields(
 
 /** What each action needs to know about its targets before the engine can plan. */
 export function needsFor(action: ChangeAction): GatherNeeds {
-  return {
-    registration:
-      action === "enforce" || action === "undo"
-        ? "live"
-        : action === "disable" || action === "convert"
-          ? false
-          : "report",
-    coverage: action === "disable" || action === "convert" || action === "undo",
-  };
+  return CHANGE_ACTIONS[action];
 }
 
 /**
@@ -185,7 +171,7 @@ async function findUsers(deps: WorkerDeps, targets: readonly DirectoryTarget[]):
           const members = await deps.directory.groupMembers(target.id);
           return members.map((user) => ({ ref: user.userPrincipalName.toLowerCase(), user }));
         } catch (err) {
-          if (isDirectoryError(err, "notFound")) return [{ ref: `group:${target.id}`, user: null }];
+          if (isDirectoryError(err, "notFound")) return [{ ref: groupRef(target.id), user: null }];
           throw err;
         }
       }

@@ -33,7 +33,7 @@ export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void
     if (!(await deps.operations.transition(op.id, "approved", "applying"))) return;
     status = "applying";
   }
-  const changes = (op.plan.items as PlanItem[]).filter((i): i is Change => i.kind === "change");
+  const changes = op.plan.items.filter((i): i is Change => i.kind === "change");
   if (status === "applying") {
     const lines = await applyChanges(deps, op, changes);
     await afterApply(deps, op, lines);
@@ -90,9 +90,9 @@ async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
 }
 
 async function announce(deps: WorkerDeps, op: Operation, changes: Change[]): Promise<void> {
-  const recorded = (await deps.operations.results(op.id)) as Map<string, ChangeResultLine>;
+  const recorded = await deps.operations.results(op.id);
   const lines = changes.flatMap((c) => recorded.get(c.userId) ?? []);
-  const items = op.plan.items as PlanItem[];
+  const items = op.plan.items;
   const many = op.plan.bulk || changes.length > 1;
   if (await deps.operations.claimSummary(op.id)) {
     try {

@@ -1,3 +1,5 @@
+import { rolePermits } from "../core/permissions.js";
+import { type Decision, VERBS } from "../core/verbs.js";
 import type { OperationStatus } from "../operations/operation.js";
 import type { DecisionResult } from "../operations/store.js";
 import type { DecisionJob } from "../queue/jobs.js";
@@ -23,26 +25,18 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
   const decider = actor.upn;
   const isOwn = op.requester.upn === decider;
   // The requester may withdraw their own request; deciding on others' needs the approver role.
-  if (!actor.roles.includes("approver") && !(isOwn && job.decision === "reject")) {
+  const decides = VERBS[job.decision].decides;
+  if (!rolePermits(actor.roles, job.decision) && !(isOwn && decides === "rejected")) {
     await refuse(deps, job, "only the approvers named in the policy file can approve or reject requests.");
     return;
   }
   const now = deps.now();
-  const result = await deps.operations.decide(
-    op.id,
-    decider,
-    job.decision === "approve" ? "approved" : "rejected",
-    now,
-  );
-  if (!result.ok && retry && isOwnEarlierDecision(result, decider, job.decision)) {
+  const result = await deps.operations.decide(op.id, decider, decides, now);
+  if (!result.ok && retry && isOwnEarlierDecision(result, decider, decides)) {
     // This job decided before and failed later: finish what it started instead of
     // refusing its own decision. Enqueueing the apply is idempotent.
-    if (job.decision === "approve") await enqueueApply(deps, op);
-    await reply(
-      deps,
-      job.replyTo,
-      textOutcome("info", `You ${job.decision === "approve" ? "approved" : "rejected"} ${op.id}.`),
-    );
+    if (decides === "approved") await enqueueApply(deps, op);
+    await reply(deps, job.replyTo, textOutcome("info", `You ${decides} ${op.id}.`));
     return;
   }
   if (!result.ok) {
@@ -66,24 +60,24 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
   ]);
   // The apply first: a card that cannot be edited (deleted, bot removed) must not hold up
   // an approved change. The apply edits the card again when done.
-  if (job.decision === "approve") {
+  if (decides === "approved") {
     await enqueueApply(deps, op);
     await refreshCard(deps, op.id, "Approved: applying now.", "approved");
   } else {
     await refreshCard(deps, op.id, isOwn ? "Withdrawn by the requester." : "Rejected: nothing was changed.");
   }
   // Everyone sees the card; the clicker also hears that their click counted.
-  const verb = job.decision === "approve" ? "approved" : "rejected";
-  await reply(deps, job.replyTo, textOutcome("info", `You ${verb} ${op.id}.`));
+  await reply(deps, job.replyTo, textOutcome("info", `You ${decides} ${op.id}.`));
 }
 
 function isOwnEarlierDecision(
   result: Exclude<DecisionResult, { ok: true }>,
   decider: string,
-  decision: DecisionJob["decision"],
+  decides: Decision,
 ): boolean {
   if (result.why !== "decided" || result.decidedBy !== decider) return false;
-  return decision === "reject"
+  // Once approved, an operation moves on (applying, done, superseded): all were this approval.
+  return decides === "rejected"
     ? result.status === "rejected"
     : result.status !== "rejected" && result.status !== "expired";
 }

@@ -16,7 +16,7 @@ export async function sendReminder(
   job: RequestJob,
   target: DirectoryTarget,
 ): Promise<void> {
-  const user = await findOneUser(deps, job, target, "remind");
+  const user = await findOneUser(deps, job, target);
   if (!user) return;
   const state = await deps.directory.getMfaState(user.id);
   const upn = user.userPrincipalName.toLowerCase();

@@ -7,7 +7,7 @@ import { reply } from "./notify.js";
 
 /** `status <user>`: state, registration, re-registration needed, pending approvals, last change. */
 export async function showStatus(deps: WorkerDeps, job: RequestJob, target: DirectoryTarget): Promise<void> {
-  const user = await findOneUser(deps, job, target, "status");
+  const user = await findOneUser(deps, job, target);
   if (!user) return;
   const upn = user.userPrincipalName.toLowerCase();
   const [state, registrations, coverage, pending, last] = await Promise.all([
@@ -30,7 +30,7 @@ export async function showStatus(deps: WorkerDeps, job: RequestJob, target: Dire
       methods: registration.methodsRegistered,
       defaultMethod: registration.defaultMethod,
     },
-    // Enabled yet holding registration details: the reference page's "doesn't transition
+    // Enabled yet holding registration details: Microsoft's per-user MFA page's "doesn't transition
     // from Enabled to Enforced" case — the user must re-register.
     reregistrationNeeded: state === "enabled" && hasDetails,
     isProtected: isProtected(deps.policy, upn),

@@ -1,10 +1,10 @@
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ZodError } from "zod";
-import { isDirectoryError } from "../directory/errors.js";
+import { isDirectoryError, isFinal } from "../directory/errors.js";
 import { requestContext } from "../log.js";
-import { DeliveryError } from "../notify/port.js";
-import { type AnyJob, type JobKind, jobSchemas } from "../queue/jobs.js";
+import { DeliveryError, type ReplyAddress } from "../notify/port.js";
+import { type AnyJob, isJobKind, type JobKind, jobSchemas } from "../queue/jobs.js";
 import { QUEUE_NAME } from "../queue/queues.js";
 import type { WorkerDeps } from "./deps.js";
 import { addToDigest, handleDigest } from "./digest.js";
@@ -68,7 +68,7 @@ async function runJob(deps: WorkerDeps, worker: Worker, job: Job, data: AnyJob):
   const log = deps.logger.child({ jobId: job.id, kind: data.kind });
   const jobDeps = { ...deps, logger: log };
   try {
-    await dispatch(jobDeps, data, job.attemptsMade > 0);
+    await dispatch(jobDeps, data.kind, data, job.attemptsMade > 0);
   } catch (err) {
     if (isDirectoryError(err, "throttled")) {
       // Graph said slow down: pause the whole queue for Retry-After, without spending an attempt.
@@ -77,11 +77,10 @@ async function runJob(deps: WorkerDeps, worker: Worker, job: Job, data: AnyJob):
       await worker.rateLimit(ms);
       throw Worker.RateLimitError();
     }
-    // Directory errors a person must fix (permissions, bad input) end the job now; anything
-    // else (Graph 5xx, a chat platform or Redis hiccup) is retried, and reported at the end.
+    // What a person must fix ends the job now (isFinal); the rest is retried, and reported
+    // once the attempts run out.
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const final =
-      (isDirectoryError(err) && !retryable(err.kind)) || err instanceof DeliveryError || lastAttempt;
+    const final = isFinal(err) || lastAttempt;
     log.error({ err: err instanceof Error ? err.message : String(err), final }, "job error");
     if (final) {
       await tellRequester(jobDeps, data, err);
@@ -91,25 +90,64 @@ async function runJob(deps: WorkerDeps, worker: Worker, job: Job, data: AnyJob):
   }
 }
 
-function retryable(kind: string): boolean {
-  return kind === "unavailable" || kind === "unexpected" || kind === "throttled";
+type JobOf<K extends JobKind> = Extract<AnyJob, { kind: K }>;
+type JobHandler<K extends JobKind> = (deps: WorkerDeps, job: JobOf<K>, retry: boolean) => Promise<void>;
+
+/** One handler per job kind; a new kind is a compile error until it has one. */
+const JOB_HANDLERS: { [K in JobKind]: JobHandler<K> } = {
+  request: (deps, job) => handleRequest(deps, job),
+  decision: (deps, job, retry) => handleDecision(deps, job, retry),
+  apply: (deps, job) => handleApply(deps, job),
+  reminder: (deps, job) => handleReminder(deps, job),
+  digest: (deps, job) => handleDigest(deps, job),
+  expire: (deps, job) => handleExpire(deps, job),
+};
+
+function dispatch<K extends JobKind>(
+  deps: WorkerDeps,
+  kind: K,
+  job: JobOf<K>,
+  retry: boolean,
+): Promise<void> {
+  const handler: JobHandler<K> = JOB_HANDLERS[kind];
+  return handler(deps, job, retry);
 }
 
-async function dispatch(deps: WorkerDeps, job: AnyJob, retry: boolean): Promise<void> {
-  switch (job.kind) {
-    case "request":
-      return handleRequest(deps, job);
-    case "decision":
-      return handleDecision(deps, job, retry);
-    case "apply":
-      return handleApply(deps, job);
-    case "reminder":
-      return handleReminder(deps, job);
-    case "digest":
-      return handleDigest(deps, job);
-    case "expire":
-      return handleExpire(deps, job);
-  }
+type FailureReport<K extends JobKind> = (deps: WorkerDeps, job: JobOf<K>, message: string) => Promise<void>;
+
+const answerRequester = async (deps: WorkerDeps, job: { replyTo: ReplyAddress }, message: string) =>
+  reply(deps, job.replyTo, textOutcome("error", `That did not work: ${message}`));
+
+/** Who hears of a job that cannot succeed, per kind. */
+const FAILURE_REPORTS: { [K in JobKind]: FailureReport<K> } = {
+  request: answerRequester,
+  decision: answerRequester,
+  apply: (deps, job, message) => failOperation(deps, job.operationId, message),
+  // One line in the requester's digest, not one message per user of a bulk.
+  reminder: (deps, job, message) =>
+    addToDigest(deps, {
+      topic: `unreachable:${job.operationId ?? "manual"}`,
+      line: `${job.upn}: ${message}`,
+      heading: "Could not remind these users to register for MFA",
+      delivery: "reply",
+      replyTo: job.replyTo,
+      requestId: job.requestId,
+    }),
+  digest: async (deps, job, message) => {
+    deps.logger.error({ key: job.key, problem: message }, "digest could not be delivered");
+  },
+  // The request stays pending; a click on it is refused as expired all the same.
+  expire: async (deps, job, message) => {
+    deps.logger.error(
+      { operationId: job.operationId, problem: message },
+      "could not retire an expired request",
+    );
+  },
+};
+
+function reportFailure<K extends JobKind>(deps: WorkerDeps, kind: K, job: JobOf<K>, message: string) {
+  const report: FailureReport<K> = FAILURE_REPORTS[kind];
+  return report(deps, job, message);
 }
 
 /** A job that cannot succeed is reported to whoever asked, in words they can act on. */
@@ -120,33 +158,7 @@ async function tellRequester(deps: WorkerDeps, job: AnyJob, err: unknown): Promi
       ? err.message
       : "something went wrong on our side; the details are in the bot's log.";
   try {
-    switch (job.kind) {
-      case "apply":
-        return await failOperation(deps, job.operationId, message);
-      case "reminder":
-        // One line in the requester's digest, not one message per user of a bulk.
-        return await addToDigest(deps, {
-          topic: `unreachable:${job.operationId ?? "manual"}`,
-          line: `${job.upn}: ${message}`,
-          heading: "Could not remind these users to register for MFA",
-          delivery: "reply",
-          replyTo: job.replyTo,
-          requestId: job.requestId,
-        });
-      case "digest":
-        deps.logger.error({ key: job.key, problem: message }, "digest could not be delivered");
-        return;
-      case "expire":
-        // The request stays pending; a click on it is refused as expired all the same.
-        deps.logger.error(
-          { operationId: job.operationId, problem: message },
-          "could not retire an expired request",
-        );
-        return;
-      case "request":
-      case "decision":
-        await reply(deps, job.replyTo, textOutcome("error", `That did not work: ${message}`));
-    }
+    await reportFailure(deps, job.kind, job, message);
   } catch (notifyErr) {
     deps.logger.error({ err: String(notifyErr) }, "could not report a failed job to the requester");
   }
@@ -170,8 +182,8 @@ async function failOperation(deps: WorkerDeps, operationId: string, message: str
 }
 
 function parseJob(name: string, data: unknown): { ok: true; job: AnyJob } | { ok: false; problem: string } {
-  const schema = jobSchemas[name as JobKind];
-  if (!schema) return { ok: false, problem: `unknown job kind "${name}"` };
+  if (!isJobKind(name)) return { ok: false, problem: `unknown job kind "${name}"` };
+  const schema = jobSchemas[name];
   const parsed = schema.safeParse(data);
   if (parsed.success) return { ok: true, job: parsed.data };
   return { ok: false, problem: describe(parsed.error) };

@@ -1,9 +1,8 @@
 import type { AuditEntry } from "../audit/audit-log.js";
 import { plan } from "../core/plan.js";
-import type { ChangeAction, Plan, PlanItem, TargetView } from "../core/plan-types.js";
+import type { ChangeAction, Plan, TargetView } from "../core/plan-types.js";
 import type { Actor } from "../core/roles.js";
 import { isKnownMfaState, type KnownMfaState } from "../core/states.js";
-import type { ChangeResultLine } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
 import { operationIdFor } from "../operations/operation-id.js";
 import type { DirectoryTarget, RequestJob } from "../queue/jobs.js";
@@ -136,8 +135,7 @@ export async function submitUndo(
   const results = await deps.operations.results(operationId);
   const restoreTo: Record<string, KnownMfaState> = {};
   const targets: DirectoryTarget[] = [];
-  for (const [userId, raw] of results) {
-    const line = raw as ChangeResultLine;
+  for (const [userId, line] of results) {
     if (!line.ok || line.requested === line.from) continue;
     if (!isKnownMfaState(line.from)) continue;
     restoreTo[userId] = line.from;
@@ -163,7 +161,7 @@ export async function submitUndo(
 
 /** The answer when a plan changes nobody: who is unchanged, refused or not found, and why. */
 export function nothingToDo(op: Operation) {
-  const items = op.plan.items as PlanItem[];
+  const items = op.plan.items;
   return {
     kind: "change" as const,
     operationId: op.id,
@@ -191,7 +189,7 @@ function requestAudit(op: Operation, now: Date): AuditEntry[] {
       result: op.plan.requiresApproval ? "pending approval" : "accepted",
     },
   ];
-  for (const item of op.plan.items as PlanItem[]) {
+  for (const item of op.plan.items) {
     if (item.kind === "refused") {
       entries.push({
         ...base,

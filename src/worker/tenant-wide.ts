@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { convertModeSchema } from "../core/command.js";
 import type { Actor } from "../core/roles.js";
 import type { DirectoryUser } from "../directory/port.js";
 import type { RequestJob } from "../queue/jobs.js";
@@ -68,7 +70,7 @@ export async function convert(
   deps: WorkerDeps,
   job: RequestJob,
   actor: Actor,
-  mode: "plan" | "execute",
+  mode: z.infer<typeof convertModeSchema>,
   reason?: string,
 ) {
   const perUser = (await tenantStates(deps)).filter((u) => u.state === "enabled" || u.state === "enforced");

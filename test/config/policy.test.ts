@@ -30,7 +30,7 @@ async function loadError(path: string): Promise<PolicyError> {
 }
 
 describe("policy.example.json", () => {
-  it("parses, and says what DESIGN.md's example says", async () => {
+  it("parses, and says what the documented example policy says", async () => {
     const policy = await loadPolicy(EXAMPLE);
     expect(policy).toEqual({
       roles: {

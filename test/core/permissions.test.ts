@@ -4,7 +4,7 @@ import { authorize, type Permission, rolePermits } from "../../src/core/permissi
 import { ROLES, type Role } from "../../src/core/roles.js";
 
 /**
- * The oracle, written from DESIGN.md and the issue rather than from the implementation:
+ * The oracle, written from the README ("Commands": who may do what) rather than from the implementation:
  * "Roles add up: helpdesk may status, remind, report, audit; admin may also enable,
  * disable, reregister and request bulk, convert, undo; approver may approve or reject."
  */

@@ -13,8 +13,8 @@ import { APPROVABLE_ACTIONS, type ApprovableAction, ROLES, type Role } from "../
 import type { KnownMfaState } from "../../src/core/states.js";
 
 /**
- * Sentences of the reference page (shared/reference/per-user-mfa-states.txt) that the
- * rules enforce, quoted verbatim so a reader can find each one on the page.
+ * Sentences of Microsoft's page on per-user MFA states (https://learn.microsoft.com/en-us/entra/identity/authentication/howto-mfa-userstates, as it read when the rules
+ * were written) that the rules enforce, quoted verbatim so a reader can find each one.
  */
 const REFERENCE = {
   threeStates: "User accounts in Azure Multi-Factor Authentication have the following three distinct states:",
@@ -151,7 +151,7 @@ const change = (
 const noop = { kind: "noop" } as const;
 const refused = (rule: string) => ({ kind: "refused", rule }) as const;
 
-/** First matching row wins. Read it against the reference page, not against plan-item.ts. */
+/** First matching row wins. Read it against Microsoft's page, not against plan-item.ts. */
 const TABLE: Row[] = [
   // enable
   { action: "enable", state: ["disabled"], reg: ["none"], covered: ANY_COVER, expect: change("enabled") },
@@ -440,7 +440,7 @@ describe("targets the directory does not know", () => {
   });
 });
 
-describe('protected accounts (DESIGN.md: "protected break-glass accounts that no command ever changes")', () => {
+describe('protected accounts (README: "the protected break-glass accounts" no command changes)', () => {
   for (const action of ["enable", "disable", "enforce", "reregister", "convert", "undo"] as const) {
     it(`${action} refuses a break-glass account, whatever its state and whoever asks`, () => {
       const t = view("breakglass", { state: "enforced", reg: "registered", protected: true, covered: true });

@@ -1,21 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { AckFn, App, RespondArguments } from "@slack/bolt";
 import type { ReplyAddress } from "../../../src/notify/port.js";
-import { buildJob } from "../../../src/queue/from-command.js";
-import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../action-ids.js";
+import { NOT_QUEUED } from "../../../src/notify/words.js";
+import { submitCommand } from "../../../src/queue/intake.js";
+import { APPROVE_ACTION_ID, decisionOfAction, REJECT_ACTION_ID } from "../action-ids.js";
 import { SlackIdentityError } from "../identity.js";
 import { approvalClickSchema } from "../payloads.js";
 import { ephemeralError } from "./answer.js";
 import type { ListenerDeps } from "./deps.js";
-
-/** One decision per approval, person and verdict: a double click (or a Slack retry) queues one job. */
-export function decisionDedupeKey(
-  approvalId: string,
-  slackUserId: string,
-  decision: "approve" | "reject",
-): string {
-  return `${approvalId}-${slackUserId}-${decision}`;
-}
 
 export interface ApprovalClickArgs {
   body: unknown;
@@ -25,9 +17,10 @@ export interface ApprovalClickArgs {
 }
 
 /**
- * Approve / Reject on an approval card: acknowledged at once, then queued as a decision job
- * that carries the approval id and who clicked, nothing else from the payload. The worker
- * decides (self-approval, role, expiry, already decided) and answers the clicker privately.
+ * Approve / Reject on an approval card: acknowledged at once, then queued through the shared
+ * intake as a decision job that carries the approval id and who clicked, nothing else from the
+ * payload. The worker decides (self-approval, role, expiry, already decided) and answers the
+ * clicker privately.
  */
 export async function handleApprovalClick(args: ApprovalClickArgs, deps: ListenerDeps): Promise<void> {
   deps.background.noteActivity();
@@ -38,50 +31,48 @@ export async function handleApprovalClick(args: ApprovalClickArgs, deps: Listene
 async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Promise<void> {
   const requestId = randomUUID();
   const parsed = approvalClickSchema.safeParse(args.body);
-  if (!parsed.success) {
-    deps.logger.warn({ requestId, issues: parsed.error.issues.length }, "approval click not understood");
+  const action = parsed.success ? parsed.data.actions[0] : undefined;
+  const decision = action ? decisionOfAction(action.action_id) : undefined;
+  if (!parsed.success || !action || !decision) {
+    deps.logger.warn({ requestId, issues: parsed.error?.issues.length }, "approval click not understood");
     await answer(args, ephemeralError("This button is not valid any more."), deps);
     return;
   }
   const click = parsed.data;
-  const action = click.actions[0]!;
-  const decision = action.action_id === APPROVE_ACTION_ID ? "approve" : "reject";
   const log = deps.logger.child({ requestId, slackUser: click.user.id, approvalId: action.value, decision });
+  let upn: string;
   try {
-    const upn = await deps.identity.upnOf(click.user.id);
-    const conversation = click.channel?.id ?? click.container?.channel_id ?? click.user.id;
-    const extra: Record<string, string> = {};
-    if (click.response_url) extra.responseUrl = click.response_url;
-    const teamId = click.team?.id ?? click.user.team_id;
-    if (teamId) extra.teamId = teamId;
-    const replyTo: ReplyAddress = { platform: "slack", conversation, user: click.user.id, extra };
-    const built = await buildJob(
-      { verb: decision, approvalId: action.value },
-      { platform: "slack", chatUserId: click.user.id, upn },
-      replyTo,
-      deps.identity.resolveTarget,
-      requestId,
-    );
-    if (!built.ok) {
-      log.warn({ error: built.error }, "approval click not queued");
-      await answer(args, ephemeralError(built.error), deps);
-      return;
-    }
-    await deps.queue.enqueue(built.job, {
-      dedupeKey: decisionDedupeKey(action.value, click.user.id, decision),
-    });
-    log.info("approval click queued");
+    upn = await deps.identity.upnOf(click.user.id);
   } catch (err) {
     if (err instanceof SlackIdentityError) {
       await answer(args, ephemeralError(err.message), deps);
       return;
     }
     log.error({ err }, "approval click could not be queued");
-    await answer(
-      args,
-      ephemeralError(`Your ${decision} could not be queued; nothing was decided. Try again in a minute.`),
-      deps,
-    );
+    await answer(args, ephemeralError(NOT_QUEUED.decision), deps);
+    return;
+  }
+  const conversation = click.channel?.id ?? click.container?.channel_id ?? click.user.id;
+  const extra: Record<string, string> = {};
+  if (click.response_url) extra.responseUrl = click.response_url;
+  const teamId = click.team?.id ?? click.user.team_id;
+  if (teamId) extra.teamId = teamId;
+  const replyTo: ReplyAddress = { platform: "slack", conversation, user: click.user.id, extra };
+  const submitted = await submitCommand(deps.queue, {
+    command: { verb: decision, approvalId: action.value },
+    requester: { platform: "slack", chatUserId: click.user.id, upn },
+    replyTo,
+    resolve: deps.identity.resolveTarget,
+    requestId,
+  });
+  if (submitted.ok) {
+    log.info("approval click queued");
+  } else if (submitted.reason === "refused") {
+    log.warn({ error: submitted.error }, "approval click not queued");
+    await answer(args, ephemeralError(submitted.error), deps);
+  } else {
+    log.error({ err: submitted.error }, "approval click could not be queued");
+    await answer(args, ephemeralError(NOT_QUEUED.decision), deps);
   }
 }
 
@@ -94,11 +85,12 @@ async function answer(args: ApprovalClickArgs, message: RespondArguments, deps: 
   }
 }
 
-const OTHER_ACTIONS = new RegExp(`^(?!(?:${APPROVE_ACTION_ID}|${REJECT_ACTION_ID})$)`);
+const DECISION_BUTTONS = `(?:${APPROVE_ACTION_ID}|${REJECT_ACTION_ID})`;
+const OTHER_ACTIONS = new RegExp(`^(?!${DECISION_BUTTONS}$)`);
 
 export function registerApprovalActions(app: App, deps: ListenerDeps): void {
   app.action(
-    { type: "block_actions", action_id: new RegExp(`^(?:${APPROVE_ACTION_ID}|${REJECT_ACTION_ID})$`) },
+    { type: "block_actions", action_id: new RegExp(`^${DECISION_BUTTONS}$`) },
     async ({ body, ack, respond }) => {
       await handleApprovalClick({ body, ack, respond }, deps);
     },

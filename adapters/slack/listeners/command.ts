@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { AckFn, App, RespondArguments } from "@slack/bolt";
 import type { Command } from "../../../src/core/command.js";
-import { helpText, parseCommand } from "../../../src/core/grammar.js";
+import { VERBS } from "../../../src/core/verbs.js";
 import type { Logger } from "../../../src/log.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
-import { buildJob } from "../../../src/queue/from-command.js";
+import { NOT_QUEUED } from "../../../src/notify/words.js";
+import { readCommand, submitCommand } from "../../../src/queue/intake.js";
 import { SlackIdentityError } from "../identity.js";
 import { type SlashCommandPayload, slashCommandSchema } from "../payloads.js";
 import { renderHelp, renderUsageError } from "../render/usage.js";
-import { decisionDedupeKey } from "./actions.js";
 import { ephemeral, ephemeralError, WORKING_ON_IT } from "./answer.js";
 import type { ListenerDeps } from "./deps.js";
 
@@ -22,9 +22,9 @@ export interface SlashCommandArgs {
 /**
  * `/mfa …`: answered in the ack itself when the text does not parse or asks for help (no
  * Slack or Graph call before the ack); otherwise acknowledged (with "Working on it…" for the
- * slow commands), and then the requester and any mentions are resolved and the job is
- * queued. Whatever goes wrong after the ack is answered through response_url, never left
- * silent.
+ * verbs the verb table calls slow), and then the requester and any mentions are resolved and
+ * the job is queued through the shared intake. Whatever goes wrong after the ack is answered
+ * through response_url, never left silent.
  */
 export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerDeps): Promise<void> {
   deps.background.noteActivity();
@@ -35,30 +35,21 @@ export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerD
     return;
   }
   const payload = parsedBody.data;
-  const parsed = parseCommand(payload.text);
-  if (!parsed.ok) {
-    await args.ack(ephemeral(renderUsageError(parsed.error, parsed.usage, payload.command)));
+  const reading = readCommand(payload.text);
+  if (reading.kind === "usage") {
+    await args.ack(ephemeral(renderUsageError(reading.error, reading.usage, payload.command)));
     return;
   }
-  const command = parsed.command;
-  if (command.verb === "help") {
-    const topic = command.topic as Parameters<typeof helpText>[0];
-    await args.ack(ephemeral(renderHelp(helpText(topic), payload.command)));
+  if (reading.kind === "help") {
+    await args.ack(ephemeral(renderHelp(reading.text, payload.command)));
     return;
   }
+  const { command } = reading;
   // Quick commands are answered by the worker within a second or so, and an empty ack is the
   // cheapest one Bolt sends; slow ones say at once that something is happening.
-  await (SLOW_VERBS.has(command.verb) ? args.ack(WORKING_ON_IT) : args.ack());
+  await (VERBS[command.verb].slow ? args.ack(WORKING_ON_IT) : args.ack());
   await deps.background.afterAck(() => enqueueCommand(command, payload, args.respond, deps));
 }
-
-const SLOW_VERBS: ReadonlySet<Command["verb"]> = new Set([
-  "bulk-enable",
-  "report",
-  "convert",
-  "audit",
-  "undo",
-]);
 
 async function enqueueCommand(
   command: Command,
@@ -68,43 +59,42 @@ async function enqueueCommand(
 ): Promise<void> {
   const requestId = randomUUID();
   const log = deps.logger.child({ requestId, slackUser: payload.user_id, verb: command.verb });
+  let upn: string;
   try {
-    const upn = await deps.identity.upnOf(payload.user_id);
-    const replyTo: ReplyAddress = {
-      platform: "slack",
-      conversation: payload.channel_id,
-      user: payload.user_id,
-      extra: { responseUrl: payload.response_url, teamId: payload.team_id },
-    };
-    const requester = { platform: "slack" as const, chatUserId: payload.user_id, upn };
-    const built = await buildJob(command, requester, replyTo, deps.identity.resolveTarget, requestId);
-    if (!built.ok) {
-      log.info({ error: built.error }, "slash command not queued");
-      await respondSafely(respond, ephemeralError(capitalise(built.error)), log);
-      return;
-    }
-    const job = built.job;
-    // Slack's trigger_id is unique per invocation: a replayed or retried request queues nothing new.
-    const dedupeKey =
-      job.kind === "decision"
-        ? decisionDedupeKey(job.approvalId, payload.user_id, job.decision)
-        : `slack-${payload.team_id}-${payload.trigger_id}`;
-    await deps.queue.enqueue(job, { dedupeKey });
-    log.info({ kind: job.kind }, "slash command queued");
+    upn = await deps.identity.upnOf(payload.user_id);
   } catch (err) {
     if (err instanceof SlackIdentityError) {
       log.info({ error: err.message }, "slash command requester not resolved");
       await respondSafely(respond, ephemeralError(capitalise(err.message)), log);
       return;
     }
-    log.error({ err }, "slash command could not be queued");
-    await respondSafely(
-      respond,
-      ephemeralError(
-        `Your request could not be queued, so nothing was changed. Try again in a minute. (request ${requestId})`,
-      ),
-      log,
-    );
+    log.error({ err }, "slash command requester could not be looked up");
+    await respondSafely(respond, ephemeralError(`${NOT_QUEUED.request} (request ${requestId})`), log);
+    return;
+  }
+  const replyTo: ReplyAddress = {
+    platform: "slack",
+    conversation: payload.channel_id,
+    user: payload.user_id,
+    extra: { responseUrl: payload.response_url, teamId: payload.team_id },
+  };
+  const submitted = await submitCommand(deps.queue, {
+    command,
+    requester: { platform: "slack", chatUserId: payload.user_id, upn },
+    replyTo,
+    resolve: deps.identity.resolveTarget,
+    // Slack's trigger_id is unique per invocation: a replayed or retried request queues nothing new.
+    deliveryKey: `slack-${payload.team_id}-${payload.trigger_id}`,
+    requestId,
+  });
+  if (submitted.ok) {
+    log.info({ kind: submitted.job.kind }, "slash command queued");
+  } else if (submitted.reason === "refused") {
+    log.info({ error: submitted.error }, "slash command not queued");
+    await respondSafely(respond, ephemeralError(capitalise(submitted.error)), log);
+  } else {
+    log.error({ err: submitted.error }, "slash command could not be queued");
+    await respondSafely(respond, ephemeralError(`${NOT_QUEUED.request} (request ${requestId})`), log);
   }
 }
 

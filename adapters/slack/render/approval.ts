@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { ApprovalView } from "../../../src/notify/outcome.js";
+import { approvalSections, approvalTitle } from "../../../src/notify/words.js";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../action-ids.js";
 import { capPlain, escapeText } from "../escape.js";
 import {
@@ -11,20 +12,11 @@ import {
   header,
   LIMITS,
   message,
-  plural,
   type SlackMessage,
   section,
   slackDate,
-  userLabel,
 } from "./blocks.js";
-import { actionLabel } from "./words.js";
-
-const DECIDED: Readonly<Record<Exclude<ApprovalView["status"], "pending">, string>> = {
-  approved: "✅ Approved",
-  rejected: "🚫 Rejected",
-  expired: "⌛ Expired",
-  superseded: "↩️ Superseded",
-};
+import { approvalStatus } from "./words.js";
 
 /**
  * The approval card: what will change, who asked and why, and, while pending, Approve
@@ -32,7 +24,7 @@ const DECIDED: Readonly<Record<Exclude<ApprovalView["status"], "pending">, strin
  * who decided, when, and what came of it. The buttons carry only the approval id.
  */
 export function renderApproval(a: ApprovalView): SlackMessage {
-  const what = `${actionLabel(a.action)} for ${plural(a.counts.change, "user")}`;
+  const what = approvalTitle(a);
   const blocks: Block[] = [header(`${a.status === "pending" ? "Approval needed" : "Approval"}: ${what}`)];
   const asked = [`*Requested by* ${escapeText(a.requester)}, ${slackDate(a.createdAt)}`];
   if (a.reason) asked.push(`*Reason:* ${escapeText(a.reason)}`);
@@ -46,19 +38,11 @@ export function renderApproval(a: ApprovalView): SlackMessage {
       `*Must re-register*\n${a.counts.reregistrationNeeded}`,
     ]),
   );
-  if (a.changes.users.length > 0) {
-    blocks.push(section(`*Will change*\n${bulletList(a.changes.users.map(userLabel), a.changes.more)}`));
-  }
-  if (a.unchanged.users.length > 0) {
-    const lines = a.unchanged.users.map((u) => `${userLabel(u)}: ${escapeText(u.reason)}`);
-    blocks.push(section(`*Unchanged*\n${bulletList(lines, a.unchanged.more)}`));
-  }
-  if (a.refused.users.length > 0) {
-    const lines = a.refused.users.map((u) => `${escapeText(u.ref)}: ${escapeText(u.reason)}`);
-    blocks.push(section(`*Refused*\n${bulletList(lines, a.refused.more)}`));
-  }
-  if (a.notFound.refs.length > 0) {
-    blocks.push(section(`*Not found*\n${bulletList(a.notFound.refs.map(escapeText), a.notFound.more)}`));
+  for (const part of approvalSections(a)) {
+    const lines = part.entries.map((e) =>
+      e.reason === undefined ? escapeText(e.name) : `${escapeText(e.name)}: ${escapeText(e.reason)}`,
+    );
+    blocks.push(section(`*${part.title}*\n${bulletList(lines, part.more)}`));
   }
   const notes = [
     ...a.approvalReasons.map((r) => `Needs approval: ${escapeText(r)}`),
@@ -77,13 +61,12 @@ export function renderApproval(a: ApprovalView): SlackMessage {
   const fallback =
     a.status === "pending"
       ? `Approval needed: ${what}, requested by ${escapeText(a.requester)}`
-      : `${DECIDED[a.status]}: ${what}`;
+      : `${approvalStatus(a.status)}: ${what}`;
   return message(fallback, blocks);
 }
 
 function decision(a: ApprovalView): string {
-  const status = a.status as Exclude<ApprovalView["status"], "pending">;
-  let line = DECIDED[status] ?? escapeText(status);
+  let line = approvalStatus(a.status);
   if (a.decidedBy) line += ` by ${escapeText(a.decidedBy)}`;
   if (a.decidedAt) line += `, ${slackDate(a.decidedAt)}`;
   if (a.outcomeText) line += `\n${escapeText(a.outcomeText)}`;

@@ -113,17 +113,7 @@ export function link(url: string, label: string): string {
   return `<${href}|${escapeText(label).replace(/\|/g, "¦")}>`;
 }
 
-/** `Display Name (upn)` or the UPN alone, escaped. */
-export function userLabel(user: { upn: string; displayName?: string | undefined }): string {
-  const upn = escapeText(user.upn);
-  return user.displayName && user.displayName !== user.upn ? `${escapeText(user.displayName)} (${upn})` : upn;
-}
-
 /** An id we generated (operation, approval): shown in code style, and escaped all the same. */
 export function code(text: string): string {
   return `\`${escapeText(text).replace(/`/g, "'")}\``;
-}
-
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
 }

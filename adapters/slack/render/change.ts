@@ -8,12 +8,10 @@ import {
   fields,
   header,
   message,
-  plural,
   type SlackMessage,
   section,
-  userLabel,
 } from "./blocks.js";
-import { actionLabel, flagLabel, stateLabel } from "./words.js";
+import { actionLabel, flagLabel, plural, stateLabel, userLabel } from "./words.js";
 
 type ChangeOutcome = Extract<Outcome, { kind: "change" }>;
 type ProgressOutcome = Extract<Outcome, { kind: "progress" }>;

@@ -9,12 +9,11 @@ import {
   header,
   LIMITS,
   message,
-  plural,
   type SlackMessage,
   section,
   slackDate,
 } from "./blocks.js";
-import { stateLabel } from "./words.js";
+import { plural, stateLabel } from "./words.js";
 
 type ReportOutcome = Extract<Outcome, { kind: "report" }>;
 type AuditOutcome = Extract<Outcome, { kind: "audit" }>;

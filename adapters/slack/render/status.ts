@@ -10,9 +10,8 @@ import {
   type SlackMessage,
   section,
   slackDate,
-  userLabel,
 } from "./blocks.js";
-import { stateLabel } from "./words.js";
+import { stateLabel, userLabel } from "./words.js";
 
 type StatusOutcome = Extract<Outcome, { kind: "status" }>;
 

@@ -1,4 +1,5 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
+import { reminderWords } from "../../../src/notify/words.js";
 import { escapeText } from "../escape.js";
 import { type Block, code, context, link, message, type SlackMessage, section } from "./blocks.js";
 
@@ -18,16 +19,12 @@ export function renderText(o: TextOutcome): SlackMessage {
 
 /** The direct message a user gets after being enabled, and on each reminder. */
 export function renderReminder(o: ReminderOutcome): SlackMessage {
+  // Everything but the link is escaped; the link is markup we make (blocks.ts `link`).
+  const LINK = "[[setup-link]]";
+  const words = reminderWords(o, LINK);
   const setup = link(o.setupUrl, o.setupUrl.replace(/^https?:\/\//, ""));
-  const opening =
-    o.attempt > 0
-      ? `🔐 *Reminder:* your account ${escapeText(o.upn)} still needs multi-factor authentication (MFA) set up.`
-      : `🔐 Your account ${escapeText(o.upn)} is now enabled for multi-factor authentication (MFA).`;
-  const blocks: Block[] = [
-    section(
-      `${opening}\nRegister a method (the Microsoft Authenticator app or a phone) at ${setup}. It takes a few minutes; until you do, you will be asked to at your next sign-in.`,
-    ),
-  ];
-  if (o.requestedBy) blocks.push(context(`Requested by ${escapeText(o.requestedBy)}`));
+  const opening = `🔐 ${escapeText(words.opening)}`;
+  const blocks: Block[] = [section(`${opening}\n${escapeText(words.howTo).replace(LINK, setup)}`)];
+  if (words.requestedBy) blocks.push(context(escapeText(words.requestedBy)));
   return message(`${opening} Register at ${escapeText(o.setupUrl)}`, blocks);
 }

@@ -1,3 +1,4 @@
+import { usageHint } from "../../../src/notify/words.js";
 import { escapeText } from "../escape.js";
 import { message, type SlackMessage, section } from "./blocks.js";
 
@@ -6,9 +7,8 @@ import { message, type SlackMessage, section } from "./blocks.js";
  * echoes typed text safely; escaping again makes sure nothing typed can act in Slack.
  */
 export function renderUsageError(error: string, usage: string, slashCommand: string): SlackMessage {
-  const usageLine = usage.startsWith("commands:")
-    ? escapeText(usage)
-    : `Usage: \`${escapeText(`${slashCommand} ${usage}`)}\``;
+  const hint = usageHint(usage, `${slashCommand} `);
+  const usageLine = hint.summary ? escapeText(hint.text) : `Usage: \`${escapeText(hint.text)}\``;
   return message(`❌ ${escapeText(error)}. ${usageLine}`, [section(`❌ ${escapeText(error)}\n${usageLine}`)]);
 }
 

@@ -1,39 +1,41 @@
-import type { ChangeAction, PlanFlag } from "../../../src/core/plan-types.js";
-import type { PerUserMfaState } from "../../../src/core/states.js";
+import type { KnownMfaState } from "../../../src/core/states.js";
+import { isKnownMfaState, type PerUserMfaState } from "../../../src/core/states.js";
+import type { ApprovalStatus } from "../../../src/core/statuses.js";
+import {
+  approvalStatusLabel,
+  stateLabel as stateWords,
+  userLabel as userWords,
+} from "../../../src/notify/words.js";
 import { escapeText } from "../escape.js";
 
-const STATE_WORDS: Readonly<Record<string, string>> = {
-  disabled: "⚪ Disabled",
-  enabled: "🟡 Enabled — waiting for registration",
-  enforced: "🟢 Enforced",
+export { actionLabel, flagLabel, plural } from "../../../src/notify/words.js";
+
+/** Slack's decoration of the shared words (src/notify/words.ts): an icon, and escaping. */
+const STATE_ICONS: Readonly<Record<KnownMfaState, string>> = {
+  disabled: "⚪",
+  enabled: "🟡",
+  enforced: "🟢",
 };
 
 /** A state as a person reads it; values Graph adds later are shown as they come, escaped. */
 export function stateLabel(state: PerUserMfaState): string {
-  return STATE_WORDS[state] ?? `❔ ${escapeText(state)}`;
+  const icon = isKnownMfaState(state) ? STATE_ICONS[state] : "❔";
+  return `${icon} ${escapeText(stateWords(state))}`;
 }
 
-const ACTION_WORDS: Readonly<Record<ChangeAction, string>> = {
-  enable: "Enable MFA",
-  disable: "Disable MFA",
-  enforce: "Enforce MFA",
-  reregister: "Require MFA re-registration",
-  convert: "Convert to Conditional Access (turn per-user MFA off)",
-  undo: "Undo",
+const STATUS_ICONS: Readonly<Record<ApprovalStatus, string>> = {
+  pending: "⏳",
+  approved: "✅",
+  rejected: "🚫",
+  expired: "⌛",
+  superseded: "↩️",
 };
 
-export function actionLabel(action: ChangeAction): string {
-  return ACTION_WORDS[action] ?? escapeText(action);
+export function approvalStatus(status: ApprovalStatus): string {
+  return `${STATUS_ICONS[status]} ${approvalStatusLabel(status)}`;
 }
 
-const FLAG_WORDS: Readonly<Record<PlanFlag, string>> = {
-  "reregistration-needed": "must register their MFA methods again; until then the state stays Enabled",
-  "leaves-no-mfa": "will have no MFA at all: no Conditional Access policy or security defaults cover them",
-  "security-defaults-only":
-    "will be covered by security defaults only: security defaults only prompt when necessary, not at every sign-in",
-  "legacy-apps-need-app-passwords": "legacy (non-browser) apps will need app passwords",
-};
-
-export function flagLabel(flag: PlanFlag): string {
-  return FLAG_WORDS[flag] ?? escapeText(flag);
+/** `Display Name (upn)` or the UPN alone, escaped. */
+export function userLabel(user: { upn: string; displayName?: string | undefined }): string {
+  return escapeText(userWords(user));
 }

@@ -1,4 +1,8 @@
-import type { ApprovalView, Outcome } from "../../../src/notify/outcome.js";
+import type { ApprovalStatus } from "../../../src/core/statuses.js";
+import { type DecisionVerb, verbsTaking } from "../../../src/core/verbs.js";
+import type { Outcome } from "../../../src/notify/outcome.js";
+import type { ApprovalSectionKey } from "../../../src/notify/words.js";
+import { approvalSections, approvalStatusLabel, approvalTitle } from "../../../src/notify/words.js";
 import { decisionVerbs } from "../card-actions.js";
 import {
   type AdaptiveCard,
@@ -10,18 +14,25 @@ import {
   list,
   subtle,
   type Tone,
-  userLabel,
   when,
 } from "./elements.js";
 
 type ApprovalOutcome = Extract<Outcome, { kind: "approval" }>;
 
-const STATUS_TEXT: Record<ApprovalView["status"], { text: string; tone: Tone }> = {
-  pending: { text: "Approval needed", tone: "accent" },
-  approved: { text: "Approved", tone: "good" },
-  rejected: { text: "Rejected", tone: "attention" },
-  expired: { text: "Expired", tone: "warning" },
-  superseded: { text: "Superseded", tone: "warning" },
+/** Teams' colour for each status; the words are the shared ones (src/notify/words.ts). */
+const STATUS_TONE: Readonly<Record<ApprovalStatus, Tone>> = {
+  pending: "accent",
+  approved: "good",
+  rejected: "attention",
+  expired: "warning",
+  superseded: "warning",
+};
+
+const SECTION_TONE: Readonly<Record<ApprovalSectionKey, Tone | undefined>> = {
+  change: undefined,
+  unchanged: undefined,
+  refused: "attention",
+  notFound: "warning",
 };
 
 /**
@@ -30,10 +41,14 @@ const STATUS_TEXT: Record<ApprovalView["status"], { text: string; tone: Tone }> 
  * `adaptiveCard/action` invoke; hosts without it fall back to Action.Submit, which has no
  * verb of its own, so the verb travels in its data.
  */
-function decisionAction(approvalId: string, decision: "approve" | "reject"): CardElement {
+const BUTTONS: Readonly<Record<DecisionVerb, { title: string; style: "positive" | "destructive" }>> = {
+  approve: { title: "Approve", style: "positive" },
+  reject: { title: "Reject", style: "destructive" },
+};
+
+function decisionAction(approvalId: string, decision: DecisionVerb): CardElement {
   const verb = decisionVerbs[decision];
-  const title = decision === "approve" ? "Approve" : "Reject";
-  const style = decision === "approve" ? "positive" : "destructive";
+  const { title, style } = BUTTONS[decision];
   return {
     type: "Action.Execute",
     title,
@@ -45,11 +60,11 @@ function decisionAction(approvalId: string, decision: "approve" | "reject"): Car
 }
 
 export function approvalCard({ approval }: ApprovalOutcome): AdaptiveCard {
-  const status = STATUS_TEXT[approval.status];
+  const status = { text: approvalStatusLabel(approval.status), tone: STATUS_TONE[approval.status] };
   const { counts } = approval;
   const pending = approval.status === "pending";
   const body: CardElement[] = [
-    heading(`${status.text}: ${approval.bulk ? "bulk " : ""}${approval.action}`, status.tone),
+    heading(`${status.text}: ${approvalTitle(approval)}`, status.tone),
     field("Requested by", approval.requester),
     ...(approval.reason ? [field("Reason", approval.reason)] : []),
     field("Requested", when(approval.createdAt)),
@@ -60,19 +75,14 @@ export function approvalCard({ approval }: ApprovalOutcome): AdaptiveCard {
     ...(counts.reregistrationNeeded > 0
       ? [field("Re-registration needed", String(counts.reregistrationNeeded), "warning")]
       : []),
-    ...list("Will change", approval.changes.users.map(userLabel), approval.changes.more),
-    ...list(
-      "Unchanged",
-      approval.unchanged.users.map((u) => `${userLabel(u)}: ${u.reason}`),
-      approval.unchanged.more,
+    ...approvalSections(approval).flatMap((part) =>
+      list(
+        part.title,
+        part.entries.map((e) => (e.reason === undefined ? e.name : `${e.name}: ${e.reason}`)),
+        part.more,
+        SECTION_TONE[part.key],
+      ),
     ),
-    ...list(
-      "Refused",
-      approval.refused.users.map((u) => `${u.ref}: ${u.reason}`),
-      approval.refused.more,
-      "attention",
-    ),
-    ...list("Not found", approval.notFound.refs, approval.notFound.more, "warning"),
     ...list("Why approval is needed", approval.approvalReasons),
     ...list("Warnings", approval.warnings, 0, "warning"),
   ];
@@ -88,7 +98,11 @@ export function approvalCard({ approval }: ApprovalOutcome): AdaptiveCard {
   if (!pending) return adaptiveCard(body);
   return adaptiveCard(
     body,
-    [decisionAction(approval.id, "approve"), decisionAction(approval.id, "reject")],
-    [`To decide, type: mfa approve ${approval.id}  or  mfa reject ${approval.id}`],
+    verbsTaking("approval").map((decision) => decisionAction(approval.id, decision)),
+    [
+      `To decide, type: ${verbsTaking("approval")
+        .map((decision) => `mfa ${decision} ${approval.id}`)
+        .join("  or  ")}`,
+    ],
   );
 }

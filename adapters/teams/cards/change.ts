@@ -1,34 +1,31 @@
 import type { ChangeResultLine, Outcome } from "../../../src/notify/outcome.js";
+import { actionLabel, flagLabel, stateLabel } from "../../../src/notify/words.js";
 import { type AdaptiveCard, adaptiveCard, heading, list, subtle, userLabel } from "./elements.js";
 
 type ChangeOutcome = Extract<Outcome, { kind: "change" }>;
-
-const FLAG_TEXT: Record<string, string> = {
-  "reregistration-needed": "must register their methods again",
-  "leaves-no-mfa": "left with no MFA: no Conditional Access policy or security defaults cover them",
-  "security-defaults-only": "covered by security defaults only, which only prompt when necessary",
-  "legacy-apps-need-app-passwords": "legacy (non-browser) apps need app passwords",
-};
 
 function resultText(result: ChangeResultLine): string {
   if (!result.ok) return `${result.upn}: failed (${result.error ?? "unknown error"})`;
   const now = result.now ?? result.requested;
   const differs = result.now !== undefined && result.now !== result.requested;
-  const flags = result.flags.map((flag) => FLAG_TEXT[flag] ?? flag);
+  const flags = result.flags.map(flagLabel);
   const methods = [
     ...(result.methodsRemoved?.length ? [`removed ${result.methodsRemoved.join(", ")}`] : []),
     ...(result.methodsFailed?.length
       ? [`could not remove ${result.methodsFailed.map((m) => `${m.method} (${m.error})`).join(", ")}`]
       : []),
   ];
-  const notes = [...(differs ? [`asked for ${result.requested}`] : []), ...flags, ...methods];
-  return `${result.upn}: ${result.from} → ${now}${notes.length ? ` (${notes.join("; ")})` : ""}`;
+  const notes = [...(differs ? [`asked for ${stateLabel(result.requested)}`] : []), ...flags, ...methods];
+  return `${result.upn}: ${stateLabel(result.from)} → ${stateLabel(now)}${notes.length ? ` (${notes.join("; ")})` : ""}`;
 }
 
 export function changeCard(change: ChangeOutcome): AdaptiveCard {
   const failed = change.results.some((r) => !r.ok);
   return adaptiveCard([
-    heading(`${change.action}: ${failed ? "done with errors" : "done"}`, failed ? "warning" : "good"),
+    heading(
+      `${actionLabel(change.action)}: ${failed ? "done with errors" : "done"}`,
+      failed ? "warning" : "good",
+    ),
     ...list("Result (state read back from Microsoft Graph)", change.results.map(resultText)),
     ...list(
       "Unchanged",

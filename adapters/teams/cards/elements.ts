@@ -5,6 +5,8 @@
  * `<at>CEO</at>` shows as the characters it is, never as a link or a mention.
  */
 
+export { userLabel } from "../../../src/notify/words.js";
+
 export type CardElement = { type: string } & Record<string, unknown>;
 
 export interface AdaptiveCard {
@@ -123,13 +125,6 @@ export function adaptiveCard(
     ...(actions.length > 0 ? { actions } : {}),
     msteams: { width: "Full" },
   };
-}
-
-/** `alice@contoso.com` or `Alice Smith (alice@contoso.com)`. */
-export function userLabel(user: { upn: string; displayName?: string | undefined }): string {
-  return user.displayName && user.displayName.toLowerCase() !== user.upn.toLowerCase()
-    ? `${user.displayName} (${user.upn})`
-    : user.upn;
 }
 
 /** ISO time as `2024-05-01 14:03 UTC`: readable, and the same for every viewer. */

@@ -1,4 +1,11 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
+import {
+  actionLabel,
+  approvalStatusLabel,
+  approvalTitle,
+  reminderWords,
+  stateLabel,
+} from "../../../src/notify/words.js";
 import { approvalCard } from "./approval.js";
 import { auditCard } from "./audit.js";
 import { changeCard } from "./change.js";
@@ -31,27 +38,27 @@ function render(outcome: Outcome): RenderedOutcome {
     case "status":
       return {
         card: statusCard(outcome),
-        summary: `MFA status of ${userLabel(outcome.user)}: ${outcome.state}`,
+        summary: `MFA status of ${userLabel(outcome.user)}: ${stateLabel(outcome.state)}`,
       };
     case "change":
       return {
         card: changeCard(outcome),
-        summary: `${outcome.action}: done (operation ${outcome.operationId})`,
+        summary: `${actionLabel(outcome.action)}: done (operation ${outcome.operationId})`,
       };
     case "approval":
       return {
         card: approvalCard(outcome),
-        summary: `${outcome.approval.status === "pending" ? "Approval needed" : `Approval ${outcome.approval.status}`}: ${outcome.approval.action} requested by ${outcome.approval.requester}`,
+        summary: `${approvalStatusLabel(outcome.approval.status)}: ${approvalTitle(outcome.approval)}, requested by ${outcome.approval.requester}`,
       };
     case "progress":
       return {
         card: progressCard(outcome),
-        summary: `${outcome.action}: ${outcome.done} of ${outcome.total} done`,
+        summary: `${actionLabel(outcome.action)}: ${outcome.done} of ${outcome.total} done`,
       };
     case "summary":
       return {
         card: summaryCard(outcome),
-        summary: `${outcome.action}: finished (operation ${outcome.operationId})`,
+        summary: `${actionLabel(outcome.action)}: finished (operation ${outcome.operationId})`,
       };
     case "report":
       return { card: reportCard(outcome), summary: `Per-user MFA report: ${outcome.total} users` };
@@ -60,7 +67,7 @@ function render(outcome: Outcome): RenderedOutcome {
     case "convertPlan":
       return { card: convertPlanCard(outcome), summary: "Conditional Access conversion plan" };
     case "registerReminder":
-      return { card: registerReminderCard(outcome), summary: "Set up multifactor authentication" };
+      return { card: registerReminderCard(outcome), summary: reminderWords(outcome).title };
   }
 }
 

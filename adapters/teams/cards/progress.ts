@@ -1,4 +1,5 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
+import { actionLabel } from "../../../src/notify/words.js";
 import { type AdaptiveCard, adaptiveCard, field, heading, subtle } from "./elements.js";
 
 type ProgressOutcome = Extract<Outcome, { kind: "progress" }>;
@@ -10,8 +11,8 @@ export function progressCard(progress: ProgressOutcome): AdaptiveCard {
   const finished = progress.done >= progress.total;
   return adaptiveCard([
     finished
-      ? heading(`${progress.action}: finished`, progress.failed > 0 ? "warning" : "good")
-      : heading(`${progress.action}: in progress`, "accent"),
+      ? heading(`${actionLabel(progress.action)}: finished`, progress.failed > 0 ? "warning" : "good")
+      : heading(`${actionLabel(progress.action)}: in progress`, "accent"),
     field("Done", `${progress.done} of ${progress.total} (${percent}%)`),
     ...(progress.failed > 0 ? [field("Failed so far", String(progress.failed), "attention")] : []),
     subtle(`operation ${progress.operationId}`),

@@ -1,4 +1,5 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
+import { reminderWords } from "../../../src/notify/words.js";
 import { type AdaptiveCard, adaptiveCard, heading, line } from "./elements.js";
 
 type ReminderOutcome = Extract<Outcome, { kind: "registerReminder" }>;
@@ -16,19 +17,13 @@ function safeSetupUrl(url: string): string {
 
 export function registerReminderCard(reminder: ReminderOutcome): AdaptiveCard {
   const url = safeSetupUrl(reminder.setupUrl);
+  const words = reminderWords(reminder, url);
   return adaptiveCard(
     [
-      heading(
-        reminder.attempt > 0
-          ? "Reminder: set up multifactor authentication"
-          : "Set up multifactor authentication",
-      ),
-      line(
-        `Your account ${reminder.upn} now requires multifactor authentication (MFA). ` +
-          "You will be asked to register a method (such as the Microsoft Authenticator app or a phone) at your next sign-in.",
-      ),
-      line(`You can register now at ${url}`),
-      ...(reminder.requestedBy ? [line(`Requested by ${reminder.requestedBy}.`)] : []),
+      heading(words.title),
+      line(words.opening),
+      line(words.howTo),
+      ...(words.requestedBy ? [line(words.requestedBy)] : []),
     ],
     [{ type: "Action.OpenUrl", title: "Set up MFA now", url }],
   );

@@ -1,4 +1,5 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
+import { stateLabel } from "../../../src/notify/words.js";
 import { type AdaptiveCard, adaptiveCard, field, heading, list, monospace, subtle } from "./elements.js";
 import { stateTone } from "./status.js";
 
@@ -14,7 +15,9 @@ export function reportCard(report: ReportOutcome): AdaptiveCard {
   return adaptiveCard([
     heading("Per-user MFA report"),
     field("Users", String(report.total)),
-    ...Object.entries(report.counts).map(([state, count]) => field(state, String(count), stateTone(state))),
+    ...Object.entries(report.counts).map(([state, count]) =>
+      field(stateLabel(state), String(count), stateTone(state)),
+    ),
     ...list("Enabled but not registered", report.enabledUnregistered, 0, "warning"),
     ...(preview.length > 0 ? [subtle("CSV"), monospace(preview)] : []),
     ...(hidden > 0 ? [subtle(`…${hidden} more CSV rows not shown`)] : []),

@@ -1,4 +1,5 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
+import { stateLabel } from "../../../src/notify/words.js";
 import {
   type AdaptiveCard,
   adaptiveCard,
@@ -33,7 +34,7 @@ export function statusCard(status: StatusOutcome): AdaptiveCard {
   const last = status.lastChange;
   return adaptiveCard([
     heading(`Per-user MFA: ${userLabel(status.user)}`),
-    field("State", status.state, stateTone(status.state)),
+    field("State", stateLabel(status.state), stateTone(status.state)),
     field("Registered for MFA", registered, registration.isMfaRegistered ? "good" : "warning"),
     field("Methods", methods),
     ...(registration.defaultMethod ? [field("Default method", registration.defaultMethod)] : []),
@@ -58,7 +59,7 @@ export function statusCard(status: StatusOutcome): AdaptiveCard {
       ? [
           field(
             "Last change through the bot",
-            `${last.action}${last.from && last.to ? ` ${last.from} → ${last.to}` : ""} by ${last.actor}, ${when(last.at)}`,
+            `${last.action}${last.from && last.to ? ` ${stateLabel(last.from)} → ${stateLabel(last.to)}` : ""} by ${last.actor}, ${when(last.at)}`,
           ),
           subtle(`operation ${last.operationId}`),
         ]

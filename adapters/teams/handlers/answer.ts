@@ -1,6 +1,6 @@
 import type { TurnContext } from "botbuilder";
-import { HELP_SUMMARY } from "../../../src/core/grammar.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
+import { usageHint } from "../../../src/notify/words.js";
 import { outcomeActivity } from "../outgoing-activity.js";
 
 /** An answer in the conversation the message came from (a channel message's thread). */
@@ -14,6 +14,10 @@ export function errorOutcome(text: string): Outcome {
 
 /** A command the grammar refused: why, and the usage line to get it right. */
 export function usageOutcome(error: string, usage: string): Outcome {
-  const hint = usage === HELP_SUMMARY ? usage : `Usage: mfa ${usage}`;
-  return { kind: "text", tone: "error", text: `${error}\n${hint}` };
+  const hint = usageHint(usage, "mfa ");
+  return {
+    kind: "text",
+    tone: "error",
+    text: `${error}\n${hint.summary ? hint.text : `Usage: ${hint.text}`}`,
+  };
 }

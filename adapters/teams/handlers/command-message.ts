@@ -1,20 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { TurnContext } from "botbuilder";
-import type { Verb } from "../../../src/core/command.js";
-import { helpText, parseCommand } from "../../../src/core/grammar.js";
 import type { Logger } from "../../../src/log.js";
-import { buildJob } from "../../../src/queue/from-command.js";
-import type { AnyJob } from "../../../src/queue/jobs.js";
+import { NOT_QUEUED } from "../../../src/notify/words.js";
+import { type JobSink, readCommand, submitCommand } from "../../../src/queue/intake.js";
 import type { ConversationReferenceStore } from "../conversation-refs.js";
 import { mentionTarget, senderIdentity, teamsTargetResolver } from "../identity.js";
 import { htmlToPlainText, splitMentions, substituteMentions } from "../message-text.js";
 import { conversationTypeOf, replyAddressFor } from "../reply-address.js";
 import { answer, errorOutcome, usageOutcome } from "./answer.js";
 
-/** The producer side of the queue (RequestQueue satisfies it). */
-export interface JobSink {
-  enqueue(job: AnyJob, options?: { dedupeKey?: string }): Promise<string>;
-}
+export type { JobSink } from "../../../src/queue/intake.js";
 
 export interface CommandDeps {
   jobs: JobSink;
@@ -24,11 +19,6 @@ export interface CommandDeps {
 
 const TEAMS_HELP_INTRO =
   'In a chat with the bot, type a command such as "status alice@contoso.com"; in a channel or group chat, @mention the bot first.';
-
-/** Same key for a typed `approve` and a card click: one person decides an approval once. */
-export function decisionDedupeKey(approvalId: string, decider: string): string {
-  return `teams-${approvalId}-${decider.toLowerCase()}`;
-}
 
 /** The command with every @mention of a person replaced by their UPN (or object id). */
 async function commandLine(
@@ -50,24 +40,21 @@ async function commandLine(
 }
 
 /**
- * A typed command: parsed with the shared grammar, help and usage errors answered at once,
+ * A typed command: read with the shared intake, help and usage errors answered at once,
  * anything else becomes a job for the worker, who answers through the TeamsNotifier.
  */
 export async function handleCommandMessage(context: TurnContext, deps: CommandDeps): Promise<void> {
   const activity = context.activity;
   const line = await commandLine(context);
   if (!line.ok) return answer(context, errorOutcome(line.error));
-  const parsed = parseCommand(line.line);
-  if (!parsed.ok) return answer(context, usageOutcome(parsed.error, parsed.usage));
-  const command = parsed.command;
-  if (command.verb === "help") {
-    // The grammar only produces topics that are verbs.
-    const text = helpText(command.topic as Verb | undefined);
+  const reading = readCommand(line.line);
+  if (reading.kind === "usage") return answer(context, usageOutcome(reading.error, reading.usage));
+  if (reading.kind === "help") {
     return answer(context, {
       kind: "text",
       tone: "info",
       title: "mfa-bot commands",
-      text: command.topic ? text : `${TEAMS_HELP_INTRO}\n${text}`,
+      text: reading.topic ? reading.text : `${TEAMS_HELP_INTRO}\n${reading.text}`,
     });
   }
 
@@ -81,25 +68,28 @@ export async function handleCommandMessage(context: TurnContext, deps: CommandDe
     });
   }
 
-  const requestId = randomUUID();
-  const requester = { platform: "teams" as const, chatUserId: activity.from.id, upn: sender.upn };
-  const built = await buildJob(command, requester, replyAddressFor(activity), teamsTargetResolver, requestId);
-  if (!built.ok) return answer(context, errorOutcome(built.error));
-  const job = built.job;
-  try {
-    await deps.jobs.enqueue(
-      job,
-      job.kind === "decision" ? { dedupeKey: decisionDedupeKey(job.approvalId, objectId ?? sender.upn) } : {},
+  const submitted = await submitCommand(deps.jobs, {
+    command: reading.command,
+    requester: { platform: "teams", chatUserId: activity.from.id, upn: sender.upn },
+    replyTo: replyAddressFor(activity),
+    resolve: teamsTargetResolver,
+    requestId: randomUUID(),
+  });
+  if (!submitted.ok && submitted.reason === "refused") return answer(context, errorOutcome(submitted.error));
+  if (!submitted.ok) {
+    deps.logger.error(
+      { err: submitted.error, requestId: submitted.requestId },
+      "teams: could not enqueue a command",
     );
-  } catch (err) {
-    deps.logger.error({ err, requestId }, "teams: could not enqueue a command");
-    return answer(
-      context,
-      errorOutcome("The bot could not take the request just now; nothing was changed. Try again."),
-    );
+    return answer(context, errorOutcome(NOT_QUEUED.request));
   }
   deps.logger.info(
-    { requestId, verb: command.verb, requester: sender.upn, conversationType: conversationTypeOf(activity) },
+    {
+      requestId: submitted.requestId,
+      verb: reading.command.verb,
+      requester: sender.upn,
+      conversationType: conversationTypeOf(activity),
+    },
     "teams: command queued",
   );
 }

@@ -1,4 +1,5 @@
 import type { TargetRef } from "../command.js";
+import { GROUP_PREFIX, groupIdOf, groupRef, isGuid, normalizeUpn } from "../ids.js";
 import { Failure, quoted } from "./failure.js";
 
 // Slack ids are upper case; the bound keeps a hostile token from being treated as one.
@@ -7,30 +8,12 @@ const SLACK_USER_GROUP = /^<!subteam\^(S[A-Z0-9]{1,30})(?:\|[^<>]*)?>$/;
 const BROADCAST = /^(?:<!(?:channel|here|everyone)(?:\|[^<>]*)?>|@(?:channel|here|everyone))$/i;
 // Slack auto-links typed emails as <mailto:a@b.com|a@b.com>.
 const MAILTO = /^<mailto:([^|<>]*)(?:\|[^<>]*)?>$/i;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const GROUP = /^group:/i;
-// Entra UPNs: guests look like alice_fabrikam.com#EXT#@contoso.onmicrosoft.com, some service
-// accounts start with `$`. The last label must hold a letter so `a@1.2` is not taken for one.
-const UPN_LOCAL = /^[a-z0-9._%+'!#$^~&*=?-]{1,64}$/i;
-const UPN_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
-const UPN_MAX = 254;
 
 const NOT_A_USER = "is not a user: use @mention, an email/UPN or an object id";
 const NOT_A_TARGET = "is not a user or group: use @mention, an email/UPN, an object id, @group or group:ID";
 const BROADCAST_REFUSED = "@channel, @here and @everyone cannot be targets";
 
 type Classified = TargetRef | Failure | undefined;
-
-function parseUpn(text: string): string | undefined {
-  if (text.length > UPN_MAX) return undefined;
-  const at = text.lastIndexOf("@");
-  if (at <= 0) return undefined;
-  const local = text.slice(0, at);
-  const domain = text.slice(at + 1);
-  if (!UPN_LOCAL.test(local) || !UPN_DOMAIN.test(domain)) return undefined;
-  if (local.startsWith(".") || local.endsWith(".") || local.includes("..")) return undefined;
-  return text.toLowerCase();
-}
 
 /** A TargetRef, a Failure with a specific reason, or undefined when the token is no kind of target. */
 export function readTarget(token: string): Classified {
@@ -39,14 +22,14 @@ export function readTarget(token: string): Classified {
   if (slackUser) return { kind: "slackUser", id: slackUser[1]! };
   const slackGroup = SLACK_USER_GROUP.exec(token);
   if (slackGroup) return { kind: "slackUserGroup", id: slackGroup[1]! };
-  if (GUID.test(token)) return { kind: "objectId", id: token.toLowerCase() };
-  if (GROUP.test(token)) {
-    const id = token.slice("group:".length);
-    if (GUID.test(id)) return { kind: "group", id: id.toLowerCase() };
-    return new Failure(`${quoted(token)} needs an Entra group object id (a GUID) after "group:"`);
+  if (isGuid(token)) return { kind: "objectId", id: token.toLowerCase() };
+  if (token.slice(0, GROUP_PREFIX.length).toLowerCase() === GROUP_PREFIX) {
+    const id = groupIdOf(token);
+    if (id !== undefined) return { kind: "group", id };
+    return new Failure(`${quoted(token)} needs an Entra group object id (a GUID) after "${GROUP_PREFIX}"`);
   }
   const mailto = MAILTO.exec(token);
-  const upn = parseUpn(mailto ? mailto[1]! : token);
+  const upn = normalizeUpn(mailto ? mailto[1]! : token);
   if (upn !== undefined) return { kind: "upn", upn };
   return undefined;
 }
@@ -97,7 +80,7 @@ export function describeTarget(target: TargetRef): string {
     case "slackUserGroup":
       return `slack group ${target.id}`;
     case "group":
-      return `group:${target.id}`;
+      return groupRef(target.id);
     case "objectId":
       return target.id;
   }

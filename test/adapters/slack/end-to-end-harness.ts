@@ -1,10 +1,8 @@
-import type { Redis } from "ioredis";
+import { DECISION_ACTION_IDS, decisionOfAction } from "../../../adapters/slack/action-ids.js";
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from "../../../adapters/slack/app.js";
 import { SlackNotifier } from "../../../adapters/slack/notifier.js";
 import type { Policy } from "../../../src/config/policy.js";
-import { HttpServer } from "../../../src/http/server.js";
 import { silentLogger } from "../../../src/log.js";
-import { connectRedis, RequestQueue } from "../../../src/queue/queues.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
 import { FakeSlack, type FakeSlackUser } from "../../helpers/fake-slack.js";
 import {
@@ -13,7 +11,9 @@ import {
   postSigned,
   slashCommandBody,
 } from "../../helpers/slack-sign.js";
-import { REDIS_URL, WorkerHarness } from "../../helpers/worker-harness.js";
+import type { WorkerHarness } from "../../helpers/worker-harness.js";
+import type { ChatDriver } from "../end-to-end/scenarios.js";
+import { type ServeSide, startServeSide, startWorkerSide } from "../end-to-end/serve-side.js";
 
 /**
  * The whole Slack path on one machine: `POST /slack/events` mounted on the shared HttpServer as
@@ -64,9 +64,7 @@ export class SlackEndToEnd {
     readonly fake: FakeSlack,
     readonly adapter: SlackAdapter,
     readonly url: string,
-    private readonly server: HttpServer,
-    private readonly serveQueue: RequestQueue,
-    private readonly serveRedis: Redis,
+    private readonly serve: ServeSide,
     /** PATCHes of the per-user MFA state the sandbox received, by user object id. */
     readonly patches: Map<string, number>,
   ) {}
@@ -74,41 +72,23 @@ export class SlackEndToEnd {
   static async start(options: { policy?: Policy } = {}): Promise<SlackEndToEnd> {
     const fake = await FakeSlack.start();
     for (const person of Object.values(PEOPLE)) fake.addUser(person);
-    const worker = await WorkerHarness.start({
-      ...(options.policy ? { policy: options.policy } : {}),
-      startWorker: false,
-    });
-    const patches = worker.countPatches();
-    // The worker's notifiers, as src/cli/chat-notifiers.ts builds them.
-    worker.startWorker({
-      notifiers: () => ({
-        slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
-      }),
-    });
+    const { worker, patches } = await startWorkerSide(options.policy, () => ({
+      slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
+    }));
     // The serve side, as src/cli/serve.ts wires it.
-    const serveRedis = connectRedis(REDIS_URL, { blocking: true });
-    const serveQueue = new RequestQueue({ redisUrl: REDIS_URL, prefix: worker.prefix }, serveRedis);
-    const server = new HttpServer(silentLogger);
-    const adapter = createSlackAdapter({
-      signingSecret: SIGNING_SECRET,
-      botToken: fake.botToken,
-      apiUrl: fake.apiUrl,
-      queue: serveQueue,
-      logger: silentLogger,
-      server,
+    let adapter: SlackAdapter | undefined;
+    const serve = await startServeSide(worker.prefix, async (server, serveQueue) => {
+      adapter = createSlackAdapter({
+        signingSecret: SIGNING_SECRET,
+        botToken: fake.botToken,
+        apiUrl: fake.apiUrl,
+        queue: serveQueue,
+        logger: silentLogger,
+        server,
+      });
+      await adapter.start();
     });
-    await adapter.start();
-    const port = await server.listen(0, "127.0.0.1");
-    return new SlackEndToEnd(
-      worker,
-      fake,
-      adapter,
-      `http://127.0.0.1:${port}${SLACK_EVENTS_PATH}`,
-      server,
-      serveQueue,
-      serveRedis,
-      patches,
-    );
+    return new SlackEndToEnd(worker, fake, adapter!, `${serve.baseUrl}${SLACK_EVENTS_PATH}`, serve, patches);
   }
 
   /** `/mfa <text>` typed by `person` in the ops channel, signed and form-encoded as Slack sends it. */
@@ -161,9 +141,7 @@ export class SlackEndToEnd {
 
   async close(): Promise<void> {
     await this.adapter.stop();
-    await this.server.close();
-    await this.serveQueue.close();
-    this.serveRedis.disconnect();
+    await this.serve.close();
     await this.worker.close();
     await this.fake.close();
   }
@@ -198,4 +176,86 @@ export function buttonsOf(blocks: unknown[]): Button[] {
   return (blocks as Array<{ type: string; elements?: Button[] }>)
     .filter((b) => b.type === "actions")
     .flatMap((b) => b.elements ?? []);
+}
+
+/** A slash command or a click as the driver sent it: the HTTP answer (the ack) and its response_url. */
+export type SlackSent = Awaited<ReturnType<SlackEndToEnd["slash"]>>;
+export type SlackClick = Awaited<ReturnType<SlackEndToEnd["click"]>>;
+
+/** The DM channel the fake opens with a Slack user. */
+export const dmWith = (person: Person) => `D${person.id.slice(1)}`;
+
+/** What a person reads in a Slack message: its notification text and every text of its blocks. */
+export function readSlack(message: { text?: unknown; blocks?: unknown } | undefined): string {
+  return message ? `${String(message.text ?? "")}\n${blockText(message.blocks)}` : "";
+}
+
+/**
+ * The shared end-to-end scenarios (test/adapters/end-to-end/scenarios.ts) at Slack: commands
+ * are `/mfa` in the ops channel, mentions `<@U…|name>`, private answers go to the command's or
+ * click's response_url, and the channel holds the cards, progress and summaries.
+ */
+export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, SlackClick> {
+  const posts = () => [...e2e.fake.messages.values()].filter((m) => m.channel === CHANNEL);
+  const summaries = () => posts().filter((m) => /^Enable MFA: done/.test(m.text));
+  return {
+    worker: e2e.worker,
+    patches: e2e.patches,
+    type: (person, text) =>
+      e2e.slash(
+        PEOPLE[person],
+        text.replace(
+          /\{(\w+)\}/g,
+          (_, who: keyof typeof PEOPLE) => `<@${PEOPLE[who].id}|${PEOPLE[who].name}>`,
+        ),
+      ),
+    async answerTo(sent) {
+      // Help and usage errors are answered in the ack itself; everything else through response_url.
+      if (sent.json !== undefined) return readSlack(sent.json as Record<string, unknown>);
+      return readSlack(await e2e.answerAt(sent.responseUrl));
+    },
+    async approvalCard() {
+      const card = await e2e.fake.waitFor(() => posts().find((m) => buttonsOf(m.blocks).length > 0), 15_000);
+      return { approvalId: buttonsOf(card.blocks)[0]!.value, card: card.ts };
+    },
+    async card(ts) {
+      const message = e2e.fake.message(CHANNEL, ts);
+      return {
+        text: readSlack(message),
+        edits: message?.edits.length ?? 0,
+        buttons: buttonsOf(message?.blocks ?? []).map((b) => ({
+          decision: decisionOfAction(b.action_id)!,
+          approvalId: b.value,
+        })),
+      };
+    },
+    click: (person, decision, approvalId, ts) =>
+      e2e.click(PEOPLE[person], DECISION_ACTION_IDS[decision], approvalId, ts),
+    answersToClicks: (_person, clicks) =>
+      clicks.flatMap((click) => e2e.fake.responsesTo(click.responseUrl).map((r) => readSlack(r.body))),
+    summaryPosted: async () => {
+      await e2e.fake.waitFor(() => summaries()[0], 20_000);
+    },
+    posted: () => ({
+      summaries: summaries().map((m) => m.text),
+      progress: posts()
+        .filter((m) => m.text.startsWith("⏳"))
+        .map((m) => ({ text: readSlack(m), edits: m.edits.length })),
+    }),
+    async directMessageTo(person) {
+      const channel = dmWith(PEOPLE[person]);
+      const dm = await e2e.fake.waitFor(
+        () =>
+          e2e.fake
+            .callsTo("chat.postMessage")
+            .filter((c) => c.args.channel === channel)
+            .at(-1),
+        15_000,
+      );
+      return `${String(dm.args.text)}\n${blockText(JSON.parse(String(dm.args.blocks)))}`;
+    },
+    jobsQueued: () =>
+      e2e.worker.queue.queue.getJobCountByTypes("completed", "failed", "waiting", "active", "delayed"),
+    settle: () => e2e.settle(),
+  };
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createSlackAdapter, type SlackAdapter } from "../../../adapters/slack/app.js";
 import { HttpServer } from "../../../src/http/server.js";
@@ -8,6 +7,7 @@ import { silentLogger } from "../../../src/log.js";
 import type { DecisionJob, RequestJob } from "../../../src/queue/jobs.js";
 import { connectRedis, jobIdFor, RequestQueue } from "../../../src/queue/queues.js";
 import { FakeSlack } from "../../helpers/fake-slack.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
 import {
   blockActionPayload,
   interactivityBody,
@@ -27,9 +27,9 @@ let server: HttpServer;
 let adapter: SlackAdapter;
 let url: string;
 
+localNetworkOnly();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   fake = await FakeSlack.start();
   fake
     .addUser({ id: "U0HELPDESK", name: "helpdesk", realName: "Hal Desk", email: "Helpdesk@Contoso.com" })
@@ -43,7 +43,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
-  nock.enableNetConnect();
 });
 
 beforeEach(async () => {

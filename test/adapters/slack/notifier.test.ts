@@ -1,4 +1,3 @@
-import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SlackDeliveryError, SlackNotifier } from "../../../adapters/slack/notifier.js";
 import type { Clock } from "../../../adapters/slack/rate-limit.js";
@@ -6,6 +5,8 @@ import { silentLogger } from "../../../src/log.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { FakeSlack } from "../../helpers/fake-slack.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
+import { bulkApprovalView } from "../../notify/outcome-fixtures.js";
 
 let fake: FakeSlack;
 let sleeps: number[];
@@ -45,9 +46,9 @@ function address(extra: Record<string, string> = {}): ReplyAddress {
   return { platform: "slack", conversation: "C0HELPDESK", user: "U0HELPDESK", extra };
 }
 
+localNetworkOnly();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   fake = await FakeSlack.start();
   fake
     .addUser({ id: "U0HELPDESK", name: "helpdesk", email: "helpdesk@contoso.com" })
@@ -57,7 +58,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake.close();
-  nock.enableNetConnect();
 });
 
 beforeEach(() => {
@@ -133,23 +133,7 @@ describe("SlackNotifier.post / update", () => {
 
   it("posts everyone a bulk approval card leaves out in the card's thread", async () => {
     const names = Array.from({ length: 400 }, (_, i) => `user${String(i).padStart(4, "0")}@contoso.com`);
-    const approval: Extract<Outcome, { kind: "approval" }>["approval"] = {
-      id: "k3m9p2xq",
-      action: "enable",
-      bulk: true,
-      requester: "admin@contoso.com",
-      createdAt: "2026-11-29T10:00:00.000Z",
-      expiresAt: "2026-11-30T10:00:00.000Z",
-      status: "pending",
-      counts: { change: 400, noop: 0, refused: 0, notFound: 1, reregistrationNeeded: 0 },
-      changes: { users: names.slice(0, 10).map((upn) => ({ upn })), more: 390 },
-      unchanged: { users: [], more: 0 },
-      refused: { users: [], more: 0 },
-      notFound: { refs: ["<@U0FORGED>"], more: 0 },
-      approvalReasons: [],
-      warnings: [],
-      allNames: { change: names, unchanged: [], refused: [], notFound: ["<@U0FORGED>"] },
-    };
+    const approval = bulkApprovalView(names, ["<@U0FORGED>"]);
     const ref = await notifier().post(address(), { kind: "approval", approval });
     const thread = fake.callsTo("chat.postMessage").filter((c) => c.args.thread_ts === ref.messageId);
     const text = thread.map((c) => String(c.args.text)).join("\n");

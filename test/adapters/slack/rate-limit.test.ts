@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Clock, KeyedPacer, LatestOnly } from "../../../adapters/slack/rate-limit.js";
+import { type Clock, KeyedPacer } from "../../../adapters/slack/rate-limit.js";
 
 function fakeClock(): Clock & { sleeps: number[] } {
   let now = 1_000_000;
@@ -12,16 +12,6 @@ function fakeClock(): Clock & { sleeps: number[] } {
       now += ms;
     },
   };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe("KeyedPacer", () => {
@@ -48,41 +38,5 @@ describe("KeyedPacer", () => {
     const pacer = new KeyedPacer(0, fakeClock());
     await expect(pacer.run("C", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     await expect(pacer.run("C", async () => "next")).resolves.toBe("next");
-  });
-});
-
-describe("LatestOnly", () => {
-  it("sends the first edit and then only the newest of those that waited", async () => {
-    const latest = new LatestOnly<number>();
-    const sent: number[] = [];
-    const gates: Array<ReturnType<typeof deferred>> = [];
-    const send = async (n: number) => {
-      sent.push(n);
-      const gate = deferred();
-      gates.push(gate);
-      await gate.promise;
-    };
-    const all = [1, 2, 3, 4].map((n) => latest.submit("m", n, send));
-    expect(sent).toEqual([1]);
-    expect(latest.waiting).toBe(1);
-    gates[0]!.resolve();
-    await Promise.resolve();
-    await new Promise((r) => setImmediate(r));
-    expect(sent).toEqual([1, 4]);
-    gates[1]!.resolve();
-    await Promise.all(all);
-    expect(latest.waiting).toBe(0);
-  });
-
-  it("rejects the callers whose edit failed, and recovers", async () => {
-    const latest = new LatestOnly<number>();
-    await expect(latest.submit("m", 1, async () => Promise.reject(new Error("nope")))).rejects.toThrow(
-      "nope",
-    );
-    const sent: number[] = [];
-    await latest.submit("m", 2, async (n) => {
-      sent.push(n);
-    });
-    expect(sent).toEqual([2]);
   });
 });

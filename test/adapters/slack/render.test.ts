@@ -4,6 +4,7 @@ import { renderOutcome } from "../../../adapters/slack/render/outcome.js";
 import { renderHelp, renderUsageError } from "../../../adapters/slack/render/usage.js";
 import { HELP_TEXT } from "../../../src/core/grammar.js";
 import type { ApprovalView, Outcome } from "../../../src/notify/outcome.js";
+import { decided, OUTCOMES } from "../../notify/outcome-fixtures.js";
 
 const EVIL = "<!channel> <@U0BOSS> <#C0SECRET> <https://evil.example|login> & @here";
 
@@ -67,6 +68,7 @@ function approval(overrides: Partial<ApprovalView> = {}): ApprovalView {
     createdAt: "2025-05-01T09:00:00.000Z",
     expiresAt: "2025-05-02T09:00:00.000Z",
     status: "pending",
+    operationStatus: "pending",
     counts: { change: 3, noop: 1, refused: 1, notFound: 1, reregistrationNeeded: 1 },
     changes: {
       users: [
@@ -109,28 +111,15 @@ const SAMPLES: Record<Outcome["kind"], Outcome> = {
     isProtected: true,
     coverage: { covered: false, by: [], notes: [`note ${EVIL}`] },
     pendingApprovals: ["k3m9p2xq"],
-    lastChange: {
-      operationId: "abcd2345",
-      at: "2025-05-01T09:00:00.000Z",
-      actor: "admin@contoso.com",
-      from: "disabled",
-      to: "enabled",
-      action: "enable",
-    },
+    lastChange: { ...OUTCOMES.status.lastChange!, operationId: "abcd2345", at: "2025-05-01T09:00:00.000Z" },
   },
   change: {
     kind: "change",
     operationId: "k3m9p2xq",
     action: "enable",
     results: [
-      {
-        upn: "alice@contoso.com",
-        from: "disabled",
-        requested: "enabled",
-        now: "enforced",
-        ok: true,
-        flags: [],
-      },
+      // Read back as Enforced though Enabled was asked for (the shared fixture's first line).
+      OUTCOMES.change.results[0]!,
       {
         upn: "bob@contoso.com",
         from: "disabled",
@@ -153,23 +142,17 @@ const SAMPLES: Record<Outcome["kind"], Outcome> = {
     warnings: [EVIL],
   },
   approval: { kind: "approval", approval: approval() },
-  progress: { kind: "progress", operationId: "k3m9p2xq", action: "enable", done: 40, total: 120, failed: 2 },
+  progress: { ...OUTCOMES.progress, operationId: "k3m9p2xq", total: 120 },
   summary: {
-    kind: "summary",
+    ...OUTCOMES.summary,
     operationId: "k3m9p2xq",
-    action: "enable",
     changed: [{ upn: "alice@contoso.com", displayName: EVIL, now: "enabled" }],
     unchanged: [],
     failed: [{ upn: "bob@contoso.com", reason: EVIL }],
-    reregistrationNeeded: ["alice@contoso.com"],
     notFound: [],
-    refused: [],
   },
   report: {
-    kind: "report",
-    counts: { disabled: 10, enabled: 3, enforced: 5 },
-    total: 18,
-    enabledUnregistered: ["alice@contoso.com"],
+    ...OUTCOMES.report,
     csv: `upn,displayName,state,registered,methods\nalice@contoso.com,${EVIL},enabled,false,\n`,
   },
   audit: {
@@ -271,15 +254,7 @@ describe("renderOutcome", () => {
   });
 
   it("replaces the buttons with who decided, when and the outcome once decided", () => {
-    const message = renderOutcome({
-      kind: "approval",
-      approval: approval({
-        status: "approved",
-        decidedBy: "manager@contoso.com",
-        decidedAt: "2025-05-01T10:00:00.000Z",
-        outcomeText: "3 users enabled",
-      }),
-    });
+    const message = renderOutcome(decided(approval(), "2025-05-01T10:00:00.000Z", "3 users enabled"));
     expectSafe(message);
     expect(message.blocks.some((b) => b.type === "actions")).toBe(false);
     const all = texts(message).join("\n");

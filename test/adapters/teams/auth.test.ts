@@ -1,6 +1,7 @@
 import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeBotConnector } from "../../helpers/fake-bot-connector.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
 import { ALICE, HELPDESK, personalConversationId, personalMessage } from "./activities.js";
 import {
   interceptBotFrameworkMetadata,
@@ -18,9 +19,9 @@ let connector: FakeBotConnector;
 let harness: TeamsHarness;
 let key: SigningKey;
 
+localNetworkOnly();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   key = newSigningKey("test-signing-key");
   interceptBotFrameworkMetadata([key]);
   interceptBotTokenEndpoint(OUTBOUND_TOKEN);
@@ -37,7 +38,6 @@ afterAll(async () => {
   await harness.close();
   await connector.close();
   nock.cleanAll();
-  nock.enableNetConnect();
 });
 
 beforeEach(async () => {

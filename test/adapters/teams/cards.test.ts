@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderOutcome } from "../../../adapters/teams/cards/index.js";
-import type { ApprovalView, Outcome } from "../../../src/notify/outcome.js";
+import type { Outcome } from "../../../src/notify/outcome.js";
+import { approvalView, decided, OUTCOMES } from "../../notify/outcome-fixtures.js";
 
 type Node = Record<string, unknown>;
 
@@ -20,129 +21,9 @@ function markdownStrings(card: unknown): string[] {
   });
 }
 
-const approval = (overrides: Partial<ApprovalView> = {}): ApprovalView => ({
-  id: "k3m9p2xq",
-  action: "enable",
-  bulk: true,
-  requester: "admin@contoso.com",
-  reason: "Q3 rollout",
-  createdAt: "2024-05-01T14:03:00.000Z",
-  expiresAt: "2024-05-02T14:03:00.000Z",
-  status: "pending",
-  counts: { change: 2, noop: 1, refused: 1, notFound: 1, reregistrationNeeded: 1 },
-  changes: {
-    users: [{ upn: "alice@contoso.com", displayName: "Alice Smith" }, { upn: "bob@contoso.com" }],
-    more: 0,
-  },
-  unchanged: { users: [{ upn: "carol@contoso.com", reason: "already enabled" }], more: 0 },
-  refused: { users: [{ ref: "breakglass@contoso.com", reason: "protected account" }], more: 0 },
-  notFound: { refs: ["nobody@contoso.com"], more: 0 },
-  approvalReasons: ["policy: bulk needs approval"],
-  warnings: ["bob@contoso.com must re-register"],
-  ...overrides,
-});
-
-const outcomes: Record<Outcome["kind"], Outcome> = {
-  text: { kind: "text", tone: "error", text: "you may not do that" },
-  status: {
-    kind: "status",
-    user: { id: "u1", upn: "alice@contoso.com", displayName: "Alice Smith" },
-    state: "enabled",
-    registration: { isMfaRegistered: false, methods: [], defaultMethod: null },
-    reregistrationNeeded: true,
-    isProtected: false,
-    coverage: { covered: false, by: [], notes: ["security defaults are off"] },
-    pendingApprovals: ["k3m9p2xq"],
-    lastChange: {
-      operationId: "abcdefgh",
-      at: "2024-05-01T10:00:00Z",
-      actor: "admin@contoso.com",
-      from: "disabled",
-      to: "enabled",
-      action: "enable",
-    },
-  },
-  change: {
-    kind: "change",
-    operationId: "abcdefgh",
-    action: "enable",
-    results: [
-      {
-        upn: "alice@contoso.com",
-        from: "disabled",
-        requested: "enabled",
-        now: "enforced",
-        ok: true,
-        flags: [],
-      },
-      {
-        upn: "bob@contoso.com",
-        from: "disabled",
-        requested: "enabled",
-        ok: false,
-        error: "403 from Graph",
-        flags: [],
-      },
-    ],
-    unchanged: [],
-    refused: [],
-    notFound: [],
-    warnings: [],
-  },
-  approval: { kind: "approval", approval: approval() },
-  progress: { kind: "progress", operationId: "abcdefgh", action: "enable", done: 40, total: 160, failed: 2 },
-  summary: {
-    kind: "summary",
-    operationId: "abcdefgh",
-    action: "enable",
-    changed: [{ upn: "alice@contoso.com", now: "enabled" }],
-    unchanged: [{ upn: "carol@contoso.com", reason: "already enabled" }],
-    failed: [{ upn: "bob@contoso.com", reason: "throttled" }],
-    reregistrationNeeded: ["alice@contoso.com"],
-    notFound: ["nobody@contoso.com"],
-    refused: [],
-  },
-  report: {
-    kind: "report",
-    counts: { disabled: 10, enabled: 3, enforced: 5 },
-    total: 18,
-    enabledUnregistered: ["alice@contoso.com"],
-    csv: "upn,displayName,state,registered,methods\nalice@contoso.com,Alice,enabled,false,\n",
-  },
-  audit: {
-    kind: "audit",
-    subject: "alice@contoso.com",
-    entries: [
-      {
-        at: "2024-05-01T10:00:00Z",
-        operationId: "abcdefgh",
-        actor: "admin@contoso.com",
-        action: "enable",
-        target: "alice@contoso.com",
-        before: "disabled",
-        after: "enabled",
-        result: "ok",
-      },
-    ],
-  },
-  convertPlan: {
-    kind: "convertPlan",
-    perUserCount: 12,
-    covered: true,
-    coveredBy: ["Require MFA for all users"],
-    notes: [],
-    uncovered: [],
-    excludedByRole: ["admin@contoso.com"],
-    guests: ["kim_fabrikam.com#ext#@contoso.com"],
-    securityDefaultsOnly: ["bob@contoso.com"],
-  },
-  registerReminder: {
-    kind: "registerReminder",
-    upn: "alice@contoso.com",
-    setupUrl: "https://aka.ms/mfasetup",
-    attempt: 0,
-  },
-};
+// The outcomes every platform's tests share (the Notifier contract reads the same ones).
+const approval = approvalView;
+const outcomes: Record<Outcome["kind"], Outcome> = OUTCOMES;
 
 describe("Adaptive Cards per outcome", () => {
   it.each(Object.values(outcomes))(
@@ -159,14 +40,15 @@ describe("Adaptive Cards per outcome", () => {
 
   it("shows the status facts", () => {
     const { card, summary } = renderOutcome(outcomes.status);
-    expect(summary).toBe("MFA status of Alice Smith (alice@contoso.com): enabled");
+    // The state in the shared words (src/notify/words.ts), as Slack and the console say it.
+    expect(summary).toBe("MFA status of Alice Smith (alice@contoso.com): Enabled — waiting for registration");
     for (const expected of [
-      "State: enabled",
+      "State: Enabled — waiting for registration",
       "Registered for MFA: no",
       "Re-registration: needed",
       "no enabled policy or security defaults require MFA",
       "k3m9p2xq",
-      "enable disabled → enabled by admin@contoso.com, 2024-05-01 10:00 UTC",
+      "enable Disabled → Enabled — waiting for registration by admin@contoso.com, 2024-05-01 10:00 UTC",
     ]) {
       expect(card.fallbackText).toContain(expected);
     }
@@ -207,19 +89,11 @@ describe("Adaptive Cards per outcome", () => {
   });
 
   it("after a decision shows who decided, when and what came of it, without buttons", () => {
-    const decided = renderOutcome({
-      kind: "approval",
-      approval: approval({
-        status: "approved",
-        decidedBy: "manager@contoso.com",
-        decidedAt: "2024-05-01T15:00:00Z",
-        outcomeText: "2 users enabled",
-      }),
-    });
-    expect(decided.card.actions).toBeUndefined();
-    expect(decided.card.fallbackText).toContain("Approved: by manager@contoso.com, 2024-05-01 15:00 UTC");
-    expect(decided.card.fallbackText).toContain("2 users enabled");
-    expect(decided.summary).toBe("Approval approved: enable requested by admin@contoso.com");
+    const card = renderOutcome(decided(approval(), "2024-05-01T15:00:00Z", "2 users enabled"));
+    expect(card.card.actions).toBeUndefined();
+    expect(card.card.fallbackText).toContain("Approved: by manager@contoso.com, 2024-05-01 15:00 UTC");
+    expect(card.card.fallbackText).toContain("2 users enabled");
+    expect(card.summary).toBe("Approved: Enable MFA for 2 users, requested by admin@contoso.com");
   });
 
   it("shows progress and the summary's numbers", () => {
@@ -232,7 +106,9 @@ describe("Adaptive Cards per outcome", () => {
 
   it("reports the state read back from Graph when it differs from what was asked", () => {
     const text = renderOutcome(outcomes.change).card.fallbackText;
-    expect(text).toContain("alice@contoso.com: disabled → enforced (asked for enabled)");
+    expect(text).toContain(
+      "alice@contoso.com: Disabled → Enforced (asked for Enabled — waiting for registration)",
+    );
     expect(text).toContain("bob@contoso.com: failed (403 from Graph)");
   });
 

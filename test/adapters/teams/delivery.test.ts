@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LatestOnly } from "../../../adapters/teams/latest-only.js";
 import { RedisSendPacer } from "../../../adapters/teams/send-pacer.js";
-import { backoffDelay, withRetry } from "../../../adapters/teams/send-retry.js";
+import { retryAfterOf, withTeamsRetry } from "../../../adapters/teams/send-retry.js";
+import { retryDelay } from "../../../src/delivery/backoff.js";
 import { connectedRedis } from "./harness.js";
 
 function httpError(statusCode: number, retryAfter?: string) {
@@ -12,12 +12,12 @@ function httpError(statusCode: number, retryAfter?: string) {
   });
 }
 
-describe("withRetry", () => {
+describe("withTeamsRetry", () => {
   it("retries 429, 412, 502 and 504, then gives up after the attempts allowed", async () => {
     const sleeps: number[] = [];
     const statuses = [429, 412, 502, 504];
     let calls = 0;
-    const result = await withRetry(
+    const result = await withTeamsRetry(
       async () => {
         const status = statuses[calls++];
         if (status) throw httpError(status);
@@ -27,8 +27,7 @@ describe("withRetry", () => {
         attempts: 5,
         baseDelayMs: 100,
         maxDelayMs: 10_000,
-        sleep: async (ms) => void sleeps.push(ms),
-        random: () => 0.5,
+        timing: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
       },
     );
     expect(result).toBe("sent");
@@ -36,12 +35,12 @@ describe("withRetry", () => {
 
     let tries = 0;
     await expect(
-      withRetry(
+      withTeamsRetry(
         async () => {
           tries++;
           throw httpError(429);
         },
-        { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} },
+        { attempts: 3, baseDelayMs: 1, maxDelayMs: 1, timing: { sleep: async () => {} } },
       ),
     ).rejects.toMatchObject({ statusCode: 429 });
     expect(tries).toBe(3);
@@ -50,53 +49,25 @@ describe("withRetry", () => {
   it("fails at once on anything else", async () => {
     let tries = 0;
     const fail = (err: unknown) =>
-      withRetry(
+      withTeamsRetry(
         async () => {
           tries++;
           throw err;
         },
-        { attempts: 5, baseDelayMs: 1, maxDelayMs: 1, sleep: async () => {} },
+        { attempts: 5, baseDelayMs: 1, maxDelayMs: 1, timing: { sleep: async () => {} } },
       );
     await expect(fail(httpError(403))).rejects.toThrow("HTTP 403");
     await expect(fail(new Error("socket hang up"))).rejects.toThrow("socket hang up");
     expect(tries).toBe(2);
   });
 
-  it("waits at least as long as Retry-After asks, within the cap", () => {
-    const options = { attempts: 5, baseDelayMs: 100, maxDelayMs: 20_000, random: () => 0 };
-    expect(backoffDelay(0, options, httpError(429, "3"))).toBe(3000);
-    expect(backoffDelay(0, options, httpError(429, "600"))).toBe(20_000);
-    expect(backoffDelay(0, options, httpError(429))).toBe(50);
-  });
-});
-
-describe("LatestOnly", () => {
-  it("sends the first edit, then only the newest of those that waited; every caller resolves", async () => {
-    const sent: number[] = [];
-    let release: () => void = () => {};
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
+  describe("Retry-After from the Bot Connector", () => {
+    it("waits at least as long as Retry-After asks, within the cap", () => {
+      const options = { attempts: 5, baseDelayMs: 100, maxDelayMs: 20_000, timing: { random: () => 0 } };
+      expect(retryDelay(0, options, retryAfterOf(httpError(429, "3")))).toBe(3000);
+      expect(retryDelay(0, options, retryAfterOf(httpError(429, "600")))).toBe(20_000);
+      expect(retryDelay(0, options, retryAfterOf(httpError(429)))).toBe(50);
     });
-    const edits = new LatestOnly<number>(async (_key, value) => {
-      sent.push(value);
-      if (value === 1) await gate;
-    });
-    const all = [1, 2, 3, 4].map((n) => edits.run("message", n));
-    const other = edits.run("other message", 9);
-    release();
-    await Promise.all([...all, other]);
-    expect(sent).toEqual([1, 9, 4]);
-  });
-
-  it("rejects the callers whose edit failed, and keeps working after", async () => {
-    const edits = new LatestOnly<number>(async (_key, value) => {
-      if (value === 2) throw new Error("edit refused");
-    });
-    const first = edits.run("m", 1);
-    const second = edits.run("m", 2);
-    await expect(first).resolves.toBeUndefined();
-    await expect(second).rejects.toThrow("edit refused");
-    await expect(edits.run("m", 3)).resolves.toBeUndefined();
   });
 });
 

@@ -1,17 +1,20 @@
-import type { Redis } from "ioredis";
+import { expect } from "vitest";
 import { createTeamsAdapter, mountTeams } from "../../../adapters/teams/adapter.js";
 import { MfaTeamsBot } from "../../../adapters/teams/bot.js";
+import { decisionVerbs } from "../../../adapters/teams/card-actions.js";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier } from "../../../adapters/teams/notifier.js";
 import type { TeamsSettings } from "../../../adapters/teams/settings.js";
 import type { Policy } from "../../../src/config/policy.js";
-import { HttpServer } from "../../../src/http/server.js";
+import { type DecisionVerb, verbsTaking } from "../../../src/core/verbs.js";
 import { silentLogger } from "../../../src/log.js";
-import { connectRedis, RequestQueue } from "../../../src/queue/queues.js";
 import { statePrefix } from "../../../src/run/worker-runtime.js";
 import { guidFrom, SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
 import { FakeBotConnector, type FakeMember, type SentActivity } from "../../helpers/fake-bot-connector.js";
-import { REDIS_URL, WorkerHarness } from "../../helpers/worker-harness.js";
+import type { WorkerHarness } from "../../helpers/worker-harness.js";
+import type { ChatDriver } from "../end-to-end/scenarios.js";
+import { type ServeSide, startServeSide, startWorkerSide } from "../end-to-end/serve-side.js";
+import { cardActionInvoke, channelMessage, mention, personalMessage } from "./activities.js";
 
 /**
  * The whole Teams path on one machine: `POST /api/messages` mounted as `mfa-bot serve` mounts it
@@ -46,52 +49,35 @@ export class TeamsEndToEnd {
   private constructor(
     readonly worker: WorkerHarness,
     readonly connector: FakeBotConnector,
-    readonly baseUrl: string,
-    private readonly server: HttpServer,
-    private readonly serveQueue: RequestQueue,
-    private readonly serveRedis: Redis,
+    private readonly serve: ServeSide,
     /** PATCHes of authentication/requirements the sandbox received, by user object id. */
     readonly patches: Map<string, number>,
   ) {}
 
+  get baseUrl(): string {
+    return this.serve.baseUrl;
+  }
+
   static async start(options: { policy?: Policy } = {}): Promise<TeamsEndToEnd> {
     const connector = await new FakeBotConnector().start();
     for (const member of Object.values(MEMBERS)) connector.addMember(member);
-    const worker = await WorkerHarness.start({
-      ...(options.policy ? { policy: options.policy } : {}),
-      startWorker: false,
-    });
-    const patches = worker.countPatches();
-    // The worker's notifiers, as src/cli/chat-notifiers.ts builds them.
-    worker.startWorker({
-      notifiers: (state, prefix) => ({
-        teams: createTeamsNotifier(EMULATOR, { redis: state, keyPrefix: prefix, logger: silentLogger }),
-      }),
-    });
+    const { worker, patches } = await startWorkerSide(options.policy, (state, prefix) => ({
+      teams: createTeamsNotifier(EMULATOR, { redis: state, keyPrefix: prefix, logger: silentLogger }),
+    }));
     // The serve side, as src/cli/serve.ts wires it.
-    const serveRedis = connectRedis(REDIS_URL, { blocking: true });
-    const serveQueue = new RequestQueue({ redisUrl: REDIS_URL, prefix: worker.prefix }, serveRedis);
-    const bot = new MfaTeamsBot({
-      jobs: serveQueue,
-      references: new ConversationReferenceStore(serveRedis, statePrefix(worker.prefix)),
-      logger: silentLogger,
+    const serve = await startServeSide(worker.prefix, (server, serveQueue, serveRedis) => {
+      const bot = new MfaTeamsBot({
+        jobs: serveQueue,
+        references: new ConversationReferenceStore(serveRedis, statePrefix(worker.prefix)),
+        logger: silentLogger,
+      });
+      mountTeams(server, EMULATOR, {
+        adapter: createTeamsAdapter(EMULATOR, silentLogger),
+        bot,
+        logger: silentLogger,
+      });
     });
-    const server = new HttpServer(silentLogger);
-    mountTeams(server, EMULATOR, {
-      adapter: createTeamsAdapter(EMULATOR, silentLogger),
-      bot,
-      logger: silentLogger,
-    });
-    const port = await server.listen(0, "127.0.0.1");
-    return new TeamsEndToEnd(
-      worker,
-      connector,
-      `http://127.0.0.1:${port}`,
-      server,
-      serveQueue,
-      serveRedis,
-      patches,
-    );
+    return new TeamsEndToEnd(worker, connector, serve, patches);
   }
 
   get serviceUrl(): string {
@@ -133,9 +119,7 @@ export class TeamsEndToEnd {
   }
 
   async close(): Promise<void> {
-    await this.server.close();
-    await this.serveQueue.close();
-    this.serveRedis.disconnect();
+    await this.serve.close();
     await this.worker.close();
     await this.connector.close();
   }
@@ -166,4 +150,134 @@ export function cardOf(sent: SentActivity): { contentType: string; actions: Card
     (sent.activity.attachments as Array<{ contentType: string; content: { actions?: CardAction[] } }>) ?? [];
   const card = attachments.find((a) => a.contentType === "application/vnd.microsoft.card.adaptive");
   return card && { contentType: card.contentType, actions: card.content.actions ?? [] };
+}
+
+/** A command as the driver posted it: where its answers go, and how many were there before. */
+export interface TeamsSent {
+  activity: Record<string, unknown>;
+  conversation: string;
+  before: number;
+}
+
+/** An approval card: the thread it is in and its activity id. */
+export interface TeamsCard {
+  thread: string;
+  activityId: string;
+}
+
+export type TeamsClick = { status: number; body: unknown };
+
+/** What a person reads in a Teams message: the notification summary and the card's text. */
+export function readTeams(sent: SentActivity | undefined): string {
+  return sent ? `${summaryOf(sent)}\n${textOf(sent)}` : "";
+}
+
+const DECISION_OF: Readonly<Record<string, DecisionVerb>> = Object.fromEntries(
+  verbsTaking("approval").map((decision) => [decisionVerbs[decision], decision]),
+);
+
+/**
+ * The shared end-to-end scenarios (test/adapters/end-to-end/scenarios.ts) at Teams: commands
+ * typed in the person's chat with the bot (or, `inChannel`, after @mentioning it in the ops
+ * channel), mentions as Teams sends them (`<at>name</at>` with a mention entity), card clicks
+ * as Action.Execute invokes, and private answers to a click in the clicker's 1:1 chat.
+ */
+export function teamsDriver(e2e: TeamsEndToEnd): ChatDriver<TeamsSent, TeamsCard, TeamsClick> {
+  let requestThread = "";
+  const sentTo = (conversation: string) => e2e.connector.sentTo(conversation);
+  const dmOf = (person: keyof typeof MEMBERS) => `a:dm-${MEMBERS[person].aadObjectId}`;
+  const isSummary = (a: SentActivity) => a.kind === "send" && /: finished \(operation /.test(summaryOf(a));
+  const isProgress = (a: SentActivity) => / of \d+ done$/.test(summaryOf(a));
+  return {
+    worker: e2e.worker,
+    patches: e2e.patches,
+    async type(person, text, options = {}) {
+      const mentioned = [...text.matchAll(/\{(\w+)\}/g)].map(
+        ([, who]) => MEMBERS[who as keyof typeof MEMBERS],
+      );
+      const line = text.replace(
+        /\{(\w+)\}/g,
+        (_, who: keyof typeof MEMBERS) => `<at>${MEMBERS[who].name}</at>`,
+      );
+      const sender = MEMBERS[person];
+      const activity = options.inChannel
+        ? channelMessage(e2e.serviceUrl, `mfa ${line}`, { sender, mentions: mentioned })
+        : { ...personalMessage(e2e.serviceUrl, line, sender), entities: mentioned.map(mention) };
+      const conversation = (activity.conversation as { id: string }).id;
+      if (options.inChannel) requestThread = conversation;
+      const before = sentTo(conversation).length;
+      expect((await e2e.post(activity)).status).toBe(200);
+      return { activity, conversation, before };
+    },
+    async answerTo(sent) {
+      const deadline = Date.now() + 15_000;
+      while (sentTo(sent.conversation).length <= sent.before) {
+        if (Date.now() > deadline) throw new Error(`no answer in ${sent.conversation}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return readTeams(sentTo(sent.conversation)[sent.before]);
+    },
+    async approvalCard(sent) {
+      const card = await e2e.waitForActivity(
+        (a) => a.conversationId === sent.conversation && summaryOf(a).startsWith("Approval needed"),
+      );
+      const approve = cardOf(card)?.actions.find(
+        (a) => a.type === "Action.Execute" && a.verb === "mfa.approve",
+      );
+      return {
+        approvalId: String(approve?.data?.approvalId ?? ""),
+        card: { thread: sent.conversation, activityId: card.activityId },
+      };
+    },
+    async card(card) {
+      const versions = sentTo(card.thread).filter((a) => a.activityId === card.activityId);
+      const latest = versions.at(-1);
+      const actions = (latest && cardOf(latest)?.actions) ?? [];
+      return {
+        text: readTeams(latest),
+        edits: versions.filter((a) => a.kind === "update").length,
+        buttons: actions
+          .filter((a) => a.type === "Action.Execute")
+          .map((a) => {
+            // Everything the button carries besides the id shows up here, and fails the check.
+            const { approvalId, ...rest } = a.data ?? {};
+            return { decision: DECISION_OF[a.verb ?? ""]!, approvalId: String(approvalId), ...rest };
+          }),
+      };
+    },
+    click: (person, decision, approvalId, card) =>
+      e2e.post(
+        cardActionInvoke(e2e.serviceUrl, {
+          verb: decisionVerbs[decision],
+          data: { approvalId },
+          clicker: MEMBERS[person],
+          conversation: { id: card.thread, conversationType: "channel" },
+          cardActivityId: card.activityId,
+        }),
+      ),
+    // Teams has no ephemeral messages: a clicker's private answers come in their 1:1 chat.
+    answersToClicks: (person) => sentTo(dmOf(person)).map(textOf),
+    summaryPosted: async () => {
+      await e2e.waitForActivity((a) => a.conversationId === requestThread && isSummary(a));
+    },
+    posted() {
+      const thread = sentTo(requestThread);
+      return {
+        summaries: thread.filter(isSummary).map(readTeams),
+        progress: thread
+          .filter((a) => a.kind === "send" && isProgress(a))
+          .map((posted) => {
+            const versions = thread.filter((a) => a.activityId === posted.activityId);
+            return { text: readTeams(versions.at(-1)), edits: versions.length - 1 };
+          }),
+      };
+    },
+    async directMessageTo(person) {
+      await e2e.waitForActivity((a) => a.conversationId === dmOf(person));
+      return readTeams(sentTo(dmOf(person)).at(-1));
+    },
+    jobsQueued: () =>
+      e2e.worker.queue.queue.getJobCountByTypes("completed", "failed", "waiting", "active", "delayed"),
+    settle: () => e2e.settle(),
+  };
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import type { Redis } from "ioredis";
-import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier, type TeamsNotifier } from "../../../adapters/teams/notifier.js";
 import { createLogger } from "../../../src/log.js";
-import type { ApprovalView, Outcome } from "../../../src/notify/outcome.js";
+import type { Outcome } from "../../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { FakeBotConnector, type SentActivity } from "../../helpers/fake-bot-connector.js";
+import { localNetworkOnly } from "../../helpers/local-network.js";
+import { bulkApprovalView } from "../../notify/outcome-fixtures.js";
 import {
   ALICE,
   BOT,
@@ -27,9 +28,9 @@ let references: ConversationReferenceStore;
 let notifier: TeamsNotifier;
 const sleeps: number[] = [];
 
+localNetworkOnly();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   connector = await new FakeBotConnector().start();
   connector.addMember(HELPDESK).addMember(ALICE).addMember(MANAGER);
   redis = await connectedRedis();
@@ -44,8 +45,10 @@ beforeAll(async () => {
         attempts: 4,
         baseDelayMs: 100,
         maxDelayMs: 1000,
-        sleep: async (ms) => {
-          sleeps.push(ms);
+        timing: {
+          sleep: async (ms) => {
+            sleeps.push(ms);
+          },
         },
       },
     },
@@ -57,7 +60,6 @@ afterAll(async () => {
   if (keys.length > 0) await redis.del(...keys);
   await redis.quit();
   await connector.close();
-  nock.enableNetConnect();
 });
 
 beforeEach(() => {
@@ -117,7 +119,7 @@ describe("TeamsNotifier", () => {
     expect(sent).toMatchObject({ kind: "send", conversationId: channelThread, activityId: ref.messageId });
     expect(sent!.activity).toMatchObject({
       type: "message",
-      summary: "enable: 1 of 10 done",
+      summary: "Enable MFA: 1 of 10 done",
       attachments: [{ contentType: "application/vnd.microsoft.card.adaptive", content: { version: "1.5" } }],
     });
 
@@ -286,23 +288,7 @@ describe("TeamsNotifier", () => {
   describe("a bulk approval card that leaves names out", () => {
     const names = Array.from({ length: 400 }, (_, i) => `user${String(i).padStart(4, "0")}@contoso.com`);
     const forged = `<at>${MANAGER.name}</at> **[approve here](https://evil.example)**`;
-    const approval: ApprovalView = {
-      id: "k3m9p2xq",
-      action: "enable",
-      bulk: true,
-      requester: "admin@contoso.com",
-      createdAt: "2026-11-29T10:00:00.000Z",
-      expiresAt: "2026-11-30T10:00:00.000Z",
-      status: "pending",
-      counts: { change: 400, noop: 0, refused: 0, notFound: 1, reregistrationNeeded: 0 },
-      changes: { users: names.slice(0, 10).map((upn) => ({ upn })), more: 390 },
-      unchanged: { users: [], more: 0 },
-      refused: { users: [], more: 0 },
-      notFound: { refs: [forged], more: 0 },
-      approvalReasons: [],
-      warnings: [],
-      allNames: { change: names, unchanged: [], refused: [], notFound: [forged] },
-    };
+    const approval = bulkApprovalView(names, [forged]);
     const card: Outcome = { kind: "approval", approval };
 
     /** Every element of a sent card, depth first. */

@@ -159,7 +159,7 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
 
     describe("setMfaState reads the state back", () => {
       // Issue 9, problem 5: re-enabled with registration details on record, the user stays
-      // Enabled until they re-register (the reference page), not Enforced at once.
+      // Enabled until they re-register (Microsoft's per-user MFA page), not Enforced at once.
       it("enabled on a user with registration details stays enabled", async () => {
         const dir = await directory();
         expect(await dir.setMfaState(USERS.disabledRegistered.id, "enabled")).toBe("enabled");

@@ -10,8 +10,8 @@ import {
 } from "./tenant-fixture.js";
 
 /**
- * Microsoft Graph as nock interceptors, built from a TenantFixture and written from
- * shared/reference/graph-api.md — not from the sandbox, so that the two are separate
+ * Microsoft Graph as nock interceptors, built from a TenantFixture and written from Microsoft's
+ * Graph API reference (https://learn.microsoft.com/en-us/graph/api/overview) — not from the sandbox, so that the two are separate
  * witnesses of what Graph does. Only what the Directory port calls is modelled;
  * anything else gets Graph's 400 for an unknown segment, so a new call fails loudly.
  */
@@ -318,7 +318,7 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
         if (state !== "disabled" && state !== "enabled" && state !== "enforced") {
           return error(400, "badRequest", "Invalid value for perUserMfaState.");
         }
-        // Re-enabled over registration details: Enabled until the user re-registers (reference page).
+        // Re-enabled over registration details: Enabled until the user re-registers (https://learn.microsoft.com/entra/identity/authentication/howto-mfa-userstates).
         if (state === "enabled" && user.perUserMfaState !== "enabled" && user.methods.length > 0) {
           user.mustReregister = true;
         }

@@ -1,7 +1,11 @@
 import { EventEmitter } from "node:events";
 import nock from "nock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseSandboxArgs, runSandboxCli, type SandboxCliIo } from "../../src/sandbox/cli.js";
+import { main } from "../../src/cli/main.js";
+import { parseSandboxArgs, type SandboxCliIo } from "../../src/cli/sandbox.js";
+
+/** `mfa-bot sandbox …`, in this process. */
+const runSandboxCli = (args: string[], io: SandboxCliIo) => main(["sandbox", ...args], io);
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -23,7 +27,7 @@ function fakeIo() {
   return { io, out, err, signals };
 }
 
-describe("runSandboxCli", () => {
+describe("mfa-bot sandbox", () => {
   it.each([
     [["--port", "abc"], /--port needs a port number/],
     [["--bogus"], /unknown flag '--bogus'/],
