@@ -11,7 +11,7 @@ import { z } from "zod";
 import { type HttpServer, type RouteHandler, sendJson } from "../../src/http/server.js";
 import type { Logger } from "../../src/log.js";
 import { errorOutcome } from "./handlers/answer.js";
-import { readJsonBody } from "./http-body.js";
+import { MAX_ACTIVITY_BYTES, readJsonBody } from "./http-body.js";
 import { outcomeActivity } from "./outgoing-activity.js";
 import { botFrameworkAuthOptions, isEmulatorMode, type TeamsSettings } from "./settings.js";
 
@@ -143,5 +143,6 @@ export function mountTeams(server: HttpServer, settings: TeamsSettings, deps: Te
     "POST",
     "/api/messages",
     teamsMessagesHandler({ ...deps, emulatorMode: isEmulatorMode(settings) }),
+    { maxBodyBytes: MAX_ACTIVITY_BYTES },
   );
 }
