@@ -8,6 +8,7 @@ import {
   type TurnContext,
 } from "botbuilder";
 import { z } from "zod";
+import { isLoopbackAddress, isLoopbackUrl } from "../../src/config/loopback.js";
 import { type HttpServer, type RouteHandler, sendJson } from "../../src/http/server.js";
 import type { Logger } from "../../src/log.js";
 import { errorOutcome } from "./handlers/answer.js";
@@ -75,21 +76,6 @@ export interface TeamsRouteDeps {
    * look its sender up), is refused. An empty MicrosoftAppId must not open the bot to anyone.
    */
   emulatorMode?: boolean;
-}
-
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
-
-function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === "::1" || /^(::ffff:)?127\./.test(address);
-}
-
-function isLoopbackUrl(url: string): boolean {
-  try {
-    return LOOPBACK_HOST.test(new URL(url).hostname);
-  } catch {
-    return false;
-  }
 }
 
 /** `POST /api/messages`: the Bot Framework's messaging endpoint. */
