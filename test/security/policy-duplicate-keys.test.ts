@@ -78,14 +78,16 @@ describe("a policy file with a repeated key", () => {
 
   it("stops `mfa-bot worker` with one line naming the key, before it does anything", async () => {
     const path = policyFile(`{${ROLES},"protected":["breakglass@contoso.com"],"protected":[]}`);
-    const run = await collect(
-      spawnCli(["worker"], {
-        MFA_BOT_POLICY: path,
-        AZURE_TENANT_ID: "t",
-        AZURE_CLIENT_ID: "c",
-        AZURE_CLIENT_SECRET: "s",
-      }),
-    ).done;
+    const child = spawnCli(["worker"], {
+      MFA_BOT_POLICY: path,
+      AZURE_TENANT_ID: "t",
+      AZURE_CLIENT_ID: "c",
+      AZURE_CLIENT_SECRET: "s",
+      MFA_BOT_QUEUE_PREFIX: "test-duplicate-keys",
+    });
+    // A worker that took the file would run until stopped: stop it, and the test fails below.
+    const stopper = setTimeout(() => child.kill("SIGKILL"), 15_000);
+    const run = await collect(child).done.finally(() => clearTimeout(stopper));
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
       `policy file ${path}: key "protected" appears more than once (remove all but one)`,
