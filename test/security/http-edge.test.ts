@@ -1,10 +1,11 @@
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createSlackAdapter, SLACK_EVENTS_PATH } from "../../adapters/slack/app.js";
+import { freePort } from "../../src/cli/local-redis.js";
 import { loadConfig } from "../../src/config/env.js";
 import { ConfigError } from "../../src/config/startup-error.js";
 import { HttpServer, type HttpServerOptions } from "../../src/http/server.js";
@@ -81,23 +82,16 @@ const FAST: HttpServerOptions = {
 };
 
 describe("slow clients", () => {
-  it("a client that trickles its headers is answered 408 and cut off", async () => {
+  it.each([
+    ["its headers", "POST /echo HTTP/1.1\r\nHost: bot\r\n", "X-Slow: ".padEnd(400, "a")],
+    ["its body", "POST /echo HTTP/1.1\r\nHost: bot\r\nContent-Length: 1000\r\n\r\n", "x".repeat(1000)],
+  ])("a client that trickles %s is answered 408 and cut off", async (what, start, slowly) => {
     const { port } = await serverWith(FAST);
     const client = open(port);
     await client.connected;
-    client.socket.write("POST /echo HTTP/1.1\r\nHost: bot\r\n");
-    trickle(client.socket, "X-Slow: ".padEnd(400, "a"), 50);
-    await within(client.closedByServer, 10_000, "the server to close a slow-headers connection");
-    expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
-  });
-
-  it("a client that trickles its body is answered 408 and cut off", async () => {
-    const { port } = await serverWith(FAST);
-    const client = open(port);
-    await client.connected;
-    client.socket.write("POST /echo HTTP/1.1\r\nHost: bot\r\nContent-Length: 1000\r\n\r\n");
-    trickle(client.socket, "x".repeat(1000), 50);
-    await within(client.closedByServer, 10_000, "the server to close a slow-body connection");
+    client.socket.write(start);
+    trickle(client.socket, slowly, 50);
+    await within(client.closedByServer, 10_000, `the server to close a connection trickling ${what}`);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
   });
 
@@ -214,15 +208,3 @@ describe("HOST", () => {
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}

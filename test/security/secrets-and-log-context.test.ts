@@ -5,7 +5,6 @@ import { Writable } from "node:stream";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/env.js";
 import { ConfigError } from "../../src/config/startup-error.js";
-import { createGraphDirectory } from "../../src/directory/graph/index.js";
 import { createLogger, requestContext } from "../../src/log.js";
 import { BENCH_GROUP_ID, generateSeed } from "../../src/sandbox/default-seed.js";
 import { collect, spawnCli, until } from "../cli/run-cli.js";
@@ -169,18 +168,8 @@ describe("the log's request context", () => {
       const { lines, logger } = capture();
       // More users than one apply step (APPLY_STEP, 40): the second step's Graph calls follow the
       // first step's audit lines in the same job.
-      h = await WorkerHarness.start({ startWorker: false, sandbox: { seed: generateSeed({ users: 50 }) } });
       // As `mfa-bot worker` wires it: the Graph client logs every request to the worker's logger.
-      const directory = createGraphDirectory({
-        graphBaseUrl: h.sandbox.url,
-        authorityHost: h.sandbox.url,
-        tenantId: "sandbox",
-        clientId: "sandbox",
-        clientSecret: "sandbox",
-        requestsPerSecond: 1_000,
-        logger,
-      });
-      h.startWorker({ logger, directory });
+      h = await WorkerHarness.start({ logger, sandbox: { seed: generateSeed({ users: 50 }) } });
       const card = await h.answerTo(await h.send(ADMIN, `bulk enable group:${BENCH_GROUP_ID}`));
       if (card.outcome.kind !== "approval")
         throw new Error(`expected an approval card, got ${card.outcome.kind}`);

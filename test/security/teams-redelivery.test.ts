@@ -1,5 +1,4 @@
 import { Worker } from "bullmq";
-import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connectRedis, QUEUE_NAME } from "../../src/queue/queues.js";
 import {
@@ -12,6 +11,7 @@ import {
 } from "../adapters/teams/activities.js";
 import { REDIS_URL, startTeamsHarness, type TeamsHarness } from "../adapters/teams/harness.js";
 import { FakeBotConnector } from "../helpers/fake-bot-connector.js";
+import { localNetworkOnly } from "../helpers/local-network.js";
 
 /**
  * Finding 4 of issue 13: Teams commands were not de-duplicated — the same activity delivered
@@ -24,9 +24,9 @@ import { FakeBotConnector } from "../helpers/fake-bot-connector.js";
 let connector: FakeBotConnector;
 let harness: TeamsHarness;
 
+localNetworkOnly();
+
 beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   connector = await new FakeBotConnector().start();
   connector.addMember(HELPDESK).addMember(MANAGER);
   harness = await startTeamsHarness({ appId: "", appType: "MultiTenant" });
@@ -35,7 +35,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await harness.close();
   await connector.close();
-  nock.enableNetConnect();
 });
 
 beforeEach(async () => {
@@ -66,6 +65,16 @@ async function handleAll(): Promise<void> {
 const cardActivityId = "1700000000456";
 const channelThread = { id: `${CHANNEL_ID};messageid=1700000000400`, conversationType: "channel" };
 
+/** A new click on Approve: each is its own activity, with its own id. */
+const approveClick = () =>
+  cardActionInvoke(connector.serviceUrl, {
+    verb: "mfa.approve",
+    data: { approvalId: "k3m9p2xq" },
+    clicker: MANAGER,
+    conversation: channelThread,
+    cardActivityId,
+  });
+
 describe("a Teams activity delivered twice", () => {
   it("queues a typed command once", async () => {
     const activity = personalMessage(connector.serviceUrl, "status alice@contoso.com");
@@ -95,13 +104,7 @@ describe("a Teams activity delivered twice", () => {
   });
 
   it("queues an Action.Execute click once, even when redelivered after the first was handled", async () => {
-    const click = cardActionInvoke(connector.serviceUrl, {
-      verb: "mfa.approve",
-      data: { approvalId: "k3m9p2xq" },
-      clicker: MANAGER,
-      conversation: channelThread,
-      cardActivityId,
-    });
+    const click = approveClick();
     expect((await harness.post(click)).status).toBe(200);
     expect(await everyJob()).toHaveLength(1);
     await handleAll();
@@ -109,14 +112,7 @@ describe("a Teams activity delivered twice", () => {
     expect(await everyJob()).toHaveLength(0);
 
     // Another click (a new activity) by the same person is heard: the worker answers it.
-    const again = cardActionInvoke(connector.serviceUrl, {
-      verb: "mfa.approve",
-      data: { approvalId: "k3m9p2xq" },
-      clicker: MANAGER,
-      conversation: channelThread,
-      cardActivityId,
-    });
-    await harness.post(again);
+    await harness.post(approveClick());
     expect(await everyJob()).toHaveLength(1);
   });
 
