@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Command } from "../core/command.js";
 import { helpText, parseCommand } from "../core/grammar.js";
+import { addressKey } from "../core/ids.js";
 import type { Verb } from "../core/verbs.js";
 import type { ReplyAddress } from "../notify/port.js";
 import { buildJob, type ChatTargetResolver, type JobBuildResult, type Requester } from "./from-command.js";
@@ -66,7 +67,17 @@ export type Submitted =
  * same key on every platform.
  */
 export function decisionDedupeKey(job: Pick<DecisionJob, "approvalId" | "decider" | "decision">): string {
-  return `${job.approvalId}-${job.decider.upn}-${job.decision}`;
+  return `${job.approvalId}-${deciderKey(job.decider.upn)}-${job.decision}`;
+}
+
+/**
+ * The decider's address key; one the identity check refuses (the worker will say why) is
+ * hashed instead, so that job ids, which keep only a safe alphabet, cannot make it another's.
+ */
+function deciderKey(address: string): string {
+  return (
+    addressKey(address) ?? `unchecked-${createHash("sha256").update(address).digest("hex").slice(0, 16)}`
+  );
 }
 
 /**
