@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { type Logger, pino } from "pino";
+import { redactUrls } from "./config/redact-url.js";
 
 /**
  * The request being worked on. The worker runs each job inside it, so every log line of
@@ -47,10 +48,21 @@ export function createLogger(
       level: options.level ?? process.env.LOG_LEVEL ?? "info",
       name: options.name ?? "mfa-bot",
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-      mixin: () => requestContext.getStore() ?? {},
+      // A fresh object every line: pino merges the line's own fields into what the mixin returns
+      // (Object.assign(mixin, fields)), so handing it the stored context would write each line's
+      // fields into the request's context and into every later line of that request.
+      mixin: () => {
+        const context = requestContext.getStore();
+        return context ? { requestId: context.requestId } : {};
+      },
     },
-    destination ?? pino.destination(2),
+    redactingUrls(destination ?? pino.destination(2)),
   );
+}
+
+/** Every line, whatever printed it (a message, an error, a child's bindings), without credentials in URLs. */
+function redactingUrls(destination: pino.DestinationStream): pino.DestinationStream {
+  return { write: (line: string) => destination.write(redactUrls(line)) };
 }
 
 /** A logger that discards everything; for tests and library callers that pass none. */

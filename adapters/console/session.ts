@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Redis } from "ioredis";
-import { isUpn } from "../../src/core/ids.js";
+import { canonicalAddress, isUpn } from "../../src/core/ids.js";
 import type { OperationStatus } from "../../src/core/statuses.js";
 import type { Outcome } from "../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../src/notify/port.js";
@@ -45,7 +45,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
     options.output.write(`${text}\n`);
   };
   const timeoutMs = options.answerTimeoutMs ?? 60_000;
-  let actor = options.actor?.toLowerCase();
+  let actor = options.actor === undefined ? undefined : canonicalAddress(options.actor);
   const pending = new Set<string>();
   const applying = new Set<string>();
   let lastActivity = Date.now();
@@ -62,7 +62,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
     const switchTo = /^as\s+(\S+)$/i.exec(text);
     if (switchTo?.[1]) {
       if (!isUpn(switchTo[1])) return out(`✖ "${switchTo[1].slice(0, 60)}" is not a UPN`);
-      actor = switchTo[1].toLowerCase();
+      actor = canonicalAddress(switchTo[1]);
       return out(`acting as ${actor}`);
     }
     if (options.local?.handles(text)) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
-import type { HttpServer } from "../../src/http/server.js";
+import { type HttpServer, sendJson } from "../../src/http/server.js";
 import type { Logger } from "../../src/log.js";
 import type { RequestQueue } from "../../src/queue/queues.js";
 import { BackgroundWork } from "./background.js";
@@ -9,9 +9,18 @@ import { SlackIdentity } from "./identity.js";
 import { registerApprovalActions } from "./listeners/actions.js";
 import { registerSlashCommand } from "./listeners/command.js";
 import type { ListenerDeps } from "./listeners/deps.js";
+import { MAX_CLOCK_SKEW_SECONDS, secondsAhead } from "./request-time.js";
+import { slackResponseUrlCheck } from "./response-url.js";
 import { createSlackClient, type SlackRetryOptions, type SlackWebClient } from "./slack-client.js";
+import { SlackWorkspace } from "./workspace.js";
 
 export const SLACK_EVENTS_PATH = "/slack/events";
+
+/**
+ * Slash commands and button clicks are small; a block_actions payload carries the whole message
+ * (at most 50 blocks: https://api.slack.com/reference/block-kit/blocks), well under this.
+ */
+export const SLACK_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface SlackAdapterOptions {
   /** SLACK_SIGNING_SECRET: every request to /slack/events is verified with it (HTTP mode). */
@@ -67,9 +76,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       randomize: true,
     },
   });
+  const workspace = new SlackWorkspace(client, options.logger);
   const identity = new SlackIdentity({
     client,
     logger: options.logger,
+    workspace,
     ...(options.identityTtlMs !== undefined ? { ttlMs: options.identityTtlMs } : {}),
   });
   const background = new BackgroundWork();
@@ -93,6 +104,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       logger: boltLog,
       // Ack first, work after: Slack gets its answer as soon as a listener calls ack().
       processBeforeResponse: false,
+      // The shared server has read the body within this limit already; mounted elsewhere, Bolt checks it.
+      bodyLimit: SLACK_MAX_BODY_BYTES,
     });
     receiver = httpReceiver;
   }
@@ -112,16 +125,35 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     options.logger.error({ err: error }, "slack listener failed");
   });
 
-  const deps: ListenerDeps = { queue: options.queue, identity, logger: options.logger, background };
+  const deps: ListenerDeps = {
+    queue: options.queue,
+    identity,
+    logger: options.logger,
+    background,
+    workspace,
+    isTrustedResponseUrl: slackResponseUrlCheck(options.apiUrl),
+  };
   registerSlashCommand(app, deps);
   registerApprovalActions(app, deps);
 
   const requestListener = httpReceiver?.requestListener;
   if (requestListener && options.server) {
-    options.server.route("POST", SLACK_EVENTS_PATH, (req, res) => {
-      background.noteActivity();
-      requestListener(req, res);
-    });
+    options.server.route(
+      "POST",
+      SLACK_EVENTS_PATH,
+      (req, res) => {
+        background.noteActivity();
+        // Bolt refuses timestamps more than five minutes old; one from the future is refused here.
+        const ahead = secondsAhead(req.headers["x-slack-request-timestamp"], Date.now());
+        if (ahead > MAX_CLOCK_SKEW_SECONDS) {
+          options.logger.warn({ secondsAhead: ahead }, "slack request refused: timestamp in the future");
+          sendJson(res, 401, { error: "request timestamp is in the future" });
+          return;
+        }
+        requestListener(req, res);
+      },
+      { maxBodyBytes: SLACK_MAX_BODY_BYTES },
+    );
   } else if (!socketMode && !options.server) {
     options.logger.warn("Slack adapter created without a server: mount requestListener yourself");
   }

@@ -1,3 +1,4 @@
+import { canonicalAddress } from "../../src/core/ids.js";
 import { type Clock, realClock } from "../../src/delivery/clock.js";
 import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
@@ -7,7 +8,7 @@ import { DeliveryError } from "../../src/notify/port.js";
 import { KeyedPacer } from "./rate-limit.js";
 import { fullListMessages } from "./render/full-list.js";
 import { renderOutcome, type SlackMessage } from "./render/outcome.js";
-import { postToResponseUrl } from "./response-url.js";
+import { postToResponseUrl, slackResponseUrlCheck } from "./response-url.js";
 import {
   createSlackClient,
   type SlackRetryOptions,
@@ -32,7 +33,7 @@ export interface SlackNotifierOptions {
   postIntervalMs?: number;
   /** Minimum gap between chat.update calls (tier 3, ~50 a minute; default 1200 ms). */
   updateIntervalMs?: number;
-  /** Which response_url hosts we post to; default Slack's hooks hosts and the apiUrl's origin. */
+  /** Which response_url hosts we post to; default slackResponseUrlCheck (Slack's hooks hosts, the apiUrl's origin). */
   isTrustedResponseUrl?: (url: string) => boolean;
   /** 429s from a response_url waited out before falling back to chat.postEphemeral (default 10). */
   responseUrlAttempts?: number;
@@ -78,7 +79,7 @@ export class SlackNotifier implements port.Notifier {
     this.clock = options.clock ?? realClock;
     this.postPacer = new KeyedPacer(options.postIntervalMs ?? 1_000, this.clock);
     this.updatePacer = new KeyedPacer(options.updateIntervalMs ?? 1_200, this.clock);
-    this.trusted = options.isTrustedResponseUrl ?? defaultTrustedResponseUrl(options.apiUrl);
+    this.trusted = options.isTrustedResponseUrl ?? slackResponseUrlCheck(options.apiUrl);
   }
 
   async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
@@ -169,9 +170,7 @@ export class SlackNotifier implements port.Notifier {
     outcome: Outcome,
     _context: port.ReplyAddress,
   ): Promise<port.DirectMessageResult> {
-    const emails = [
-      ...new Set([user.upn, user.mail].filter((e): e is string => !!e).map((e) => e.toLowerCase())),
-    ];
+    const emails = [...new Set([user.upn, user.mail].filter((e): e is string => !!e).map(canonicalAddress))];
     let slackUserId: string | undefined;
     for (const email of emails) {
       slackUserId = await this.lookupByEmail(email);
@@ -214,24 +213,4 @@ export class SlackNotifier implements port.Notifier {
     if (!channel) throw new SlackDeliveryError("Slack opened no direct-message channel");
     return channel;
   }
-}
-
-/** Slack's own response_url hosts, and the API base's origin (a local fake serves both in tests). */
-export function defaultTrustedResponseUrl(apiUrl: string): (url: string) => boolean {
-  let apiOrigin: string | undefined;
-  try {
-    apiOrigin = new URL(apiUrl).origin;
-  } catch {
-    apiOrigin = undefined;
-  }
-  return (url) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return false;
-    }
-    if (parsed.protocol === "https:" && /^hooks\.slack(-gov)?\.com$/.test(parsed.hostname)) return true;
-    return apiOrigin !== undefined && parsed.origin === apiOrigin;
-  };
 }

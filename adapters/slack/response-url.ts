@@ -23,6 +23,35 @@ export interface ResponseUrlOptions {
 const MAX_RETRY_AFTER_MS = 60_000;
 const TRANSIENT_TRIES = 3;
 
+/**
+ * Where a response_url may point: Slack's own hooks host — `https://hooks.slack.com/commands/…`,
+ * `/actions/…`, `/app/…` (https://api.slack.com/interactivity/handling#message_responses) — or
+ * GovSlack's, which runs on slack-gov.com instead of slack.com
+ * (https://api.slack-gov.com/gov-slack/about), over https only; and the origin of the configured
+ * SLACK_API_URL, so that a local fake Slack can serve both in tests. A signed payload naming any
+ * other host is not followed.
+ */
+export function slackResponseUrlCheck(apiUrl: string): (url: string) => boolean {
+  let apiOrigin: string | undefined;
+  try {
+    apiOrigin = new URL(apiUrl).origin;
+  } catch {
+    apiOrigin = undefined;
+  }
+  return (url) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    if (parsed.username || parsed.password) return false;
+    if (parsed.protocol === "https:" && /^hooks\.slack(-gov)?\.com$/.test(parsed.hostname) && !parsed.port)
+      return true;
+    return apiOrigin !== undefined && parsed.origin === apiOrigin;
+  };
+}
+
 /** Posts a message to a Slack response_url, waiting out 429s and retrying brief failures. */
 export async function postToResponseUrl(
   url: string,

@@ -8,10 +8,11 @@ import {
   type TurnContext,
 } from "botbuilder";
 import { z } from "zod";
+import { isLoopbackAddress, isLoopbackUrl } from "../../src/config/loopback.js";
 import { type HttpServer, type RouteHandler, sendJson } from "../../src/http/server.js";
 import type { Logger } from "../../src/log.js";
 import { errorOutcome } from "./handlers/answer.js";
-import { readJsonBody } from "./http-body.js";
+import { MAX_ACTIVITY_BYTES, readJsonBody } from "./http-body.js";
 import { outcomeActivity } from "./outgoing-activity.js";
 import { botFrameworkAuthOptions, isEmulatorMode, type TeamsSettings } from "./settings.js";
 
@@ -77,21 +78,6 @@ export interface TeamsRouteDeps {
   emulatorMode?: boolean;
 }
 
-const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/i;
-
-function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === "::1" || /^(::ffff:)?127\./.test(address);
-}
-
-function isLoopbackUrl(url: string): boolean {
-  try {
-    return LOOPBACK_HOST.test(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-}
-
 /** `POST /api/messages`: the Bot Framework's messaging endpoint. */
 export function teamsMessagesHandler({ adapter, bot, logger, emulatorMode }: TeamsRouteDeps): RouteHandler {
   return async (req: IncomingMessage, res: ServerResponse) => {
@@ -143,5 +129,6 @@ export function mountTeams(server: HttpServer, settings: TeamsSettings, deps: Te
     "POST",
     "/api/messages",
     teamsMessagesHandler({ ...deps, emulatorMode: isEmulatorMode(settings) }),
+    { maxBodyBytes: MAX_ACTIVITY_BYTES },
   );
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { requestBody } from "../../src/http/server.js";
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; error: string };
 
@@ -11,6 +12,12 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_ACTIVITY_BY
     req.resume();
     return { ok: false, status: 415, error: "expected application/json" };
   }
+  // The shared server has read and size-checked the body already (src/http/server.ts).
+  const read = requestBody(req);
+  if (read !== undefined) {
+    if (read.length > limit) return { ok: false, status: 413, error: "request body too large" };
+    return parseJson(read);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -22,8 +29,12 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_ACTIVITY_BY
     }
     chunks.push(buffer);
   }
+  return parseJson(Buffer.concat(chunks));
+}
+
+function parseJson(body: Buffer): JsonBody {
   try {
-    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+    return { ok: true, value: JSON.parse(body.toString("utf8")) };
   } catch {
     return { ok: false, status: 400, error: "request body is not JSON" };
   }

@@ -1,6 +1,6 @@
 import { TeamsInfo, type TurnContext } from "botbuilder";
 import type { TargetRef } from "../../src/core/command.js";
-import { isGuid, isUpn } from "../../src/core/ids.js";
+import { canonicalAddress, isGuid } from "../../src/core/ids.js";
 import type { ChatTargetResolver } from "../../src/queue/from-command.js";
 import type { DirectoryTarget } from "../../src/queue/jobs.js";
 import { statusCodeOf } from "./http-status.js";
@@ -25,7 +25,9 @@ async function lookUp(
       typeof member.aadObjectId === "string" && isGuid(member.aadObjectId) ? member.aadObjectId : "";
     return {
       ok: true,
-      ...(isUpn(upn) ? { upn: upn.toLowerCase() } : {}),
+      // As Teams gives it (canonical when it passes): the worker's identity check refuses, and
+      // audits, a UPN that is not one Entra could hold, rather than anything here folding it.
+      ...(upn.includes("@") ? { upn: canonicalAddress(upn) } : {}),
       ...(objectId ? { objectId: objectId.toLowerCase() } : {}),
     };
   } catch (err) {

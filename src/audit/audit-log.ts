@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
+import { canonicalAddress } from "../core/ids.js";
 import type { Logger } from "../log.js";
 
 /**
@@ -50,7 +51,7 @@ export class AuditLog {
   }
 
   async forUser(upn: string, limit = 20): Promise<AuditEntry[]> {
-    return this.read(`${this.prefix}:audit:user:${upn.toLowerCase()}`, limit);
+    return this.read(`${this.prefix}:audit:user:${canonicalAddress(upn)}`, limit);
   }
 
   async forOperation(operationId: string, limit = 200): Promise<AuditEntry[]> {
@@ -65,7 +66,8 @@ export class AuditLog {
 
   private indexKeys(entry: AuditEntry): string[] {
     const keys = [`${this.prefix}:audit:op:${entry.operationId}`];
-    if (entry.target?.includes("@")) keys.push(`${this.prefix}:audit:user:${entry.target.toLowerCase()}`);
+    // An address that did not pass the identity check is indexed as given, never under another's name.
+    if (entry.target?.includes("@")) keys.push(`${this.prefix}:audit:user:${canonicalAddress(entry.target)}`);
     return keys;
   }
 }

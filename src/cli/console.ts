@@ -1,6 +1,7 @@
 import { runConsoleSession } from "../../adapters/console/session.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
+import { redactUrls } from "../config/redact-url.js";
 import { isUpn } from "../core/ids.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { statePrefix } from "../run/worker-runtime.js";
@@ -16,7 +17,9 @@ export async function runConsole(as: string | undefined): Promise<number> {
     return 2;
   }
   if (!(await redisAnswers(config.redis.url))) {
-    process.stderr.write(`mfa-bot console: no Redis answers at ${config.redis.url} (REDIS_URL)\n`);
+    process.stderr.write(
+      `mfa-bot console: no Redis answers at ${redactUrls(config.redis.url)} (REDIS_URL)\n`,
+    );
     return 1;
   }
   const queue = new RequestQueue({ redisUrl: config.redis.url, prefix: config.queue.prefix });

@@ -1,6 +1,7 @@
 import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { runConsoleSession } from "../../adapters/console/session.js";
 import { loadConfig } from "../config/env.js";
+import { redactUrls } from "../config/redact-url.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
@@ -25,7 +26,7 @@ export async function runDemo(as: string | undefined): Promise<number> {
     const binary = findOnPath("redis-server");
     if (!binary) {
       process.stderr.write(
-        `mfa-bot demo: no Redis answers at ${redisUrl} and no redis-server is installed — install one (apt-get install redis-server, brew install redis) or set REDIS_URL.\n`,
+        `mfa-bot demo: no Redis answers at ${redactUrls(redisUrl)} and no redis-server is installed — install one (apt-get install redis-server, brew install redis) or set REDIS_URL.\n`,
       );
       return 1;
     }
@@ -95,7 +96,7 @@ function welcome(sandboxUrl: string, redisUrl: string, privateRedis: boolean, ac
   const u = SANDBOX_SAMPLE_USERS;
   return `
 mfa-bot demo — a local sandbox tenant (${sandboxUrl}), a worker and this console.
-Redis: ${redisUrl}${privateRedis ? " (a private redis-server, stopped on exit)" : ""}. Acting as ${actor}.
+Redis: ${redactUrls(redisUrl)}${privateRedis ? " (a private redis-server, stopped on exit)" : ""}. Acting as ${actor}.
 
 Try:
   status ${u.enabledUnregistered.userPrincipalName}

@@ -37,7 +37,8 @@ export function findOnPath(binary: string): string | undefined {
   return undefined;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nothing listens on just now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -54,8 +54,11 @@ export async function runServe(): Promise<number> {
     });
     mountTeams(server, config.teams, { adapter: createTeamsAdapter(config.teams, logger), bot, logger });
   }
-  const port = await server.listen(config.http.port);
-  logger.info({ port, slack: config.slack.enabled, teams: config.teams.enabled }, "listening");
+  const port = await server.listen(config.http.port, config.http.host);
+  logger.info(
+    { host: config.http.host, port, slack: config.slack.enabled, teams: config.teams.enabled },
+    "listening",
+  );
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", () => resolve());
     process.once("SIGINT", () => resolve());

@@ -1,6 +1,7 @@
 import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
+import { redactUrls } from "../config/redact-url.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
 import { createRedisBudget } from "../directory/graph/redis-budget.js";
 import { createLogger } from "../log.js";
@@ -16,8 +17,14 @@ export async function runWorker(): Promise<number> {
   const config = loadConfig("worker");
   const policy = await loadPolicy(config.policy.path);
   const logger = createLogger({ level: config.log.level, name: "mfa-bot-worker" });
+  for (const variable of config.graph.insecure) {
+    logger.warn(
+      { variable },
+      `${variable} is plain http:// to another machine (ALLOW_INSECURE_GRAPH=1): the client secret and tokens cross the network unencrypted`,
+    );
+  }
   if (!(await redisAnswers(config.redis.url))) {
-    process.stderr.write(`mfa-bot worker: no Redis answers at ${config.redis.url} (REDIS_URL)\n`);
+    process.stderr.write(`mfa-bot worker: no Redis answers at ${redactUrls(config.redis.url)} (REDIS_URL)\n`);
     return 1;
   }
   const { tenantId, clientId, clientSecret } = config.graph.credentials;

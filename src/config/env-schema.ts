@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import * as z from "zod";
 
 /**
@@ -32,6 +33,9 @@ function parsesAsUrl(value: string, protocols: readonly string[]): boolean {
 const httpUrl = z.string().refine((v) => parsesAsUrl(v, ["http:", "https:"]), {
   error: "must be an http:// or https:// URL",
 });
+
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 
 /** Base URLs are joined with paths that start with "/", so a trailing slash would double it. */
 const baseUrlWithoutSlash = httpUrl.transform((v) => v.replace(/\/+$/, ""));
@@ -82,6 +86,8 @@ export const envSchema = z.object({
     .optional(),
   AZURE_CLIENT_ID: text.optional(),
   AZURE_CLIENT_SECRET: text.optional(),
+  // "1" lets the worker talk to Graph or the token endpoint over plain http:// on another machine.
+  ALLOW_INSECURE_GRAPH: z.enum(["0", "1"], { error: 'must be "1" (allow) or "0"' }).default("0"),
   SLACK_SIGNING_SECRET: text.optional(),
   SLACK_BOT_TOKEN: slackToken("xoxb-").optional(),
   SLACK_APP_TOKEN: slackToken("xapp-").optional(),
@@ -100,6 +106,13 @@ export const envSchema = z.object({
     })
     .default("MultiTenant"),
   PORT: integerIn(0, 65535).default(3000),
+  // An interface address or host name to listen on; unset = every IPv4 interface (0.0.0.0).
+  HOST: z
+    .string()
+    .refine((v) => isIP(v) !== 0 || HOST_NAME.test(v), {
+      error: "must be an IP address (0.0.0.0, ::, 127.0.0.1, …) or a host name",
+    })
+    .default("0.0.0.0"),
   MFA_BOT_POLICY: text.default("./policy.json"),
   LOG_LEVEL: z
     .string()

@@ -9,7 +9,9 @@ import {
   SECRET_VARIABLES,
   type TeamsAppType,
 } from "./env-schema.js";
+import { isLoopbackHost } from "./loopback.js";
 import { quoteValue } from "./problem-text.js";
+import { redactUrls } from "./redact-url.js";
 import { ConfigError } from "./startup-error.js";
 
 export { LOG_LEVELS, type LogLevel, TEAMS_APP_TYPES, type TeamsAppType } from "./env-schema.js";
@@ -44,6 +46,11 @@ export interface Config {
     readonly reportRetryMinutes: number;
     /** Present when all three AZURE_* variables are set; always present for "worker". */
     readonly credentials: AzureCredentials | undefined;
+    /**
+     * GRAPH_BASE_URL and/or AZURE_AUTHORITY_HOST when they are plain http:// to another machine
+     * and ALLOW_INSECURE_GRAPH=1 lets the worker start anyway: it warns about each at start.
+     */
+    readonly insecure: readonly ("GRAPH_BASE_URL" | "AZURE_AUTHORITY_HOST")[];
   };
   readonly slack: {
     /** This process talks to Slack: "serve" receives from it, "worker" posts to it. */
@@ -66,7 +73,11 @@ export interface Config {
     readonly appTenantId: string | undefined;
     readonly appType: TeamsAppType;
   };
-  readonly http: { readonly port: number };
+  readonly http: {
+    readonly port: number;
+    /** HOST: the interface `serve` listens on (every IPv4 interface by default). */
+    readonly host: string;
+  };
   readonly policy: {
     readonly path: string;
     /** The command cannot start without a valid policy file (loadPolicy(path)). */
@@ -139,6 +150,14 @@ function requirementProblems(command: CliCommand, v: Partial<Record<EnvVariable,
     for (const variable of AZURE_CREDENTIAL_VARIABLES) {
       if (!v[variable]) missing(variable, `needed by "worker"`);
     }
+    if (v.ALLOW_INSECURE_GRAPH !== "1") {
+      for (const variable of insecureGraphVariables(v)) {
+        problems.push({
+          variable,
+          text: `${variable} is plain http:// to another machine (${quoteValue(v[variable])}): the client secret and tokens would cross the network unencrypted — use https://, or set ALLOW_INSECURE_GRAPH=1 to allow it`,
+        });
+      }
+    }
   }
 
   if (command === "serve") {
@@ -202,6 +221,25 @@ function teamsProblems(v: Partial<Record<EnvVariable, string>>): Problem[] {
   return problems;
 }
 
+/**
+ * Graph and token-endpoint URLs that would carry the client secret and tokens in the clear: plain
+ * http:// to a host that is not this machine. The sandbox on loopback is fine.
+ */
+function insecureGraphVariables(
+  v: Partial<Record<"GRAPH_BASE_URL" | "AZURE_AUTHORITY_HOST", string>>,
+): ("GRAPH_BASE_URL" | "AZURE_AUTHORITY_HOST")[] {
+  return (["GRAPH_BASE_URL", "AZURE_AUTHORITY_HOST"] as const).filter((name) => {
+    const value = v[name];
+    if (!value) return false;
+    try {
+      const url = new URL(value);
+      return url.protocol === "http:" && !isLoopbackHost(url.hostname);
+    } catch {
+      return false;
+    }
+  });
+}
+
 function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boolean): Config {
   const usesChat = COMMANDS_USING_CHAT.includes(command);
   const slackEnabled = usesChat && e.SLACK_BOT_TOKEN !== undefined;
@@ -220,6 +258,7 @@ function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boole
       requestsPerSecond: e.MFA_BOT_GRAPH_RPS,
       reportRetryMinutes: e.MFA_BOT_REPORT_RETRY_MINUTES,
       credentials,
+      insecure: insecureGraphVariables(e),
     },
     slack: {
       enabled: slackEnabled,
@@ -237,7 +276,7 @@ function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boole
       appTenantId: e.MicrosoftAppTenantId,
       appType: e.MicrosoftAppType,
     },
-    http: { port: e.PORT },
+    http: { port: e.PORT, host: e.HOST },
     policy: { path: e.MFA_BOT_POLICY, required: COMMANDS_NEEDING_POLICY.includes(command) },
     log: { level: e.LOG_LEVEL },
   };
@@ -251,6 +290,7 @@ export function redactedConfig(config: Config): Config {
   const { credentials } = config.graph;
   return {
     ...config,
+    redis: { url: redactUrls(config.redis.url) },
     graph: { ...config.graph, credentials: credentials && { ...credentials, clientSecret: REDACTED } },
     slack: {
       ...config.slack,

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { groupIdOf, isUpn } from "../core/ids.js";
+import { checkAddress, groupIdOf, groupRef, isGuid } from "../core/ids.js";
 import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
 
 /**
@@ -8,19 +8,36 @@ import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
  * and weaken the policy. Messages are the predicate only; policy.ts adds the field and value.
  */
 
-/** UPNs and group ids compare case-insensitively, so they are stored lower-cased. */
-const normalized = (error: string) => z.string({ error }).trim().toLowerCase();
+/**
+ * Addresses are stored as their key (src/core/ids.ts, checkAddress), group and object ids
+ * lower-cased. An address Entra could not hold, or one that changes under Unicode
+ * normalisation, is refused with the reason rather than folded into another account's name;
+ * text that is no address at all keeps the entry's own message.
+ */
+function entry(error: string, accept: (value: string) => string | undefined) {
+  return z.string({ error }).transform((raw, ctx) => {
+    const value = raw.trim();
+    const other = accept(value);
+    if (other !== undefined) return other;
+    const checked = checkAddress(value);
+    if (checked.ok) return checked.key;
+    const message = checked.kind === "shape" ? error : `is refused: it ${checked.problem}`;
+    ctx.addIssue({ code: "custom", message });
+    return z.NEVER;
+  });
+}
 
-const NOT_A_ROLE_ENTRY = "is not a UPN or group:<object-id>";
-const roleEntry = normalized(NOT_A_ROLE_ENTRY).refine((v) => isUpn(v) || groupIdOf(v) !== undefined, {
-  error: NOT_A_ROLE_ENTRY,
+const roleEntry = entry("is not a UPN or group:<object-id>", (v) => {
+  const group = groupIdOf(v);
+  return group === undefined ? undefined : groupRef(group);
 });
-const upn = normalized("is not a UPN").refine((v) => isUpn(v), { error: "is not a UPN" });
+/** Protected accounts are named by UPN, mail or proxy address, or by object id. */
+const protectedEntry = entry("is not a UPN", (v) => (isGuid(v) ? v.toLowerCase() : undefined));
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
-function list<T extends z.ZodType<string>>(entry: T) {
-  return z.array(entry, { error: "must be a list" }).transform(unique);
+function list<T extends z.ZodType<string>>(item: T) {
+  return z.array(item, { error: "must be a list" }).transform(unique);
 }
 
 function integerIn(min: number, max: number, error = `must be an integer ${min}-${max}`) {
@@ -62,7 +79,7 @@ export const policySchema = z.strictObject(
     requireApproval: list(
       z.enum(APPROVABLE_ACTIONS, { error: `is not one of ${APPROVABLE_ACTIONS.join(", ")}` }),
     ).default([...DEFAULT_REQUIRE_APPROVAL]),
-    protected: list(upn).default([]),
+    protected: list(protectedEntry).default([]),
     approvalTtlMinutes: integerIn(1, 43200).default(1440),
     maxBulk: integerIn(1, 100000).default(5000),
     // prefault, not default: an absent "reminders" is parsed as {} so its own defaults apply.

@@ -1,18 +1,22 @@
 import { readFile } from "node:fs/promises";
 import type * as z from "zod";
 import type { ApprovableAction, Role } from "../core/roles.js";
+import { duplicateKeys } from "./json-duplicates.js";
 import { KNOWN_KEYS, policySchema } from "./policy-schema.js";
 import { closestKey, quoteValue } from "./problem-text.js";
 import { PolicyError } from "./startup-error.js";
 
 export { DEFAULT_REQUIRE_APPROVAL, DEFAULT_SCHEDULE_DAYS } from "./policy-schema.js";
 
-/** The validated policy file, defaults applied, UPNs and group ids lower-cased, frozen. */
+/** The validated policy file, defaults applied, addresses and ids in canonical form, frozen. */
 export interface Policy {
-  /** Each entry a lower-cased UPN or `group:<object-id>`. */
+  /** Each entry an address key (src/core/ids.ts, checkAddress) or `group:<object-id>`, lower-cased. */
   readonly roles: Readonly<Record<Role, readonly string[]>>;
   readonly requireApproval: readonly ApprovableAction[];
-  /** Lower-cased UPNs that no command ever changes. */
+  /**
+   * Accounts no command ever changes: address keys (matched against a user's UPN, mail and SMTP
+   * proxy addresses) and lower-cased object ids (src/config/roles.ts, isProtected).
+   */
   readonly protected: readonly string[];
   readonly approvalTtlMinutes: number;
   readonly maxBulk: number;
@@ -32,11 +36,20 @@ export async function loadPolicy(path: string): Promise<Policy> {
   } catch (err) {
     throw new PolicyError(path, [readProblem(err)]);
   }
+  const body = text.replace(/^\uFEFF/, "");
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+    json = JSON.parse(body);
   } catch (err) {
     throw new PolicyError(path, [`not valid JSON (${(err as Error).message})`]);
+  }
+  // JSON.parse keeps the last of two equal keys: a second "protected": [] would empty the list.
+  const duplicates = duplicateKeys(body);
+  if (duplicates.length > 0) {
+    throw new PolicyError(
+      path,
+      duplicates.map((key) => `key "${fieldName(key)}" appears more than once (remove all but one)`),
+    );
   }
   return parsePolicy(json, path);
 }

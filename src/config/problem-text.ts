@@ -1,3 +1,5 @@
+import { redactUrls } from "./redact-url.js";
+
 /**
  * Small helpers shared by the env and policy messages: how a value a person typed is
  * shown back to them, and a "did you mean" for misspelt keys.
@@ -7,11 +9,10 @@ const MAX_SHOWN = 60;
 
 /**
  * A value quoted for an error message: JSON-quoted (so newlines cannot break the one
- * line), credentials in a URL's user-info masked, long values cut short.
+ * line), credentials in a URL masked (redactUrls), long values cut short.
  */
 export function quoteValue(value: unknown): string {
-  const masked =
-    typeof value === "string" ? value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@") : value;
+  const masked = typeof value === "string" ? redactUrls(value) : value;
   const text = JSON.stringify(masked) ?? String(masked);
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
 }

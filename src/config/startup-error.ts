@@ -1,3 +1,5 @@
+import { redactUrls } from "./redact-url.js";
+
 /**
  * Errors that stop the process before it does anything: bad environment or a bad
  * policy file. Each message is one line the operator can act on, and never carries
@@ -49,7 +51,7 @@ export function exitOnStartupError(
   exit: (code: number) => never = process.exit,
 ): never {
   if (err instanceof StartupError) {
-    stderr.write(`${oneLine(err.message)}\n`);
+    stderr.write(`${redactUrls(oneLine(err.message))}\n`);
     return exit(STARTUP_ERROR_EXIT_CODE);
   }
   throw err;

@@ -74,10 +74,122 @@ export function isUpn(text: string): boolean {
   return normalizeUpn(text) !== undefined;
 }
 
+/**
+ * The identity comparison: the one way an actor, a policy entry (role or protected) and a target
+ * named by address are compared, everywhere. `normalizeUpn` above reads what a person typed
+ * (syntax); this decides whether that address can stand for an Entra account at all, and gives
+ * the key it compares by.
+ *
+ * An address is refused, never folded into another, when
+ * - it changes under Unicode normalisation (NFKC): "\u212Airk" (KELVIN SIGN) and full-width
+ *   "ｋｉｒｋ" fold to "kirk", so accepting them would let one account be taken for another;
+ * - it holds a character Entra does not allow in a user principal name: A–Z, a–z, 0–9 and
+ *   ' . - _ ! # ^ ~ (https://learn.microsoft.com/entra/identity/authentication/concept-sspr-policy#userprincipalname-policies-that-apply-to-all-user-accounts),
+ *   and `$`, which Microsoft Graph documents at the start of a UPN
+ *   (https://learn.microsoft.com/graph/api/user-get — "If the userPrincipalName begins with a `$`
+ *   character…"). Cyrillic and Greek look-alikes and `+tags` are therefore refused, not stripped;
+ * - it is not shaped as an address (normalizeUpn).
+ * Only ASCII letters are then lower-cased, the one fold Entra itself makes (UPNs compare
+ * case-insensitively), so two addresses share a key exactly when they differ in ASCII case alone.
+ */
+export type AddressCheck =
+  | { ok: true; key: string }
+  | {
+      ok: false;
+      /** `shape`: not name@domain at all; the others: an address refused for a character. */
+      kind: "shape" | "normalisation" | "character";
+      /** What is wrong, without the address: "contains "+" (U+002B), which …". */
+      problem: string;
+      /** The address (quoted, cut short) and what is wrong with it, for a person to read. */
+      reason: string;
+    };
+
+const ENTRA_UPN_CHARACTER = /^[A-Za-z0-9'._!#^~$@-]$/;
+const ENTRA_UPN_CHARACTERS = "A–Z, a–z, 0–9 and ' . - _ ! # ^ ~";
+const ONE_AT_SIGN = /^[^@]+@[^@]+$/;
+const MAX_ADDRESS_SHOWN = 80;
+
+export function checkAddress(text: string): AddressCheck {
+  if (typeof text !== "string") return refused("shape", '""', "is not an address (name@domain)");
+  const shown = showAddress(text);
+  if (!ONE_AT_SIGN.test(text)) return refused("shape", shown, "is not an address (name@domain)");
+  if (text.normalize("NFKC") !== text) {
+    const changed = [...text].find((c) => c.normalize("NFKC") !== c) ?? "";
+    return refused(
+      "normalisation",
+      shown,
+      `is not a plain address: ${describeCharacter(changed)} changes under Unicode normalisation (NFKC) into ${JSON.stringify(changed.normalize("NFKC"))}, so it could pass for another account`,
+    );
+  }
+  const outside = [...text].find((c) => !ENTRA_UPN_CHARACTER.test(c));
+  if (outside !== undefined) {
+    return refused(
+      "character",
+      shown,
+      `contains ${describeCharacter(outside)}, which Entra does not allow in a user principal name (only ${ENTRA_UPN_CHARACTERS})`,
+    );
+  }
+  const key = normalizeUpn(text);
+  if (key === undefined) return refused("shape", shown, "is not an address (name@domain)");
+  return { ok: true, key };
+}
+
+function refused(
+  kind: Exclude<AddressCheck, { ok: true }>["kind"],
+  shown: string,
+  problem: string,
+): AddressCheck {
+  return { ok: false, kind, problem, reason: `${shown} ${problem}` };
+}
+
+/** The comparison key of an address, or undefined when checkAddress refuses it. */
+export function addressKey(text: string): string | undefined {
+  const checked = checkAddress(text);
+  return checked.ok ? checked.key : undefined;
+}
+
+/**
+ * An address as it travels in job data: its key when it passes checkAddress, and otherwise the
+ * text exactly as given, so that the worker can refuse it with the reason and audit it.
+ */
+export function canonicalAddress(text: string): string {
+  return addressKey(text) ?? text;
+}
+
+/** Two addresses name the same account: both pass checkAddress and their keys are equal. */
+export function sameAddress(a: string, b: string): boolean {
+  const key = addressKey(a);
+  return key !== undefined && key === addressKey(b);
+}
+
+function describeCharacter(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  const hex = code.toString(16).toUpperCase().padStart(4, "0");
+  const visible = code < 0x20 || (code >= 0x7f && code < 0xa0) || /\s/.test(c) ? "" : `"${c}" `;
+  return `${visible}(U+${hex})`;
+}
+
+function showAddress(text: string): string {
+  const quoted = JSON.stringify(text);
+  return quoted.length > MAX_ADDRESS_SHOWN ? `${quoted.slice(0, MAX_ADDRESS_SHOWN - 1)}…` : quoted;
+}
+
 export const operationIdSchema = z.string().regex(OPERATION_ID_PATTERN, "not an operation id");
 export const guidSchema = z.string().regex(GUID_PATTERN, "not a GUID (an Entra object id)");
-/** A UPN in job data and records: checked, and lower-cased so comparisons are exact. */
+/** A UPN the bot itself read from the directory, in job data and records: checked, as its key. */
 export const upnSchema = z
   .string()
-  .refine(isUpn, "not a UPN/email")
-  .transform((s) => s.toLowerCase());
+  .refine((s) => addressKey(s) !== undefined, "not a UPN/email")
+  .transform((s) => addressKey(s)!);
+
+/**
+ * An address a person or a chat platform gave (a requester's profile email, a target as typed):
+ * shaped like one, and in canonical form when it passes checkAddress. One that does not pass is
+ * kept as given so that the worker refuses it with the reason and audits the refusal; nothing
+ * on the way folds it into another address.
+ */
+export const addressSchema = z
+  .string()
+  .max(320)
+  .regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u, "not a UPN/email")
+  .transform(canonicalAddress);

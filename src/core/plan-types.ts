@@ -16,7 +16,14 @@ export const targetViewSchema = z.object({
   ref: z.string(),
   /** null when the directory has no such user. */
   user: z
-    .object({ id: z.string(), upn: z.string(), displayName: z.string(), mail: z.string().nullish() })
+    .object({
+      id: z.string(),
+      upn: z.string(),
+      displayName: z.string(),
+      mail: z.string().nullish(),
+      /** Graph's proxyAddresses (`smtp:alias@…`): the protected list may name an account by any. */
+      proxyAddresses: z.array(z.string()).optional(),
+    })
     .nullable(),
   /** Any string: a state Graph adds later is kept as it is, and the engine refuses to act on it. */
   perUserMfaState: z.string(),

@@ -11,6 +11,8 @@ export interface DirectoryUser {
   userPrincipalName: string;
   displayName: string;
   mail?: string | null;
+  /** Graph's `proxyAddresses` (`SMTP:primary@…`, `smtp:alias@…`): a protected account may be named by any. */
+  proxyAddresses?: readonly string[];
   accountEnabled?: boolean;
 }
 

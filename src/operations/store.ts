@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { auditEntrySchema } from "../audit/audit-log.js";
+import { canonicalAddress } from "../core/ids.js";
 import { operationStatusSchema } from "../core/statuses.js";
 import type { Decision } from "../core/verbs.js";
 import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
@@ -114,7 +115,7 @@ export class OperationStore {
       DECIDE_SCRIPT,
       1,
       this.key(id),
-      deciderUpn.toLowerCase(),
+      canonicalAddress(deciderUpn),
       decision,
       String(now.getTime()),
       now.toISOString(),
@@ -225,10 +226,10 @@ export class OperationStore {
   }
 
   private pendingKey(upn: string): string {
-    return `${this.prefix}:pending:${upn.toLowerCase()}`;
+    return `${this.prefix}:pending:${canonicalAddress(upn)}`;
   }
 
   private lastKey(upn: string): string {
-    return `${this.prefix}:last:${upn.toLowerCase()}`;
+    return `${this.prefix}:last:${canonicalAddress(upn)}`;
   }
 }

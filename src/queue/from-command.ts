@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Command, CommandOf, TargetRef } from "../core/command.js";
+import { canonicalAddress } from "../core/ids.js";
 import { type ArgumentKind, type DecisionVerb, VERBS, type VerbTaking } from "../core/verbs.js";
 import type { ReplyAddress } from "../notify/port.js";
 import type { DecisionJob, DirectoryTarget, JobCommand, RequestJob } from "./jobs.js";
@@ -132,7 +133,7 @@ async function single(target: TargetRef, chat: ChatTargetResolver): Promise<Dire
 function dedupe(targets: DirectoryTarget[]): DirectoryTarget[] {
   const seen = new Set<string>();
   return targets.filter((t) => {
-    const key = t.kind === "upn" ? `upn:${t.upn.toLowerCase()}` : `${t.kind}:${t.id.toLowerCase()}`;
+    const key = t.kind === "upn" ? `upn:${canonicalAddress(t.upn)}` : `${t.kind}:${t.id.toLowerCase()}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

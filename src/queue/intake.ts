@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Command } from "../core/command.js";
 import { helpText, parseCommand } from "../core/grammar.js";
+import { addressKey } from "../core/ids.js";
 import type { Verb } from "../core/verbs.js";
 import type { ReplyAddress } from "../notify/port.js";
 import { buildJob, type ChatTargetResolver, type JobBuildResult, type Requester } from "./from-command.js";
@@ -42,8 +43,9 @@ export interface Submission {
   /** The platform's resolver for its own mentions and user groups. */
   resolve: ChatTargetResolver;
   /**
-   * The platform's id for this delivery (Slack's team and trigger_id): a delivery the platform
-   * sends again queues nothing new. Decisions have their own key (decisionDedupeKey).
+   * The platform's id for this delivery — Slack's team and trigger_id, Teams' conversation and
+   * activity id (deliveryKeyOf in adapters/teams) — for commands and card clicks alike: a delivery
+   * the platform sends again within the window queues nothing new (DELIVERY_WINDOW_MS).
    */
   deliveryKey?: string;
   requestId?: string;
@@ -65,14 +67,30 @@ export type Submitted =
  * same key on every platform.
  */
 export function decisionDedupeKey(job: Pick<DecisionJob, "approvalId" | "decider" | "decision">): string {
-  return `${job.approvalId}-${job.decider.upn.toLowerCase()}-${job.decision}`;
+  return `${job.approvalId}-${deciderKey(job.decider.upn)}-${job.decision}`;
 }
 
-export function dedupeKeyOf(
+/**
+ * The decider's address key; one the identity check refuses (the worker will say why) is
+ * hashed instead, so that job ids, which keep only a safe alphabet, cannot make it another's.
+ */
+function deciderKey(address: string): string {
+  return (
+    addressKey(address) ?? `unchecked-${createHash("sha256").update(address).digest("hex").slice(0, 16)}`
+  );
+}
+
+/**
+ * How a job is de-duplicated, the same on every platform: a request by its delivery (its job id
+ * is the delivery key); a decision by decisionDedupeKey while it is handled, and by its delivery
+ * for the whole window, so that a redelivered click is not answered twice.
+ */
+export function dedupeOptionsOf(
   job: RequestJob | DecisionJob,
   deliveryKey: string | undefined,
-): string | undefined {
-  return job.kind === "decision" ? decisionDedupeKey(job) : deliveryKey;
+): EnqueueOptions {
+  const dedupeKey = job.kind === "decision" ? decisionDedupeKey(job) : deliveryKey;
+  return { ...(dedupeKey ? { dedupeKey } : {}), ...(deliveryKey ? { deliveryKey } : {}) };
 }
 
 /** Builds the job for a command and queues it. Never throws: every outcome is a value. */
@@ -96,9 +114,8 @@ export async function submitCommand(queue: JobSink, submission: Submission): Pro
     };
   }
   if (!built.ok) return { ok: false, reason: "refused", error: built.error, requestId };
-  const dedupeKey = dedupeKeyOf(built.job, submission.deliveryKey);
   try {
-    await queue.enqueue(built.job, dedupeKey ? { dedupeKey } : {});
+    await queue.enqueue(built.job, dedupeOptionsOf(built.job, submission.deliveryKey));
   } catch (err) {
     return { ok: false, reason: "unavailable", error: err, requestId };
   }

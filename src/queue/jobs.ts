@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { commandVariants, type Narrowed, requestCommandSchema } from "../core/command.js";
-import { guidSchema, operationIdSchema, upnSchema } from "../core/ids.js";
+import { addressSchema, guidSchema, operationIdSchema, upnSchema } from "../core/ids.js";
 import { platformSchema, replyAddressSchema } from "../notify/address.js";
 
 export { platformSchema, replyAddressSchema } from "../notify/address.js";
@@ -14,19 +14,25 @@ export { platformSchema, replyAddressSchema } from "../notify/address.js";
 const id = z.string().min(1).max(256);
 /** Job data checks ids and UPNs as the grammar and the policy do (src/core/ids.ts). */
 export const operationId = operationIdSchema;
+/** UPNs the bot read from the directory itself. */
 const upn = upnSchema;
+/** Addresses a person or a chat platform gave: the worker checks them (src/worker/identity-gate.ts). */
+const address = addressSchema;
 
 export const requesterSchema = z.object({
   platform: platformSchema,
   /** The chat platform's user id (Slack U…, Teams 29:…, console session). */
   chatUserId: id,
-  /** Resolved Entra UPN: identity for roles and approvals. */
-  upn,
+  /**
+   * The address the platform gave for this person (Slack profile email, Teams UPN, console
+   * `--as`); the worker checks it and resolves it to the directory's UPN for roles and approvals.
+   */
+  upn: address,
 });
 
 /** Targets as the worker receives them: chat mentions are resolved by the adapter first. */
 export const directoryTargetSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("upn"), upn, label: z.string().max(200).optional() }),
+  z.object({ kind: z.literal("upn"), upn: address, label: z.string().max(200).optional() }),
   z.object({ kind: z.literal("objectId"), id: guidSchema, label: z.string().max(200).optional() }),
   z.object({ kind: z.literal("group"), id: guidSchema, label: z.string().max(200).optional() }),
 ]);

@@ -78,8 +78,17 @@ export class RequestQueue {
 
 export interface EnqueueOptions {
   dedupeKey?: string;
+  /**
+   * The chat platform's id for this delivery (Slack's trigger_id, Teams' activity id): the same
+   * delivery enqueued again within DELIVERY_WINDOW_MS adds nothing, even after the first job
+   * has finished (a redelivered click must not be answered twice).
+   */
+  deliveryKey?: string;
   delayMs?: number;
 }
+
+/** How long a delivery is remembered: as long as finished jobs are kept (removeOnComplete). */
+export const DELIVERY_WINDOW_MS = 24 * 3600 * 1000;
 
 function jobOptions(job: AnyJob, options: EnqueueOptions): JobsOptions {
   const jobId = options.dedupeKey ? jobIdFor(job.kind, options.dedupeKey) : undefined;
@@ -88,6 +97,9 @@ function jobOptions(job: AnyJob, options: EnqueueOptions): JobsOptions {
     // A click is de-duplicated while it is being handled, not for a day after: a person
     // who clicks again later (say, once their approver role is added) must be heard.
     ...(job.kind === "decision" ? { removeOnComplete: true, removeOnFail: true } : {}),
+    ...(options.deliveryKey
+      ? { deduplication: { id: jobIdFor("delivery", options.deliveryKey), ttl: DELIVERY_WINDOW_MS } }
+      : {}),
     ...(options.delayMs ? { delay: options.delayMs } : {}),
   };
 }

@@ -62,7 +62,9 @@ export function userJson(user: TenantUser): Record<string, unknown> {
     creationType: user.userType === "Guest" ? "Invitation" : null,
     createdDateTime: CREATED,
     otherMails: [],
-    proxyAddresses: user.mail ? [`SMTP:${user.mail}`] : [],
+    // `SMTP:` marks the primary address, `smtp:` the others
+    // (https://learn.microsoft.com/graph/api/resources/user — proxyAddresses).
+    proxyAddresses: user.proxyAddresses ?? (user.mail ? [`SMTP:${user.mail}`] : []),
   };
 }
 

@@ -55,6 +55,8 @@ const userSchema = z.strictObject({
   userPrincipalName: z.string().regex(/^[^@\s]+@[^@\s]+$/, "expected a UPN like name@domain"),
   displayName: z.string().min(1),
   mail: z.string().nullable().optional(),
+  /** Graph's `proxyAddresses`; absent = the primary `SMTP:` address of `mail`, if any. */
+  proxyAddresses: z.array(z.string().min(1)).optional(),
   userType: z.enum(["Member", "Guest"]).default("Member"),
   accountEnabled: z.boolean().default(true),
   perUserMfaState: z.enum(SEED_MFA_STATES).default("disabled"),

@@ -1,5 +1,5 @@
 import type { AuditEntry } from "../audit/audit-log.js";
-import { isProtected } from "../config/roles.js";
+import { accountOfView, isProtected } from "../config/roles.js";
 import type { PlanItem } from "../core/plan-types.js";
 import type { ChangeResultLine } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
@@ -24,8 +24,13 @@ export async function applyChanges(
 ): Promise<ChangeResultLine[]> {
   const recorded = await deps.operations.results(op.id);
   const progress = await ProgressReporter.start(deps, op, changes.length, recorded.size);
-  // A last guard, whatever the plan says: a protected account is never written.
-  const guarded = changes.filter((c) => !recorded.has(c.userId) && isProtected(deps.policy, c.upn));
+  // A last guard, whatever the plan says: a protected account is never written, by any of its names.
+  const viewed = new Map(op.views.flatMap((v) => (v.user ? [[v.user.id, v.user] as const] : [])));
+  const guarded = changes.filter((c) => {
+    if (recorded.has(c.userId)) return false;
+    const user = viewed.get(c.userId) ?? { id: c.userId, upn: c.upn };
+    return isProtected(deps.policy, accountOfView({ ...user, id: c.userId, upn: c.upn }));
+  });
   await record(
     deps,
     op,

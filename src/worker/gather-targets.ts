@@ -1,6 +1,6 @@
-import { isProtected } from "../config/roles.js";
+import { accountOfView, isProtected } from "../config/roles.js";
 import { CHANGE_ACTIONS, type ChangeAction, type ChangeActionSpec } from "../core/actions.js";
-import { groupRef } from "../core/ids.js";
+import { canonicalAddress, groupRef } from "../core/ids.js";
 import type { TargetView } from "../core/plan-types.js";
 import { isDirectoryError } from "../directory/errors.js";
 import type { CoverageGap, DirectoryUser, MfaCoverage, Registration } from "../directory/port.js";
@@ -62,13 +62,15 @@ function viewOf(
     ref,
     user: {
       id: user.id,
-      upn: user.userPrincipalName.toLowerCase(),
+      upn: canonicalAddress(user.userPrincipalName),
       displayName: user.displayName,
       ...(user.mail ? { mail: user.mail } : {}),
+      ...(user.proxyAddresses?.length ? { proxyAddresses: [...user.proxyAddresses] } : {}),
     },
     perUserMfaState: state,
     registration: registration ? summary(registration) : UNREGISTERED,
-    isProtected: isProtected(deps.policy, user.userPrincipalName),
+    // Whichever name the request used, the account is protected by any of its names.
+    isProtected: isProtected(deps.policy, user),
     ...coverageFields(coverage),
   };
 }
@@ -125,7 +127,7 @@ export async function refreshViews(
     return {
       ...(coverage ? rest : view),
       perUserMfaState: state,
-      isProtected: isProtected(deps.policy, view.user.upn),
+      isProtected: isProtected(deps.policy, accountOfView(view.user)),
       ...(coverage ? coverageFields(coverage.get(view.user.id)) : {}),
       ...(registration ? { registration: summary(registration) } : {}),
     };
@@ -169,7 +171,7 @@ async function findUsers(deps: WorkerDeps, targets: readonly DirectoryTarget[]):
       if (target.kind === "group") {
         try {
           const members = await deps.directory.groupMembers(target.id);
-          return members.map((user) => ({ ref: user.userPrincipalName.toLowerCase(), user }));
+          return members.map((user) => ({ ref: canonicalAddress(user.userPrincipalName), user }));
         } catch (err) {
           if (isDirectoryError(err, "notFound")) return [{ ref: groupRef(target.id), user: null }];
           throw err;

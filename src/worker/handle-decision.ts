@@ -6,6 +6,7 @@ import type { DecisionJob } from "../queue/jobs.js";
 import { resolveActor } from "./actor.js";
 import { approvalView } from "./approval-view.js";
 import type { WorkerDeps } from "./deps.js";
+import { refusedForIdentity } from "./identity-gate.js";
 import { bestEffort, reply, textOutcome, update } from "./notify.js";
 import { enqueueApply } from "./submit-change.js";
 
@@ -15,6 +16,7 @@ import { enqueueApply } from "./submit-change.js";
  * the clicker only; the card is updated for everyone once a decision stands.
  */
 export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry = false): Promise<void> {
+  if (await refusedForIdentity(deps, job)) return;
   const found = await deps.operations.get(job.approvalId);
   if (!found) {
     await reply(deps, job.replyTo, textOutcome("error", `There is no approval request ${job.approvalId}.`));

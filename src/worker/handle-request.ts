@@ -4,11 +4,13 @@ import type { RequestJob } from "../queue/jobs.js";
 import { resolveActor } from "./actor.js";
 import type { WorkerDeps } from "./deps.js";
 import { handle } from "./handlers.js";
+import { refusedForIdentity } from "./identity-gate.js";
 import { reply, textOutcome } from "./notify.js";
 
 /** A command from a person: check the role its verb needs, then run the verb's handler. */
 export async function handleRequest(deps: WorkerDeps, job: RequestJob): Promise<void> {
   const { command } = job;
+  if (await refusedForIdentity(deps, job)) return;
   // A verb anyone may use (help) needs no directory look-up of who asks.
   const actor =
     verbSpec(command.verb).role === null

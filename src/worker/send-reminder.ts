@@ -1,3 +1,4 @@
+import { canonicalAddress } from "../core/ids.js";
 import type { DirectoryUser } from "../directory/port.js";
 import type { ReplyAddress } from "../notify/port.js";
 import type { DirectoryTarget, ReminderJob, RequestJob } from "../queue/jobs.js";
@@ -19,7 +20,7 @@ export async function sendReminder(
   const user = await findOneUser(deps, job, target);
   if (!user) return;
   const state = await deps.directory.getMfaState(user.id);
-  const upn = user.userPrincipalName.toLowerCase();
+  const upn = canonicalAddress(user.userPrincipalName);
   if (state !== "enabled") {
     await reply(
       deps,
@@ -103,7 +104,7 @@ async function deliver(
   context: ReplyAddress,
   requestedBy?: string,
 ) {
-  const upn = user.userPrincipalName.toLowerCase();
+  const upn = canonicalAddress(user.userPrincipalName);
   const result = await notifierFor(deps, context.platform).directMessage(
     { upn, objectId: user.id, ...(user.mail ? { mail: user.mail } : {}) },
     {

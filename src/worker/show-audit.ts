@@ -1,3 +1,4 @@
+import { canonicalAddress } from "../core/ids.js";
 import type { RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import { reply } from "./notify.js";
@@ -15,7 +16,8 @@ export async function showAudit(deps: WorkerDeps, job: RequestJob, subject: Audi
   const target = subject.target;
   let upn = target.kind === "upn" ? target.upn : undefined;
   if (!upn && target.kind === "objectId") {
-    upn = (await deps.directory.getUser(target.id))?.userPrincipalName.toLowerCase();
+    const user = await deps.directory.getUser(target.id);
+    upn = user ? canonicalAddress(user.userPrincipalName) : undefined;
   }
   const entries = upn ? await deps.audit.forUser(upn) : [];
   await reply(deps, job.replyTo, { kind: "audit", subject: upn ?? targetLabel(target), entries });

@@ -1,4 +1,5 @@
 import { isProtected } from "../config/roles.js";
+import { canonicalAddress } from "../core/ids.js";
 import type { DirectoryTarget, RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import { findOneUser } from "./find-user.js";
@@ -9,7 +10,7 @@ import { reply } from "./notify.js";
 export async function showStatus(deps: WorkerDeps, job: RequestJob, target: DirectoryTarget): Promise<void> {
   const user = await findOneUser(deps, job, target);
   if (!user) return;
-  const upn = user.userPrincipalName.toLowerCase();
+  const upn = canonicalAddress(user.userPrincipalName);
   const [state, registrations, coverage, pending, last] = await Promise.all([
     deps.directory.getMfaState(user.id),
     // Live for a user the bot just changed: the report would still show the old methods.
@@ -33,7 +34,7 @@ export async function showStatus(deps: WorkerDeps, job: RequestJob, target: Dire
     // Enabled yet holding registration details: Microsoft's per-user MFA page's "doesn't transition
     // from Enabled to Enforced" case — the user must re-register.
     reregistrationNeeded: state === "enabled" && hasDetails,
-    isProtected: isProtected(deps.policy, upn),
+    isProtected: isProtected(deps.policy, user),
     coverage,
     pendingApprovals: pending,
     ...(last ? { lastChange: last } : {}),

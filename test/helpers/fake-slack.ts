@@ -16,6 +16,17 @@ export interface FakeSlackUser {
   email?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /**
+   * Fields of Slack's user object (https://api.slack.com/types/user): `is_restricted` a
+   * multi-channel guest, `is_ultra_restricted` a single-channel guest, `is_stranger` someone of
+   * another workspace (Slack Connect), `team_id` the account's own workspace (default: the fake's),
+   * `enterprise_user.enterprise_id` its Enterprise Grid organisation.
+   */
+  restricted?: boolean;
+  ultraRestricted?: boolean;
+  stranger?: boolean;
+  teamId?: string;
+  enterpriseId?: string;
 }
 
 export interface ApiCall {
@@ -41,6 +52,8 @@ export interface ResponseUrlPost {
 export interface FakeSlackOptions {
   botToken?: string;
   teamId?: string;
+  /** The Enterprise Grid organisation the workspace belongs to, as auth.test names it. */
+  enterpriseId?: string;
   /** Scopes the app was granted; users:read.email decides whether profiles show emails. */
   scopes?: string[];
 }
@@ -66,6 +79,7 @@ export class FakeSlack {
   scopes: Set<string>;
   readonly botToken: string;
   readonly teamId: string;
+  readonly enterpriseId: string | undefined;
 
   private readonly events = new EventEmitter();
   private readonly rateLimits = new Map<string, Array<{ retryAfter: number }>>();
@@ -83,6 +97,7 @@ export class FakeSlack {
   ) {
     this.botToken = options.botToken ?? "xoxb-fake-bot-token";
     this.teamId = options.teamId ?? "T0CONTOSO";
+    this.enterpriseId = options.enterpriseId;
     this.scopes = new Set(options.scopes ?? ALL_SCOPES);
     this.events.setMaxListeners(0);
   }
@@ -251,7 +266,14 @@ export class FakeSlack {
     const str = (key: string) => (typeof args[key] === "string" ? (args[key] as string) : "");
     switch (method) {
       case "auth.test":
-        return { ok: true, user_id: "U0MFABOT", bot_id: "B0MFABOT", team_id: this.teamId, team: "Contoso" };
+        return {
+          ok: true,
+          user_id: "U0MFABOT",
+          bot_id: "B0MFABOT",
+          team_id: this.teamId,
+          team: "Contoso",
+          ...(this.enterpriseId ? { enterprise_id: this.enterpriseId, is_enterprise_install: false } : {}),
+        };
       case "users.info": {
         if (!this.scopes.has("users:read"))
           return { ok: false, error: "missing_scope", needed: "users:read" };
@@ -313,13 +335,18 @@ export class FakeSlack {
 
   private userJson(user: FakeSlackUser): Record<string, unknown> {
     const showEmail = this.scopes.has("users:read.email") && user.email !== undefined;
+    const enterpriseId = user.enterpriseId ?? this.enterpriseId;
     return {
       id: user.id,
-      team_id: this.teamId,
+      team_id: user.teamId ?? this.teamId,
       name: user.name ?? user.id.toLowerCase(),
       deleted: user.deleted ?? false,
       real_name: user.realName ?? user.name ?? "",
       is_bot: user.isBot ?? false,
+      is_restricted: user.restricted ?? user.ultraRestricted ?? false,
+      is_ultra_restricted: user.ultraRestricted ?? false,
+      ...(user.stranger ? { is_stranger: true } : {}),
+      ...(enterpriseId ? { enterprise_user: { id: user.id, enterprise_id: enterpriseId } } : {}),
       profile: {
         real_name: user.realName ?? user.name ?? "",
         display_name: user.displayName ?? "",

@@ -6,7 +6,7 @@ import { type Policy, parsePolicy } from "../../src/config/policy.js";
 import { parseCommand } from "../../src/core/grammar.js";
 import { createGraphDirectory } from "../../src/directory/graph/index.js";
 import type { Directory } from "../../src/directory/port.js";
-import { silentLogger } from "../../src/log.js";
+import { type Logger, silentLogger } from "../../src/log.js";
 import type { Outcome } from "../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../src/notify/port.js";
 import { buildJob } from "../../src/queue/from-command.js";
@@ -64,6 +64,7 @@ export class WorkerHarness {
   private lastId = "0";
   readonly received: Message[] = [];
   runtimes: WorkerRuntime[] = [];
+  logger: Logger = silentLogger;
 
   private constructor(
     readonly sandbox: SandboxHandle,
@@ -83,6 +84,8 @@ export class WorkerHarness {
       worker?: Partial<WorkerRuntimeOptions>;
       startWorker?: boolean;
       requestsPerSecond?: number;
+      /** Where the Graph client and the worker log (as `mfa-bot worker` wires them); silent by default. */
+      logger?: Logger;
     } = {},
   ): Promise<WorkerHarness> {
     const sandbox = await startSandbox(options.sandbox ?? {});
@@ -97,8 +100,10 @@ export class WorkerHarness {
       maxBackoffMs: 1_000,
       requestsPerSecond: options.requestsPerSecond ?? 1_000,
       onThrottle: throttle.onThrottle,
+      ...(options.logger ? { logger: options.logger } : {}),
     });
     const harness = new WorkerHarness(sandbox, directory, options.policy ?? testPolicy(), throttle);
+    harness.logger = options.logger ?? silentLogger;
     if (options.startWorker !== false) harness.startWorker(options.worker);
     return harness;
   }
@@ -110,7 +115,7 @@ export class WorkerHarness {
       concurrency: 4,
       directory: this.directory,
       policy: this.policy,
-      logger: silentLogger,
+      logger: this.logger,
       notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
       settings: { progressIntervalMs: 0, digestDelayMs: 300 },
       ...(this.runtimes.length === 0 ? { throttle: this.throttle } : {}),

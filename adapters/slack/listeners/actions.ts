@@ -8,6 +8,7 @@ import { SlackIdentityError } from "../identity.js";
 import { approvalClickSchema } from "../payloads.js";
 import { ephemeralError } from "./answer.js";
 import type { ListenerDeps } from "./deps.js";
+import { refusalAfterAck, refusalBeforeAck, UNTRUSTED_RESPONSE_URL } from "./origin.js";
 
 export interface ApprovalClickArgs {
   body: unknown;
@@ -40,6 +41,19 @@ async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Pro
   }
   const click = parsed.data;
   const log = deps.logger.child({ requestId, slackUser: click.user.id, approvalId: action.value, decision });
+  const origin = {
+    teamId: click.team?.id,
+    enterpriseId: click.enterprise?.id ?? click.team?.enterprise_id,
+    userTeamId: click.user.team_id,
+  };
+  const early = refusalBeforeAck(deps, origin, click.response_url, log);
+  // A response_url that is not Slack's is never answered through; the click is dropped.
+  if (early === UNTRUSTED_RESPONSE_URL) return;
+  const refusal = early ?? (await refusalAfterAck(deps, origin, log));
+  if (refusal) {
+    await answer(args, ephemeralError(refusal), deps);
+    return;
+  }
   let upn: string;
   try {
     upn = await deps.identity.upnOf(click.user.id);
@@ -63,6 +77,8 @@ async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Pro
     requester: { platform: "slack", chatUserId: click.user.id, upn },
     replyTo,
     resolve: deps.identity.resolveTarget,
+    // A redelivered click (the same trigger_id) queues nothing new, as for slash commands.
+    ...(click.trigger_id ? { deliveryKey: `slack-${teamId ?? "-"}-${click.trigger_id}` } : {}),
     requestId,
   });
   if (submitted.ok) {
@@ -78,6 +94,9 @@ async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Pro
 
 async function answer(args: ApprovalClickArgs, message: RespondArguments, deps: ListenerDeps): Promise<void> {
   if (!args.respond) return;
+  // Bolt's respond posts to the payload's response_url: only ever to Slack's own hosts.
+  const url = (args.body as { response_url?: unknown } | null)?.response_url;
+  if (typeof url !== "string" || !deps.isTrustedResponseUrl(url)) return;
   try {
     await args.respond(message);
   } catch (err) {

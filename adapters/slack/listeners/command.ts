@@ -9,8 +9,10 @@ import { readCommand, submitCommand } from "../../../src/queue/intake.js";
 import { SlackIdentityError } from "../identity.js";
 import { type SlashCommandPayload, slashCommandSchema } from "../payloads.js";
 import { renderHelp, renderUsageError } from "../render/usage.js";
+import type { RequestOrigin } from "../workspace.js";
 import { ephemeral, ephemeralError, WORKING_ON_IT } from "./answer.js";
 import type { ListenerDeps } from "./deps.js";
+import { refusalAfterAck, refusalBeforeAck } from "./origin.js";
 
 export interface SlashCommandArgs {
   body: unknown;
@@ -35,6 +37,11 @@ export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerD
     return;
   }
   const payload = parsedBody.data;
+  const refusal = refusalBeforeAck(deps, originOf(payload), payload.response_url, deps.logger);
+  if (refusal) {
+    await args.ack(ephemeralError(refusal));
+    return;
+  }
   const reading = readCommand(payload.text);
   if (reading.kind === "usage") {
     await args.ack(ephemeral(renderUsageError(reading.error, reading.usage, payload.command)));
@@ -59,6 +66,11 @@ async function enqueueCommand(
 ): Promise<void> {
   const requestId = randomUUID();
   const log = deps.logger.child({ requestId, slackUser: payload.user_id, verb: command.verb });
+  const refusal = await refusalAfterAck(deps, originOf(payload), log);
+  if (refusal) {
+    await respondSafely(respond, ephemeralError(refusal), log);
+    return;
+  }
   let upn: string;
   try {
     upn = await deps.identity.upnOf(payload.user_id);
@@ -104,6 +116,10 @@ async function respondSafely(respond: SlashCommandArgs["respond"], message: Resp
   } catch (err) {
     log.error({ err }, "could not answer through response_url");
   }
+}
+
+function originOf(payload: SlashCommandPayload): RequestOrigin {
+  return { teamId: payload.team_id, enterpriseId: payload.enterprise_id };
 }
 
 function capitalise(text: string): string {

@@ -2,6 +2,7 @@ import type { TurnContext } from "botbuilder";
 import { NOT_QUEUED } from "../../../src/notify/words.js";
 import { submitCommand } from "../../../src/queue/intake.js";
 import type { CardDecision } from "../card-actions.js";
+import { deliveryKeyOf } from "../delivery-key.js";
 import { senderIdentity, teamsTargetResolver } from "../identity.js";
 import { PRIVATE_REPLY, replyAddressFor } from "../reply-address.js";
 import type { CommandDeps } from "./command-message.js";
@@ -33,6 +34,7 @@ export async function handleCardDecision(
     requester: { platform: "teams", chatUserId: activity.from.id, upn: sender.upn },
     replyTo,
     resolve: teamsTargetResolver,
+    deliveryKey: deliveryKeyOf(activity),
   });
   if (!submitted.ok && submitted.reason === "refused") return { ok: false, error: submitted.error };
   if (!submitted.ok) {

@@ -4,6 +4,7 @@ import type { Logger } from "../../../src/log.js";
 import { NOT_QUEUED } from "../../../src/notify/words.js";
 import { type JobSink, readCommand, submitCommand } from "../../../src/queue/intake.js";
 import type { ConversationReferenceStore } from "../conversation-refs.js";
+import { deliveryKeyOf } from "../delivery-key.js";
 import { mentionTarget, senderIdentity, teamsTargetResolver } from "../identity.js";
 import { htmlToPlainText, splitMentions, substituteMentions } from "../message-text.js";
 import { conversationTypeOf, replyAddressFor } from "../reply-address.js";
@@ -73,6 +74,7 @@ export async function handleCommandMessage(context: TurnContext, deps: CommandDe
     requester: { platform: "teams", chatUserId: activity.from.id, upn: sender.upn },
     replyTo: replyAddressFor(activity),
     resolve: teamsTargetResolver,
+    deliveryKey: deliveryKeyOf(activity),
     requestId: randomUUID(),
   });
   if (!submitted.ok && submitted.reason === "refused") return answer(context, errorOutcome(submitted.error));

@@ -4,7 +4,8 @@ import type { DirectoryUser } from "../port.js";
 import type { GraphHttp } from "./http.js";
 import { collectPages } from "./paging.js";
 
-export const USER_SELECT = "id,userPrincipalName,displayName,mail,accountEnabled";
+// proxyAddresses: the policy's protected list may name an account by any of its addresses.
+export const USER_SELECT = "id,userPrincipalName,displayName,mail,proxyAddresses,accountEnabled";
 const USER_PERMISSION = "User.Read.All";
 
 export const directoryUser = z.object({
@@ -12,6 +13,7 @@ export const directoryUser = z.object({
   userPrincipalName: z.string(),
   displayName: z.string().nullish(),
   mail: z.string().nullish(),
+  proxyAddresses: z.array(z.string()).nullish(),
   accountEnabled: z.boolean().nullish(),
 });
 
@@ -21,6 +23,7 @@ export function toDirectoryUser(raw: z.infer<typeof directoryUser>): DirectoryUs
     userPrincipalName: raw.userPrincipalName,
     displayName: raw.displayName ?? raw.userPrincipalName,
     ...(raw.mail === undefined ? {} : { mail: raw.mail }),
+    ...(raw.proxyAddresses ? { proxyAddresses: raw.proxyAddresses } : {}),
     ...(raw.accountEnabled == null ? {} : { accountEnabled: raw.accountEnabled }),
   };
 }

@@ -2,7 +2,7 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GRAPH, graphError, makeDirectory, mockToken } from "./graph-fakes.js";
 
-const SELECT = "id,userPrincipalName,displayName,mail,accountEnabled";
+const SELECT = "id,userPrincipalName,displayName,mail,proxyAddresses,accountEnabled";
 const MEMBERS = "/v1.0/groups/g1/transitiveMembers/microsoft.graph.user";
 
 const user = (n: number) => ({

@@ -2,7 +2,7 @@ import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GRAPH, graphError, makeDirectory, mockToken } from "./graph-fakes.js";
 
-const SELECT = { $select: "id,userPrincipalName,displayName,mail,accountEnabled" };
+const SELECT = { $select: "id,userPrincipalName,displayName,mail,proxyAddresses,accountEnabled" };
 const ALICE_ID = "6e7b768e-07e2-4810-8459-485f84f8f204";
 const alice = {
   "@odata.context":
