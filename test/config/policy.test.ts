@@ -43,6 +43,7 @@ describe("policy.example.json", () => {
       approvalTtlMinutes: 1440,
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
+      requireLinkedIdentity: ["approve", "admin"],
     } satisfies Policy);
   });
 });
@@ -56,6 +57,7 @@ describe("parsePolicy", () => {
       approvalTtlMinutes: 1440,
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
+      requireLinkedIdentity: [],
     });
   });
 
