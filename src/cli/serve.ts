@@ -9,10 +9,7 @@ import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { statePrefix } from "../run/worker-runtime.js";
-import { LinkStore } from "../signin/links.js";
-import { mountSignIn } from "../signin/routes.js";
-import { SignInStore } from "../signin/sign-in-store.js";
-import { TenantKeys } from "../signin/tenant-keys.js";
+import { mountSignInRoutes } from "../signin/wiring.js";
 
 /** `mfa-bot serve`: one HTTP server on PORT for Slack, Teams and health. */
 export async function runServe(): Promise<number> {
@@ -69,24 +66,13 @@ export async function runServe(): Promise<number> {
         `${variable} is plain http:// to another machine (ALLOW_INSECURE_GRAPH=1): the client secret and sign-in codes cross the network unencrypted`,
       );
     }
-    const state = statePrefix(config.queue.prefix);
-    mountSignIn(server, {
-      settings: {
-        publicUrl,
-        redirectUri,
-        authorityHost: config.graph.authorityHost,
-        tenant: credentials.tenantId,
-        credential: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
-      },
-      signIns: new SignInStore(redis, state),
-      links: new LinkStore(redis, state),
-      keys: new TenantKeys({
-        authorityHost: config.graph.authorityHost,
-        tenant: credentials.tenantId,
-        fetch,
-        now: Date.now,
-        logger,
-      }),
+    mountSignInRoutes(server, {
+      publicUrl,
+      authorityHost: config.graph.authorityHost,
+      tenant: credentials.tenantId,
+      credential: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+      redis,
+      statePrefix: statePrefix(config.queue.prefix),
       jobs: queue,
       logger,
     });
