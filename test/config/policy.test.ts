@@ -279,3 +279,28 @@ describe("loadPolicy", () => {
     expect((await loadPolicy(path)).roles.admin).toEqual(["admin@contoso.com"]);
   });
 });
+
+describe("requireLinkedIdentity", () => {
+  it("takes approve, admin and helpdesk, each once", () => {
+    const policy = parsePolicy(
+      { ...MINIMAL, requireLinkedIdentity: ["approve", "admin", "approve"] },
+      "p.json",
+    );
+    expect(policy.requireLinkedIdentity).toEqual(["approve", "admin"]);
+  });
+
+  it("refuses anything else, naming what it takes", () => {
+    expect(() => parsePolicy({ ...MINIMAL, requireLinkedIdentity: ["approver"] }, "p.json")).toThrow(
+      'requireLinkedIdentity[0] "approver" is not one of approve, admin, helpdesk',
+    );
+    expect(() => parsePolicy({ ...MINIMAL, requireLinkedIdentity: "approve" }, "p.json")).toThrow(
+      'requireLinkedIdentity "approve" must be a list',
+    );
+  });
+
+  it("suggests the key when it is misspelt", () => {
+    expect(() => parsePolicy({ ...MINIMAL, requireLinkedIdentities: ["approve"] }, "p.json")).toThrow(
+      'unknown key "requireLinkedIdentities" (did you mean "requireLinkedIdentity"?)',
+    );
+  });
+});

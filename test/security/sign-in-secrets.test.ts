@@ -20,7 +20,12 @@ function capture() {
   const raw: string[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      raw.push(...chunk.toString().split("\n").filter((line) => line.trim()));
+      raw.push(
+        ...chunk
+          .toString()
+          .split("\n")
+          .filter((line) => line.trim()),
+      );
       done();
     },
   });
