@@ -63,7 +63,7 @@ export class SignInBrowser {
 /** The visible text of an HTML page, for matching what a person reads. */
 export function pageText(html: string): string {
   return html
-    .replace(/<style[\s\S]*?<\/style>/gi, "")
+    .replace(/<head>[\s\S]*?<\/head>/gi, "")
     .replace(/<[^>]+>/g, " ")
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
     .replace(/\s+/g, " ")

@@ -128,6 +128,27 @@ describe("mfa-bot demo (the first run)", () => {
     );
   });
 
+  // Issue 16: a Slack user's `/mfa link` and the sign-in after it, through the demo's own
+  // /auth/start and /auth/callback and the sandbox's authorize endpoint (a login_hint shortcut).
+  it("links a stand-in Slack account by signing in through the sandbox, and lists it", async () => {
+    const run = demo({ PATH: process.env.PATH ?? "", REDIS_URL });
+    run.child.stdin?.end(["sandbox link manager@contoso.com", "links", "sandbox link", ""].join("\n"));
+    const finished = await run.done;
+    expect(finished.stderr).toBe("");
+    expect(finished.code).toBe(0);
+    const out = finished.stdout;
+    expect(out).toContain(
+      "Slack user U0DEMO typed /mfa link and signed in as manager@contoso.com: ✔ Linked Slack user U0DEMO (workspace T0DEMO) is now linked to manager@contoso.com",
+    );
+    expect(out).toContain("The policy requires a linked account of: approve.");
+    expect(out).toMatch(
+      /• Slack user U0DEMO \(workspace T0DEMO\) → manager@contoso\.com \(object id [0-9a-f-]{36}\)/,
+    );
+    expect(out).toMatch(
+      /Open this one-time link in a browser[^\n]*\n {2}http:\/\/127\.0\.0\.1:\d+\/auth\/start\?ticket=[\w-]{43}/,
+    );
+  });
+
   it("says in one line that Redis is missing when nothing answers and no redis-server is installed", async () => {
     const url = `redis://127.0.0.1:${await deadPort()}`;
     const run = demo({ PATH: EMPTY_DIR, REDIS_URL: url });
