@@ -27,8 +27,11 @@ export const linkSchema = z.object({
   /** The Entra user's object id: what the link proves and what the worker looks up. */
   objectId: guidSchema,
   tenantId: guidSchema,
-  /** The sign-in's `preferred_username`, for display; the directory's UPN is read when the link is used. */
-  username: z.string().max(320).optional(),
+  /**
+   * The UPN the sign-in gave (`preferred_username`, which for a work account is its UPN), for
+   * display; the link stands on the object id, and the directory's UPN is read whenever it is used.
+   */
+  upn: z.string().max(320).optional(),
   linkedAt: z.iso.datetime(),
 });
 export type Link = z.infer<typeof linkSchema>;

@@ -199,7 +199,7 @@ async function callback(deps: SignInDeps, req: IncomingMessage, res: ServerRespo
     account: pending.account,
     objectId: identity.objectId,
     tenantId: identity.tenantId,
-    ...(identity.username ? { username: identity.username } : {}),
+    ...(identity.username ? { upn: identity.username } : {}),
     linkedAt: new Date(now()).toISOString(),
   });
   log.info({ objectId: identity.objectId }, "sign-in: chat account linked");

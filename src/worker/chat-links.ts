@@ -22,7 +22,7 @@ export async function link({ deps, job }: RequestContext): Promise<void> {
   const current = await deps.links.get(account);
   const url = await signInLink(deps, account, job.replyTo, job.requestId);
   const now = current
-    ? `Your Slack account is linked to ${current.username ?? current.objectId} now; signing in again links it to whoever signs in.\n`
+    ? `Your Slack account is linked to ${current.upn ?? current.objectId} now; signing in again links it to whoever signs in.\n`
     : "";
   await reply(deps, job.replyTo, textOutcome(url ? "info" : "error", `${now}${offerText(url)}`));
 }
@@ -40,7 +40,7 @@ export async function unlink({ deps, job }: RequestContext): Promise<void> {
     "unlink",
   );
   const text = removed
-    ? `Unlinked: your Slack account no longer acts as ${removed.username ?? removed.objectId}. Until you link it again, the bot knows you by your Slack profile's email.`
+    ? `Unlinked: your Slack account no longer acts as ${removed.upn ?? removed.objectId}. Until you link it again, the bot knows you by your Slack profile's email.`
     : "Your Slack account was not linked; nothing changed.";
   await reply(deps, job.replyTo, textOutcome("info", text));
 }
@@ -70,7 +70,7 @@ export async function listLinks({ deps, job }: RequestContext): Promise<void> {
   }
   const lines = await mapLimit(links, deps.settings.lookupConcurrency, async (l: Link) => {
     const { user, problem } = await standing(deps, l.objectId);
-    const who = user?.userPrincipalName ?? l.username ?? l.objectId;
+    const who = user?.userPrincipalName ?? l.upn ?? l.objectId;
     return `• ${describeAccount(l.account)} → ${who} (object id ${l.objectId}), linked ${l.linkedAt}${problem ? ` — ${problem}` : ""}`;
   });
   await reply(

@@ -148,7 +148,7 @@ describe("linking a Slack account by signing in", () => {
       account: { platform: "slack", teamId: e2e.fake.teamId, userId: PEOPLE.manager.id },
       objectId: e2e.worker.sandbox.tenant.user(MANAGER)!.id,
       tenantId: SIGN_IN_TENANT,
-      username: MANAGER,
+      upn: MANAGER,
     });
 
     // The DM goes to the Slack account that signed in, by its id, not to whoever has the email.
