@@ -45,10 +45,8 @@ export class SignInStore {
   ) {}
 
   /** A new one-time sign-in link's secret. */
-  async issueTicket(ticket: Ticket): Promise<string> {
-    const secret = randomToken();
-    await this.redis.set(this.keyOf("ticket", secret), JSON.stringify(ticket), "EX", SIGN_IN_TTL_SECONDS);
-    return secret;
+  issueTicket(ticket: Ticket): Promise<string> {
+    return this.put("ticket", ticket);
   }
 
   /** The ticket, once: a second use, or one after ten minutes, finds nothing. */
@@ -57,15 +55,20 @@ export class SignInStore {
   }
 
   /** Remembers a sign-in under way; returns its `state`. */
-  async begin(pending: PendingSignIn): Promise<string> {
-    const state = randomToken();
-    await this.redis.set(this.keyOf("state", state), JSON.stringify(pending), "EX", SIGN_IN_TTL_SECONDS);
-    return state;
+  begin(pending: PendingSignIn): Promise<string> {
+    return this.put("state", pending);
   }
 
   /** The sign-in a callback's `state` names, once. */
   takeState(state: string): Promise<PendingSignIn | undefined> {
     return this.take("state", state, pendingSignInSchema);
+  }
+
+  /** Stores `value` under a fresh secret for ten minutes; returns the secret. */
+  private async put(kind: string, value: Ticket | PendingSignIn): Promise<string> {
+    const secret = randomToken();
+    await this.redis.set(this.keyOf(kind, secret), JSON.stringify(value), "EX", SIGN_IN_TTL_SECONDS);
+    return secret;
   }
 
   private async take<T>(kind: string, secret: string, schema: z.ZodType<T>): Promise<T | undefined> {

@@ -1,6 +1,6 @@
 import type { DirectoryUser } from "../directory/port.js";
 import type { LinkedJob } from "../queue/jobs.js";
-import { describeAccount, type Link } from "../signin/links.js";
+import { type ChatAccount, describeAccount, type Link } from "../signin/links.js";
 import type { WorkerDeps } from "./deps.js";
 import type { RequestContext } from "./handlers.js";
 import { mapLimit } from "./map-limit.js";
@@ -12,13 +12,18 @@ import { chatAccountOf, nothingToLink, offerText, signInLink } from "./sign-in-l
  * finished sign-in queues. The sign-in itself runs on `serve` (src/signin/routes.ts).
  */
 
-/** `link`: a one-time sign-in link, privately. */
-export async function link({ deps, job }: RequestContext): Promise<void> {
+/** The requester's linkable account; for anyone else, they are told why there is nothing to link. */
+async function linkableAccount({ deps, job }: RequestContext): Promise<ChatAccount | undefined> {
   const account = chatAccountOf(job.requester);
-  if (!account) {
-    await reply(deps, job.replyTo, textOutcome("info", nothingToLink(job.requester) ?? ""));
-    return;
-  }
+  if (!account) await reply(deps, job.replyTo, textOutcome("info", nothingToLink(job.requester) ?? ""));
+  return account;
+}
+
+/** `link`: a one-time sign-in link, privately. */
+export async function link(ctx: RequestContext): Promise<void> {
+  const { deps, job } = ctx;
+  const account = await linkableAccount(ctx);
+  if (!account) return;
   const current = await deps.links.get(account);
   const url = await signInLink(deps, account, job.replyTo, job.requestId);
   const now = current
@@ -28,12 +33,10 @@ export async function link({ deps, job }: RequestContext): Promise<void> {
 }
 
 /** `unlink`: the requester's own link goes. */
-export async function unlink({ deps, job }: RequestContext): Promise<void> {
-  const account = chatAccountOf(job.requester);
-  if (!account) {
-    await reply(deps, job.replyTo, textOutcome("info", nothingToLink(job.requester) ?? ""));
-    return;
-  }
+export async function unlink(ctx: RequestContext): Promise<void> {
+  const { deps, job } = ctx;
+  const account = await linkableAccount(ctx);
+  if (!account) return;
   const removed = await deps.links.remove(account);
   deps.logger.info(
     { slackUser: account.userId, teamId: account.teamId, removed: removed !== undefined },
