@@ -60,6 +60,9 @@ async function standing(
   return { user };
 }
 
+/** Links `links` lists in one message (a Slack section holds 3,000 characters). */
+const MAX_LISTED = 15;
+
 /** `links` (admin): every linked chat account, and whether its link counts. */
 export async function listLinks({ deps, job }: RequestContext): Promise<void> {
   const links = await deps.links.list();
@@ -71,7 +74,10 @@ export async function listLinks({ deps, job }: RequestContext): Promise<void> {
     await reply(deps, job.replyTo, textOutcome("info", `No chat account is linked. ${policy}`));
     return;
   }
-  const lines = await mapLimit(links, deps.settings.lookupConcurrency, async (l: Link) => {
+  // One chat message: the first ones, each looked up in Graph, and how many more there are.
+  const shown = links.slice(0, MAX_LISTED);
+  const more = links.length > shown.length ? [`… and ${links.length - shown.length} more`] : [];
+  const lines = await mapLimit(shown, deps.settings.lookupConcurrency, async (l: Link) => {
     const { user, problem } = await standing(deps, l.objectId);
     const who = user?.userPrincipalName ?? l.upn ?? l.objectId;
     return `• ${describeAccount(l.account)} → ${who} (object id ${l.objectId}), linked ${l.linkedAt}${problem ? ` — ${problem}` : ""}`;
@@ -79,7 +85,10 @@ export async function listLinks({ deps, job }: RequestContext): Promise<void> {
   await reply(
     deps,
     job.replyTo,
-    textOutcome("info", `${links.length} linked chat account(s). ${policy}\n${lines.join("\n")}`),
+    textOutcome(
+      "info",
+      `${links.length} linked chat account(s). ${policy}\n${[...lines, ...more].join("\n")}`,
+    ),
   );
 }
 

@@ -69,6 +69,28 @@ describe("requireLinkedIdentity at the worker", () => {
     expect(await answerText(await sendAs(helpdesk, `audit ${ALEX}`))).not.toMatch(/cannot do that/);
   });
 
+  it("lists links to admins in one message: the first fifteen, each checked in the directory, and how many more", async () => {
+    h = await WorkerHarness.start();
+    const manager = h.sandbox.tenant.user(MANAGER)!;
+    for (let i = 0; i < 17; i++) {
+      await h.deps().links.set({
+        account: { platform: "slack", teamId: "T0CONTOSO", userId: `U0PERSON${String(i).padStart(2, "0")}` },
+        objectId: i === 0 ? "00000000-0000-0000-0000-00000000dead" : manager.id,
+        tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        upn: MANAGER,
+        linkedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      });
+    }
+    const text = await answerText(await h.send(ADMIN, "links"));
+    expect(text).toContain("17 linked chat account(s). The policy requires no linked accounts");
+    expect(text.split("\n").filter((line) => line.startsWith("• "))).toHaveLength(15);
+    expect(text).toContain("… and 2 more");
+    expect(text).toContain(
+      "• Slack user U0PERSON00 (workspace T0CONTOSO) → manager@contoso.com (object id 00000000-0000-0000-0000-00000000dead), linked 2026-01-01T00:00:00.000Z — the Entra account no longer exists: the link does not count",
+    );
+    expect(text).not.toContain("U0PERSON16");
+  });
+
   it("answers `link` and `unlink` in the console with why there is nothing to link", async () => {
     h = await WorkerHarness.start();
     for (const verb of ["link", "unlink"]) {
