@@ -119,8 +119,9 @@ async function start(deps: SignInDeps, req: IncomingMessage, res: ServerResponse
 async function callback(deps: SignInDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const query = queryOf(req);
   const clearCookie = { "set-cookie": cookie(deps.settings.publicUrl, "", 0) };
+  let log = deps.logger;
   const refuse = (status: number, title: string, why: string, level: "info" | "warn" = "info") => {
-    deps.logger[level]({ why }, `sign-in refused: ${title}`);
+    log[level]({ why }, `sign-in refused: ${title}`);
     problem(res, status, title, `${escapeHtml(why)} Nothing was linked. ${AGAIN}`, clearCookie);
   };
   const state = query.get("state");
@@ -133,6 +134,7 @@ async function callback(deps: SignInDeps, req: IncomingMessage, res: ServerRespo
       "Its state is unknown to the bot.",
     );
   }
+  log = log.child({ teamId: pending.account.teamId, slackUser: pending.account.userId });
   if (!sameBrowser(req, pending.browser)) {
     return refuse(
       400,
@@ -141,7 +143,6 @@ async function callback(deps: SignInDeps, req: IncomingMessage, res: ServerRespo
       "warn",
     );
   }
-  const log = deps.logger.child({ teamId: pending.account.teamId, slackUser: pending.account.userId });
   const error = query.get("error");
   if (error) {
     const description = (query.get("error_description") ?? "").split(/\r?\n/)[0]?.slice(0, 300);
