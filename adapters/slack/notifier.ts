@@ -171,8 +171,8 @@ export class SlackNotifier implements port.Notifier {
     _context: port.ReplyAddress,
   ): Promise<port.DirectMessageResult> {
     const emails = [...new Set([user.upn, user.mail].filter((e): e is string => !!e).map(canonicalAddress))];
-    let slackUserId: string | undefined;
-    for (const email of emails) {
+    let slackUserId = user.chatUserId;
+    for (const email of slackUserId ? [] : emails) {
       slackUserId = await this.lookupByEmail(email);
       if (slackUserId) break;
     }

@@ -11,6 +11,8 @@ export function demoPolicy(): Policy {
         approver: [SANDBOX_ACCOUNTS.manager.userPrincipalName],
       },
       protected: [SANDBOX_ACCOUNTS.breakglass.userPrincipalName],
+      // Slack approvers would need a linked account; the console, which the demo is, acts as `as`.
+      requireLinkedIdentity: ["approve"],
     },
     "(built-in demo policy)",
   );

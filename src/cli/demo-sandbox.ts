@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { pageText, SignInBrowser } from "../sandbox/sign-in-browser.js";
 
 /**
  * The demo's `sandbox …` lines: what happens outside the bot, done through the sandbox's
@@ -10,7 +11,15 @@ export const SANDBOX_LINES_HELP = [
   "sandbox sign-in <upn>            the user signs in (and registers when asked to)",
   "sandbox register <upn> [type]    the user registers a method at mysecurityinfo",
   "sandbox security-defaults on|off the tenant moves to (or off) security defaults",
+  "sandbox link [<upn>]             a Slack user types /mfa link and signs in as <upn> (no <upn>: open the link yourself)",
 ];
+
+/** The demo's stand-in for a Slack user typing `/mfa link`: a fresh one-time sign-in link. */
+export interface DemoSignIn {
+  /** The Slack account the demo links (no Slack runs in the demo). */
+  account: string;
+  startLink(): Promise<string>;
+}
 
 const userAnswer = z.object({
   registered: z.boolean().optional(),
@@ -20,6 +29,7 @@ const userAnswer = z.object({
 export function sandboxLines(
   sandboxUrl: string,
   policies: () => ReadonlyArray<{ id: string; displayName: string; state: string }>,
+  linking?: DemoSignIn,
 ) {
   async function post(path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     const response = await fetch(`${sandboxUrl}/_sandbox/${path}`, {
@@ -70,6 +80,22 @@ export function sandboxLines(
     return lines.join("\n");
   }
 
+  /**
+   * `/mfa link` and the sign-in after it, through `serve`'s /auth/start and /auth/callback and the
+   * sandbox's authorize endpoint: with a UPN, a login_hint picks the user; without one, the person
+   * opens the link in a browser and picks a user on the sandbox's page.
+   */
+  async function link(upn: string | undefined): Promise<string> {
+    if (!linking) return "✖ sign-in is not running in this demo";
+    const url = await linking.startLink();
+    if (!upn) {
+      return `${linking.account} typed /mfa link. Open this one-time link in a browser (it works once, for 10 minutes) and pick who signs in on the sandbox's page:\n  ${url}`;
+    }
+    const walk = await new SignInBrowser().signIn(url, upn);
+    const mark = walk.page.status === 200 ? "✔" : "✖";
+    return `${linking.account} typed /mfa link and signed in as ${upn}: ${mark} ${pageText(walk.page.text)}`;
+  }
+
   return {
     handles: (line: string) => /^sandbox(\s|$)/i.test(line),
     async run(line: string): Promise<string> {
@@ -78,6 +104,7 @@ export function sandboxLines(
       if (verb === "register" && arg) return register(arg, extra);
       if (verb === "security-defaults" && (arg === "on" || arg === "off"))
         return securityDefaults(arg === "on");
+      if (verb === "link") return link(arg);
       return ["sandbox lines (the demo only):", ...SANDBOX_LINES_HELP.map((l) => `  ${l}`)].join("\n");
     },
   };

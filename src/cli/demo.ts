@@ -1,13 +1,18 @@
+import { randomUUID } from "node:crypto";
 import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { runConsoleSession } from "../../adapters/console/session.js";
 import { loadConfig } from "../config/env.js";
 import { redactUrls } from "../config/redact-url.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
+import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../sandbox/default-seed.js";
 import { startSandbox } from "../sandbox/index.js";
+import { signInStartUrl } from "../signin/routes.js";
+import { SignInStore } from "../signin/sign-in-store.js";
+import { mountSignInRoutes } from "../signin/wiring.js";
 import { ThrottleRelay } from "../worker/throttle-relay.js";
 import { demoPolicy } from "./demo-policy.js";
 import { SANDBOX_LINES_HELP, sandboxLines } from "./demo-sandbox.js";
@@ -46,6 +51,21 @@ export async function runDemo(as: string | undefined): Promise<number> {
     logger,
     onThrottle: throttle.onThrottle,
   });
+  // The sign-in half of `serve` (/auth/start, /auth/callback), with the sandbox as the authority.
+  const queue = new RequestQueue({ redisUrl, prefix });
+  const state = connectRedis(redisUrl, { blocking: false });
+  const server = new HttpServer(logger);
+  const publicUrl = `http://127.0.0.1:${await server.listen(0, "127.0.0.1")}`;
+  mountSignInRoutes(server, {
+    publicUrl,
+    authorityHost: sandbox.url,
+    tenant: "sandbox",
+    credential: { clientId: "sandbox", clientSecret: "sandbox" },
+    redis: state,
+    statePrefix: statePrefix(prefix),
+    jobs: queue,
+    logger,
+  });
   const runtime = startWorkerRuntime({
     redisUrl,
     prefix,
@@ -54,10 +74,11 @@ export async function runDemo(as: string | undefined): Promise<number> {
     policy: demoPolicy(),
     logger,
     throttle,
+    settings: { publicUrl },
     notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
   });
-  const queue = new RequestQueue({ redisUrl, prefix });
   const reader = connectRedis(redisUrl, { blocking: true });
+  const signIns = new SignInStore(state, statePrefix(prefix));
   const actor = as ?? SANDBOX_ACCOUNTS.admin.userPrincipalName;
   process.stdout.write(welcome(sandbox.url, redisUrl, privateRedis !== undefined, actor));
 
@@ -65,7 +86,9 @@ export async function runDemo(as: string | undefined): Promise<number> {
   const stop = () => {
     stopping ??= (async () => {
       await runtime.close();
+      await server.close();
       await queue.close();
+      state.disconnect();
       reader.disconnect();
       await sandbox.close();
       privateRedis?.stop();
@@ -85,12 +108,32 @@ export async function runDemo(as: string | undefined): Promise<number> {
       input: process.stdin,
       output: process.stdout,
       interactive: Boolean(process.stdin.isTTY),
-      local: sandboxLines(sandbox.url, () => sandbox.tenant.conditionalAccessPolicies),
+      local: sandboxLines(sandbox.url, () => sandbox.tenant.conditionalAccessPolicies, {
+        account: `Slack user ${DEMO_SLACK_ACCOUNT.userId}`,
+        startLink: async () =>
+          signInStartUrl(
+            publicUrl,
+            await signIns.issueTicket({
+              account: DEMO_SLACK_ACCOUNT,
+              // No Slack here: the "linked as …" message lands in a console mailbox nobody reads.
+              replyTo: {
+                platform: "console",
+                conversation: "demo-sign-in",
+                user: DEMO_SLACK_ACCOUNT.userId,
+                extra: {},
+              },
+              requestId: randomUUID(),
+            }),
+          ),
+      }),
     });
   } finally {
     await stop();
   }
 }
+
+/** The Slack account `sandbox link` links: the demo has no Slack, so it stands in for one. */
+const DEMO_SLACK_ACCOUNT = { platform: "slack", teamId: "T0DEMO", userId: "U0DEMO" } as const;
 
 function welcome(sandboxUrl: string, redisUrl: string, privateRedis: boolean, actor: string): string {
   const u = SANDBOX_SAMPLE_USERS;
@@ -112,6 +155,8 @@ Try:
   convert plan
   sandbox security-defaults on
   convert plan
+  sandbox link ${SANDBOX_ACCOUNTS.manager.userPrincipalName}
+  links
   help
 What happens outside the bot (a user signing in, an admin in the Entra admin center):
 ${SANDBOX_LINES_HELP.map((l) => `  ${l}`).join("\n")}

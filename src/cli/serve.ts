@@ -9,6 +9,7 @@ import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { statePrefix } from "../run/worker-runtime.js";
+import { mountSignInRoutes } from "../signin/wiring.js";
 
 /** `mfa-bot serve`: one HTTP server on PORT for Slack, Teams and health. */
 export async function runServe(): Promise<number> {
@@ -51,12 +52,40 @@ export async function runServe(): Promise<number> {
       jobs: queue,
       references: new ConversationReferenceStore(redis, statePrefix(config.queue.prefix)),
       logger,
+      emulatorMode: config.teams.emulatorMode,
     });
     mountTeams(server, config.teams, { adapter: createTeamsAdapter(config.teams, logger), bot, logger });
   }
+  const { publicUrl, redirectUri } = config.signIn;
+  const credentials = config.graph.credentials;
+  // loadConfig has made sure the app's credentials come with MFA_BOT_PUBLIC_URL.
+  if (publicUrl && redirectUri && credentials) {
+    for (const variable of config.graph.insecure.filter((v) => v === "AZURE_AUTHORITY_HOST")) {
+      logger.warn(
+        { variable },
+        `${variable} is plain http:// to another machine (ALLOW_INSECURE_GRAPH=1): the client secret and sign-in codes cross the network unencrypted`,
+      );
+    }
+    mountSignInRoutes(server, {
+      publicUrl,
+      authorityHost: config.graph.authorityHost,
+      tenant: credentials.tenantId,
+      credential: { clientId: credentials.clientId, clientSecret: credentials.clientSecret },
+      redis,
+      statePrefix: statePrefix(config.queue.prefix),
+      jobs: queue,
+      logger,
+    });
+  }
   const port = await server.listen(config.http.port, config.http.host);
   logger.info(
-    { host: config.http.host, port, slack: config.slack.enabled, teams: config.teams.enabled },
+    {
+      host: config.http.host,
+      port,
+      slack: config.slack.enabled,
+      teams: config.teams.enabled,
+      signIn: redirectUri ?? false,
+    },
     "listening",
   );
   await new Promise<void>((resolve) => {

@@ -23,6 +23,12 @@ export async function runWorker(): Promise<number> {
       `${variable} is plain http:// to another machine (ALLOW_INSECURE_GRAPH=1): the client secret and tokens cross the network unencrypted`,
     );
   }
+  if (policy.requireLinkedIdentity.length > 0 && !config.signIn.publicUrl) {
+    logger.warn(
+      { requireLinkedIdentity: policy.requireLinkedIdentity },
+      "the policy requires linked identities but MFA_BOT_PUBLIC_URL is not set: Slack users in those roles are refused and cannot link",
+    );
+  }
   if (!(await redisAnswers(config.redis.url))) {
     process.stderr.write(`mfa-bot worker: no Redis answers at ${redactUrls(config.redis.url)} (REDIS_URL)\n`);
     return 1;
@@ -52,6 +58,7 @@ export async function runWorker(): Promise<number> {
     policy,
     logger,
     throttle,
+    settings: { publicUrl: config.signIn.publicUrl },
     notifiers: (state, prefix): NotifierRegistry => ({
       console: new ConsoleNotifier(state, prefix),
       ...chatNotifiers(config, state, prefix, logger),

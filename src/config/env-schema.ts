@@ -113,6 +113,8 @@ export const envSchema = z.object({
       error: "must be an IP address (0.0.0.0, ::, 127.0.0.1, …) or a host name",
     })
     .default("0.0.0.0"),
+  // Where people reach `serve` from their browser: the sign-in redirect is this + /auth/callback.
+  MFA_BOT_PUBLIC_URL: baseUrlWithoutSlash.optional(),
   MFA_BOT_POLICY: text.default("./policy.json"),
   LOG_LEVEL: z
     .string()

@@ -78,6 +78,15 @@ export interface Config {
     /** HOST: the interface `serve` listens on (every IPv4 interface by default). */
     readonly host: string;
   };
+  readonly signIn: {
+    /**
+     * MFA_BOT_PUBLIC_URL, without a trailing slash: where browsers reach `serve`. Undefined: chat
+     * accounts cannot be linked by signing in (`link` says so).
+     */
+    readonly publicUrl: string | undefined;
+    /** publicUrl + /auth/callback: the Web redirect URI to register on the app. */
+    readonly redirectUri: string | undefined;
+  };
   readonly policy: {
     readonly path: string;
     /** The command cannot start without a valid policy file (loadPolicy(path)). */
@@ -175,6 +184,55 @@ function requirementProblems(command: CliCommand, v: Partial<Record<EnvVariable,
   }
 
   if (COMMANDS_USING_CHAT.includes(command)) problems.push(...teamsProblems(v));
+  problems.push(...signInProblems(command, v));
+  return problems;
+}
+
+/** The path of the sign-in callback under MFA_BOT_PUBLIC_URL (src/signin/routes.ts serves it). */
+export const SIGN_IN_CALLBACK_PATH = "/auth/callback";
+
+/**
+ * MFA_BOT_PUBLIC_URL is the base of a redirect URI, and Entra takes only https:// ones, except
+ * http://localhost (https://learn.microsoft.com/entra/identity-platform/reply-url — "Redirect URIs
+ * must begin with the scheme https", and the localhost exceptions). `serve` redeems sign-in codes
+ * with the app's credentials, so it needs them too.
+ */
+function signInProblems(command: CliCommand, v: Partial<Record<EnvVariable, string>>): Problem[] {
+  const publicUrl = v.MFA_BOT_PUBLIC_URL;
+  if (!publicUrl) return [];
+  const problems: Problem[] = [];
+  let url: URL | undefined;
+  try {
+    url = new URL(publicUrl);
+  } catch {
+    // envSchema reports a value that is no URL at all.
+  }
+  if (url && (url.search || url.hash || url.username || url.password)) {
+    problems.push({
+      variable: "MFA_BOT_PUBLIC_URL",
+      text: `MFA_BOT_PUBLIC_URL must be a base URL without a query, fragment or credentials (got ${quoteValue(redactUrls(publicUrl))})`,
+    });
+  } else if (url && url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    problems.push({
+      variable: "MFA_BOT_PUBLIC_URL",
+      text: `MFA_BOT_PUBLIC_URL must be https:// (got ${quoteValue(publicUrl)}): Entra accepts plain http:// redirect URIs only for localhost`,
+    });
+  }
+  if (command === "serve") {
+    for (const variable of AZURE_CREDENTIAL_VARIABLES) {
+      if (!v[variable])
+        problems.push({
+          variable,
+          text: `${variable} is missing (needed with MFA_BOT_PUBLIC_URL by "serve": it redeems sign-in codes as the app)`,
+        });
+    }
+    if (v.ALLOW_INSECURE_GRAPH !== "1" && insecureGraphVariables(v).includes("AZURE_AUTHORITY_HOST")) {
+      problems.push({
+        variable: "AZURE_AUTHORITY_HOST",
+        text: `AZURE_AUTHORITY_HOST is plain http:// to another machine (${quoteValue(v.AZURE_AUTHORITY_HOST)}): the client secret and sign-in codes would cross the network unencrypted — use https://, or set ALLOW_INSECURE_GRAPH=1 to allow it`,
+      });
+    }
+  }
   return problems;
 }
 
@@ -277,6 +335,10 @@ function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boole
       appType: e.MicrosoftAppType,
     },
     http: { port: e.PORT, host: e.HOST },
+    signIn: {
+      publicUrl: e.MFA_BOT_PUBLIC_URL,
+      redirectUri: e.MFA_BOT_PUBLIC_URL && `${e.MFA_BOT_PUBLIC_URL}${SIGN_IN_CALLBACK_PATH}`,
+    },
     policy: { path: e.MFA_BOT_POLICY, required: COMMANDS_NEEDING_POLICY.includes(command) },
     log: { level: e.LOG_LEVEL },
   };

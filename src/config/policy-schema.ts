@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { checkAddress, groupIdOf, groupRef, isGuid } from "../core/ids.js";
+import { LINK_REQUIREMENTS } from "../core/linked-identity.js";
 import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
 
 /**
@@ -84,6 +85,10 @@ export const policySchema = z.strictObject(
     maxBulk: integerIn(1, 100000).default(5000),
     // prefault, not default: an absent "reminders" is parsed as {} so its own defaults apply.
     reminders: remindersSchema.prefault({}),
+    // Roles that act from a chat account only once it is linked to Entra by signing in; none by default.
+    requireLinkedIdentity: list(
+      z.enum(LINK_REQUIREMENTS, { error: `is not one of ${LINK_REQUIREMENTS.join(", ")}` }),
+    ).default([]),
   },
   { error: "must be a JSON object" },
 );

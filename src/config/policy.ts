@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type * as z from "zod";
+import type { LinkRequirement } from "../core/linked-identity.js";
 import type { ApprovableAction, Role } from "../core/roles.js";
 import { duplicateKeys } from "./json-duplicates.js";
 import { KNOWN_KEYS, policySchema } from "./policy-schema.js";
@@ -26,6 +27,11 @@ export interface Policy {
     /** Unanswered reminders after which the user is listed to the channel. */
     readonly escalateAfter: number;
   };
+  /**
+   * Roles (`approve` = approver, `admin`, `helpdesk`) that act from Slack only through an account
+   * linked to its Entra user by signing in (`link`); empty: the chat profile's address is trusted.
+   */
+  readonly requireLinkedIdentity: readonly LinkRequirement[];
 }
 
 /** Reads and validates the policy file; every failure is a one-line PolicyError. */

@@ -177,6 +177,35 @@ export const VERBS = {
     description: "reject a pending request",
     decides: "rejected",
   },
+  link: {
+    args: "none",
+    role: null,
+    doing: "link your chat account to your Entra account",
+    reason: false,
+    slow: false,
+    usage: "link",
+    description:
+      "a one-time sign-in link (only you see it): sign in to Microsoft Entra and your chat account is linked to that account",
+  },
+  unlink: {
+    args: "none",
+    role: null,
+    doing: "unlink your chat account",
+    reason: false,
+    slow: false,
+    usage: "unlink",
+    description: "remove the link between your chat account and your Entra account",
+  },
+  links: {
+    args: "none",
+    role: "admin",
+    doing: "list linked chat accounts",
+    reason: false,
+    slow: false,
+    usage: "links",
+    description:
+      "every chat account linked to an Entra account by signing in, and whether the link still counts",
+  },
   help: {
     args: "topic",
     role: null,

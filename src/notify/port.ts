@@ -10,6 +10,11 @@ export interface DirectMessageTarget {
   objectId?: string;
   /** Mail address, when it differs from the UPN. */
   mail?: string;
+  /**
+   * The person's own account on the platform, when the worker knows it (a Slack account linked by
+   * signing in): the message goes to that account rather than to whoever the email finds.
+   */
+  chatUserId?: string;
 }
 
 export type DirectMessageResult = { delivered: true } | { delivered: false; reason: string };

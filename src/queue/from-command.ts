@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
+import type { z } from "zod";
 import type { Command, CommandOf, TargetRef } from "../core/command.js";
 import { canonicalAddress } from "../core/ids.js";
 import { type ArgumentKind, type DecisionVerb, VERBS, type VerbTaking } from "../core/verbs.js";
 import type { ReplyAddress } from "../notify/port.js";
 import type { DecisionJob, DirectoryTarget, JobCommand, RequestJob } from "./jobs.js";
-import { decisionJobSchema, requestJobSchema } from "./jobs.js";
+import { decisionJobSchema, type requesterSchema, requestJobSchema } from "./jobs.js";
 
-export interface Requester {
-  platform: ReplyAddress["platform"];
-  chatUserId: string;
-  upn: string;
-}
+/** Who sends a command, as the platform vouches for them (the job's `requester`). */
+export type Requester = z.infer<typeof requesterSchema>;
 
 /**
  * Turns a chat platform's own targets (Slack mentions and user groups, Teams mentions)

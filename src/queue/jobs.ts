@@ -2,6 +2,7 @@ import { z } from "zod";
 import { commandVariants, type Narrowed, requestCommandSchema } from "../core/command.js";
 import { addressSchema, guidSchema, operationIdSchema, upnSchema } from "../core/ids.js";
 import { platformSchema, replyAddressSchema } from "../notify/address.js";
+import { chatAccountSchema } from "../signin/links.js";
 
 export { platformSchema, replyAddressSchema } from "../notify/address.js";
 
@@ -28,6 +29,16 @@ export const requesterSchema = z.object({
    * `--as`); the worker checks it and resolves it to the directory's UPN for roles and approvals.
    */
   upn: address,
+  /**
+   * Slack: the workspace (T…), or the Enterprise Grid organisation (E…), the user id belongs to.
+   * With chatUserId it names the account a sign-in may have linked (src/signin/links.ts).
+   */
+  teamId: z.string().min(1).max(64).optional(),
+  /**
+   * Nothing vouches for who this is: Teams in emulator mode (empty MicrosoftAppId) takes the
+   * sender's word. Roles the policy's requireLinkedIdentity covers are refused to such requests.
+   */
+  unauthenticated: z.literal(true).optional(),
 });
 
 /** Targets as the worker receives them: chat mentions are resolved by the adapter first. */
@@ -126,6 +137,18 @@ export const expireJobSchema = z.object({
 });
 export type ExpireJob = z.infer<typeof expireJobSchema>;
 
+/** A chat account was just linked by signing in: its owner is told, privately, as whom it now acts. */
+export const linkedJobSchema = z.object({
+  kind: z.literal("linked"),
+  requestId: id,
+  account: chatAccountSchema,
+  /** The Entra user the sign-in proved. */
+  objectId: guidSchema,
+  /** Where the `link` command came from (the DM goes in that workspace). */
+  replyTo: replyAddressSchema,
+});
+export type LinkedJob = z.infer<typeof linkedJobSchema>;
+
 export const jobSchemas = {
   request: requestJobSchema,
   decision: decisionJobSchema,
@@ -133,10 +156,11 @@ export const jobSchemas = {
   reminder: reminderJobSchema,
   digest: digestJobSchema,
   expire: expireJobSchema,
+  linked: linkedJobSchema,
 } as const;
 export type JobKind = keyof typeof jobSchemas;
 
 export function isJobKind(name: string): name is JobKind {
   return Object.hasOwn(jobSchemas, name);
 }
-export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob | DigestJob | ExpireJob;
+export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob | DigestJob | ExpireJob | LinkedJob;

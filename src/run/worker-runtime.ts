@@ -7,6 +7,8 @@ import type { NotifierRegistry } from "../notify/port.js";
 import { DigestStore } from "../operations/digests.js";
 import { OperationStore } from "../operations/store.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { LinkStore } from "../signin/links.js";
+import { SignInStore } from "../signin/sign-in-store.js";
 import { DEFAULT_WORKER_SETTINGS, type WorkerDeps, type WorkerSettings } from "../worker/deps.js";
 import { type RunningWorker, startWorker } from "../worker/start.js";
 import type { ThrottleRelay } from "../worker/throttle-relay.js";
@@ -53,6 +55,8 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     operations: new OperationStore(state, prefix),
     digests: new DigestStore(state, prefix),
     audit: new AuditLog(state, prefix, options.logger),
+    links: new LinkStore(state, prefix),
+    signIns: new SignInStore(state, prefix),
     notifiers: options.notifiers(state, prefix),
     queue,
     logger: options.logger,

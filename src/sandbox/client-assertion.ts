@@ -1,4 +1,5 @@
 import { constants, createHash, type createPublicKey, verify, X509Certificate } from "node:crypto";
+import { decodeJwt, verifiesRs256 } from "../signin/jwt.js";
 
 /**
  * Checks a certificate client assertion the way the Microsoft identity platform describes
@@ -25,16 +26,6 @@ export interface AssertionContext {
 /** Entra allows a little clock skew on nbf/exp. */
 const SKEW_SECONDS = 300;
 
-function decodePart(part: string | undefined): Record<string, unknown> | undefined {
-  if (!part) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
-    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const refuse = (code: number, description: string): AssertionCheck => ({ ok: false, code, description });
 
 function thumbprints(pem: string): { sha1: string; sha256: string; key: ReturnType<typeof createPublicKey> } {
@@ -47,12 +38,9 @@ function thumbprints(pem: string): { sha1: string; sha256: string; key: ReturnTy
 }
 
 export function checkClientAssertion(assertion: string, context: AssertionContext): AssertionCheck {
-  const parts = assertion.split(".");
-  const header = decodePart(parts[0]);
-  const claims = decodePart(parts[1]);
-  if (parts.length !== 3 || !header || !claims || !parts[2]) {
-    return refuse(50027, "JWT token is invalid or malformed.");
-  }
+  const jwt = decodeJwt(assertion);
+  if (!jwt) return refuse(50027, "JWT token is invalid or malformed.");
+  const { header, claims } = jwt;
   const alg = header.alg;
   if (alg !== "RS256" && alg !== "PS256") return refuse(50027, "JWT token is invalid or malformed.");
 
@@ -85,16 +73,14 @@ export function checkClientAssertion(assertion: string, context: AssertionContex
       "The certificate with identifier used to sign the client assertion is not registered on application.",
     );
   }
-  const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-  const signature = Buffer.from(parts[2], "base64url");
   const valid =
     alg === "PS256"
       ? verify(
           "sha256",
-          signed,
+          Buffer.from(jwt.signingInput),
           { key: named.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-          signature,
+          jwt.signature,
         )
-      : verify("sha256", signed, named.key, signature);
+      : verifiesRs256(jwt, named.key);
   return valid ? { ok: true } : refuse(700027, "Client assertion contains an invalid signature.");
 }

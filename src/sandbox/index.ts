@@ -9,6 +9,7 @@ import { createPrng } from "./prng.js";
 import { RateLimiter } from "./rate-limit.js";
 import { loadSeedFile, parseSeed, type SandboxSeed, type SandboxSeedInput } from "./seed-schema.js";
 import { createSandboxServer, type ServerParts } from "./server.js";
+import { SandboxSignIn } from "./sign-in.js";
 import { SandboxStats } from "./stats.js";
 import { DEFAULT_METHOD_REFUSALS, type DefaultMethodRefusal, SandboxTenant } from "./tenant.js";
 import { TokenIssuer } from "./token.js";
@@ -46,6 +47,7 @@ export {
   type SeedMethod,
   type SeedUser,
 } from "./seed-schema.js";
+export { ID_TOKEN_FAULTS, type IdTokenFault, sandboxTenantId } from "./sign-in.js";
 export type { SandboxStats, SandboxStatsSnapshot } from "./stats.js";
 export { type DefaultMethodRefusal, SandboxTenant, type TenantUser } from "./tenant.js";
 
@@ -145,10 +147,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!existsSync(persister.path)) persister.schedule();
   }
 
+  const signIn = new SandboxSignIn(tenant, now, () => parts.baseUrl);
   const parts: ServerParts = {
     tenant,
     stats,
-    tokens: new TokenIssuer(o.tokenLifetimeSeconds, now, () => tenant.application),
+    tokens: new TokenIssuer(o.tokenLifetimeSeconds, now, () => tenant.application, signIn),
+    signIn,
     rateLimiter: o.rateLimit === undefined ? undefined : new RateLimiter(o.rateLimit, now),
     faultRate: o.faultRate,
     faultRandom: createPrng(o.randomSeed),

@@ -112,6 +112,11 @@ const applicationSchema = z.strictObject({
   permissions: z.array(z.string().min(1)).default([...BOT_PERMISSIONS]),
   /** PEM X.509 certificates (public keys only). */
   certificates: z.array(z.string().min(1)).default([]),
+  /**
+   * Web redirect URIs registered for user sign-in; when any is, the authorize endpoint refuses
+   * others (AADSTS50011, https://learn.microsoft.com/entra/identity-platform/reply-url). None: any.
+   */
+  redirectUris: z.array(z.url()).default([]),
 });
 
 /** Graph's policy objects carry many fields; the sandbox checks the ones it reads and keeps the rest. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { sendHtml } from "../http/html.js";
 import type { Logger } from "../log.js";
 import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { type BatchStatusWhenThrottled, handleBatch } from "./batch.js";
@@ -13,6 +14,7 @@ import {
   graphError,
   type RouteContext,
 } from "./routes/types.js";
+import { ID_TOKEN_FAULTS, idTokenFaultBody, type SandboxSignIn, type SignInResponse } from "./sign-in.js";
 import type { SandboxStats } from "./stats.js";
 import type { SandboxTenant } from "./tenant.js";
 import type { TokenIssuer } from "./token.js";
@@ -29,6 +31,8 @@ export interface ServerParts {
   tenant: SandboxTenant;
   stats: SandboxStats;
   tokens: TokenIssuer;
+  /** User sign-in: the authorize endpoint, the tenant's keys, ID tokens (sign-in.ts). */
+  signIn: SandboxSignIn;
   rateLimiter: RateLimiter | undefined;
   faultRate: number;
   faultRandom: () => number;
@@ -47,6 +51,10 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/i;
 const OPENID_PATH = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/i;
 const GRAPH_PATH = /^\/(v1\.0|beta)(\/.*)?$/i;
+const AUTHORIZE_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/authorize\/?$/i;
+const KEYS_PATH = /^\/([^/]+)\/discovery\/v2\.0\/keys$/i;
+const ID_TOKEN_FAULT_PATH = "/_sandbox/sign-in/next-id-token";
+const ROTATE_KEYS_PATH = "/_sandbox/sign-in/rotate-keys";
 
 export function createSandboxServer(parts: ServerParts): Server {
   const server = createServer((req, res) => {
@@ -89,24 +97,28 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
 
   const openId = OPENID_PATH.exec(rawPath);
   if (openId && method === "GET") {
-    // For clients that discover the token endpoint instead of building its URL.
+    // For clients that discover the endpoints instead of building their URLs; the issuer and
+    // the sign-in parts come from sign-in.ts.
     const tenant = openId[1]!;
     return reply({
       status: 200,
       headers: { "Content-Type": "application/json; charset=utf-8" },
       body: {
-        issuer: `${parts.baseUrl}/${tenant}/v2.0`,
         token_endpoint: `${parts.baseUrl}/${tenant}/oauth2/v2.0/token`,
         token_endpoint_auth_methods_supported: [
           "client_secret_post",
           "private_key_jwt",
           "client_secret_basic",
         ],
-        grant_types_supported: ["client_credentials"],
+        grant_types_supported: ["client_credentials", "authorization_code"],
         tenant_region_scope: null,
+        ...parts.signIn.configuration(tenant),
       },
     });
   }
+
+  const signIn = signInRoute(parts, method, rawPath, rawQuery, rawBody);
+  if (signIn) return signIn.html === undefined ? reply(signIn) : sendHtml(res, signIn.status, signIn.html);
 
   const tokenPath = TOKEN_PATH.exec(rawPath);
   if (tokenPath) {
@@ -140,7 +152,7 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
       graphError(
         404,
         "NotFound",
-        "The sandbox serves /{tenant}/oauth2/v2.0/token, /v1.0, /beta and its admin routes under /_sandbox/ only.",
+        "The sandbox serves /{tenant}/oauth2/v2.0/token and /authorize, /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/discovery/v2.0/keys, /v1.0, /beta and its admin routes under /_sandbox/ only.",
       ),
     );
   }
@@ -210,6 +222,45 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
       auth.roles,
     ),
   );
+}
+
+/** The user sign-in routes (sign-in.ts), and the admin routes that steer them; undefined for others. */
+function signInRoute(
+  parts: ServerParts,
+  method: string,
+  rawPath: string,
+  rawQuery: string,
+  rawBody: string,
+): SignInResponse | undefined {
+  const json = (status: number, body: unknown): SignInResponse => ({
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8" },
+    body,
+  });
+  const authorize = AUTHORIZE_PATH.exec(rawPath);
+  if (authorize && method === "GET") {
+    parts.stats.countRoute("GET /{tenant}/oauth2/v2.0/authorize");
+    return parts.signIn.authorize(authorize[1]!, new URLSearchParams(rawQuery), `${parts.baseUrl}${rawPath}`);
+  }
+  if (KEYS_PATH.test(rawPath) && method === "GET") {
+    parts.stats.countRoute("GET /{tenant}/discovery/v2.0/keys");
+    return json(200, parts.signIn.keysDocument());
+  }
+  if (rawPath === ID_TOKEN_FAULT_PATH && method === "POST") {
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody || "{}");
+    } catch {
+      body = undefined;
+    }
+    const parsed = idTokenFaultBody.safeParse(body);
+    if (!parsed.success)
+      return json(400, { error: `body: { "fault": one of ${ID_TOKEN_FAULTS.join(", ")} }` });
+    parts.signIn.failNextIdToken(parsed.data.fault);
+    return json(200, { nextIdToken: parsed.data.fault });
+  }
+  if (rawPath === ROTATE_KEYS_PATH && method === "POST") return json(200, { kid: parts.signIn.rotateKeys() });
+  return undefined;
 }
 
 /**

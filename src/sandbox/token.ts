@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { checkClientAssertion } from "./client-assertion.js";
+import type { SandboxSignIn } from "./sign-in.js";
 
 /**
- * The Microsoft identity platform's client-credentials token endpoint, locally:
+ * The Microsoft identity platform's token endpoint, locally — client credentials, and the
+ * authorization-code grant of a user's sign-in (sign-in.ts):
  * any tenant, client id and secret is accepted, but the form must be the one Entra
  * requires, so a client that would fail against login.microsoftonline.com fails here
  * too. A certificate assertion is checked as Entra checks it (audience, issuer, time
@@ -61,6 +63,8 @@ export class TokenIssuer {
     private readonly now: () => number,
     /** Read at every issue: an admin may grant or revoke permissions while tokens live. */
     private readonly application: () => AppRegistration,
+    /** User sign-in (the authorization-code grant); without it only client credentials are issued. */
+    private readonly signIn?: Pick<SandboxSignIn, "redeem">,
   ) {}
 
   /**
@@ -73,7 +77,8 @@ export class TokenIssuer {
       : new URLSearchParams();
     const grantType = form.get("grant_type");
     if (!grantType) return missing("grant_type");
-    if (grantType !== "client_credentials") {
+    const userSignIn = grantType === "authorization_code" && this.signIn !== undefined;
+    if (grantType !== "client_credentials" && !userSignIn) {
       return aadError(
         400,
         "unsupported_grant_type",
@@ -82,24 +87,35 @@ export class TokenIssuer {
       );
     }
     if (!form.get("client_id")) return missing("client_id");
-    const scope = form.get("scope");
-    if (!scope) return missing("scope");
-    if (!scope.split(" ").every((s) => s.endsWith("/.default"))) {
-      return aadError(
-        400,
-        "invalid_scope",
-        1002012,
-        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
-      );
+    if (!userSignIn) {
+      const scope = form.get("scope");
+      if (!scope) return missing("scope");
+      if (!scope.split(" ").every((s) => s.endsWith("/.default"))) {
+        return aadError(
+          400,
+          "invalid_scope",
+          1002012,
+          `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+        );
+      }
     }
     const assertion = form.get("client_assertion");
     if (!form.get("client_secret") && !assertion) {
-      return aadError(
-        401,
-        "invalid_client",
-        7000216,
-        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
-      );
+      // A web app redeems a sign-in code with its secret or certificate: "client_secret … required
+      // for confidential web apps" (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow).
+      return userSignIn
+        ? aadError(
+            401,
+            "invalid_client",
+            7000218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+          )
+        : aadError(
+            401,
+            "invalid_client",
+            7000216,
+            "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+          );
     }
     if (assertion && form.get("client_assertion_type") !== JWT_BEARER) {
       return missing("client_assertion_type");
@@ -114,11 +130,23 @@ export class TokenIssuer {
       });
       if (!checked.ok) return aadError(401, "invalid_client", checked.code, checked.description);
     }
-    const token = randomBytes(32).toString("base64url");
-    this.tokens.set(token, {
-      expiresAt: this.now() + this.lifetimeSeconds * 1000,
-      roles: new Set(application.permissions),
+    if (userSignIn) return this.redeemCode(form);
+    return this.answer(new Set(application.permissions), {});
+  }
+
+  /** A signed-in user's tokens: an access token with no application permission, and the ID token. */
+  private redeemCode(form: URLSearchParams): TokenResponse {
+    const redeemed = this.signIn!.redeem(form);
+    if (!redeemed.ok) return aadError(400, redeemed.error, redeemed.code, redeemed.description);
+    return this.answer(new Set(), {
+      scope: redeemed.scope,
+      ...(redeemed.idToken ? { id_token: redeemed.idToken } : {}),
     });
+  }
+
+  private answer(roles: ReadonlySet<string>, extra: Record<string, string>): TokenResponse {
+    const token = randomBytes(32).toString("base64url");
+    this.tokens.set(token, { expiresAt: this.now() + this.lifetimeSeconds * 1000, roles });
     return {
       status: 200,
       headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store, no-cache" },
@@ -127,6 +155,7 @@ export class TokenIssuer {
         expires_in: this.lifetimeSeconds,
         ext_expires_in: this.lifetimeSeconds,
         access_token: token,
+        ...extra,
       },
     };
   }

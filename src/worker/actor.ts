@@ -1,6 +1,7 @@
 import { needsGroupLookup, rolesFor } from "../config/roles.js";
 import { canonicalAddress } from "../core/ids.js";
 import { type Actor, ROLES } from "../core/roles.js";
+import type { DirectoryUser } from "../directory/port.js";
 import type { WorkerDeps } from "./deps.js";
 
 /**
@@ -14,11 +15,19 @@ import type { WorkerDeps } from "./deps.js";
 export async function resolveActor(deps: WorkerDeps, address: string): Promise<Actor> {
   const asked = canonicalAddress(address);
   const user = await deps.directory.getUser(asked);
-  const upn = user ? canonicalAddress(user.userPrincipalName) : asked;
+  return actorFor(deps, user, asked);
+}
+
+/**
+ * The actor a directory user is (a linked chat account's, say); with `asked`, also whatever
+ * roles the address the platform gave holds by itself.
+ */
+export async function actorFor(deps: WorkerDeps, user: DirectoryUser | null, asked?: string): Promise<Actor> {
+  const upn = user ? canonicalAddress(user.userPrincipalName) : (asked ?? "");
   const groupIds = user && needsGroupLookup(deps.policy) ? await deps.directory.memberOf(user.id) : [];
   const roles = new Set([
     ...(user ? rolesFor(deps.policy, user, groupIds) : []),
-    ...rolesFor(deps.policy, asked, groupIds),
+    ...(asked === undefined ? [] : rolesFor(deps.policy, asked, groupIds)),
   ]);
   return { upn, roles: ROLES.filter((r) => roles.has(r)) };
 }

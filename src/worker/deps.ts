@@ -6,6 +6,8 @@ import type { NotifierRegistry } from "../notify/port.js";
 import type { DigestStore } from "../operations/digests.js";
 import type { OperationStore } from "../operations/store.js";
 import type { RequestQueue } from "../queue/queues.js";
+import type { LinkStore } from "../signin/links.js";
+import type { SignInStore } from "../signin/sign-in-store.js";
 
 /** Everything a job handler needs; `src/cli.ts` builds it, tests build their own. */
 export interface WorkerDeps {
@@ -14,6 +16,10 @@ export interface WorkerDeps {
   operations: OperationStore;
   digests: DigestStore;
   audit: AuditLog;
+  /** Chat accounts linked to Entra users by signing in. */
+  links: LinkStore;
+  /** One-time sign-in links (`link`, and refusals that offer one). */
+  signIns: SignInStore;
   notifiers: NotifierRegistry;
   /** To enqueue follow-up jobs (apply after approval, reminders, timed re-enable). */
   queue: RequestQueue;
@@ -38,6 +44,12 @@ export interface WorkerSettings {
    * @defaultValue 360
    */
   liveRegistrationMinutes: number;
+  /**
+   * MFA_BOT_PUBLIC_URL: where `serve` answers `/auth/start`, for the sign-in links `link` hands
+   * out. Undefined: linking is not set up, and `link` says so.
+   * @defaultValue undefined
+   */
+  publicUrl: string | undefined;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
@@ -46,4 +58,5 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   lookupConcurrency: 8,
   digestDelayMs: 60_000,
   liveRegistrationMinutes: 360,
+  publicUrl: undefined,
 };

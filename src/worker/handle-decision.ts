@@ -3,7 +3,7 @@ import { type Decision, VERBS } from "../core/verbs.js";
 import type { OperationStatus } from "../operations/operation.js";
 import type { DecisionResult } from "../operations/store.js";
 import type { DecisionJob } from "../queue/jobs.js";
-import { resolveActor } from "./actor.js";
+import { actingAs } from "./acting-identity.js";
 import { approvalView } from "./approval-view.js";
 import type { WorkerDeps } from "./deps.js";
 import { refusedForIdentity } from "./identity-gate.js";
@@ -23,7 +23,12 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
     return;
   }
   const { op } = found;
-  const actor = await resolveActor(deps, job.decider.upn);
+  const acting = await actingAs(deps, job.decider, job.replyTo, job.requestId);
+  if (!acting.ok) {
+    await refuse(deps, job, acting.reason, acting.offer);
+    return;
+  }
+  const { actor } = acting;
   const decider = actor.upn;
   const isOwn = op.requester.upn === decider;
   // The requester may withdraw their own request; deciding on others' needs the approver role.
@@ -104,7 +109,8 @@ export async function refreshCard(
   );
 }
 
-async function refuse(deps: WorkerDeps, job: DecisionJob, why: string): Promise<void> {
+/** `more` goes to the clicker only, never to the audit log (a sign-in link, say). */
+async function refuse(deps: WorkerDeps, job: DecisionJob, why: string, more?: string): Promise<void> {
   await deps.audit.append([
     {
       at: deps.now().toISOString(),
@@ -119,7 +125,7 @@ async function refuse(deps: WorkerDeps, job: DecisionJob, why: string): Promise<
   await reply(
     deps,
     job.replyTo,
-    textOutcome("error", `You cannot ${job.decision} ${job.approvalId}: ${why}`),
+    textOutcome("error", `You cannot ${job.decision} ${job.approvalId}: ${why}${more ? `\n${more}` : ""}`),
   );
 }
 

@@ -1,7 +1,8 @@
 import { authorize } from "../core/permissions.js";
+import type { Actor } from "../core/roles.js";
 import { verbSpec } from "../core/verbs.js";
 import type { RequestJob } from "../queue/jobs.js";
-import { resolveActor } from "./actor.js";
+import { actingAs } from "./acting-identity.js";
 import type { WorkerDeps } from "./deps.js";
 import { handle } from "./handlers.js";
 import { refusedForIdentity } from "./identity-gate.js";
@@ -11,11 +12,21 @@ import { reply, textOutcome } from "./notify.js";
 export async function handleRequest(deps: WorkerDeps, job: RequestJob): Promise<void> {
   const { command } = job;
   if (await refusedForIdentity(deps, job)) return;
-  // A verb anyone may use (help) needs no directory look-up of who asks.
-  const actor =
-    verbSpec(command.verb).role === null
-      ? { upn: job.requester.upn, roles: [] }
-      : await resolveActor(deps, job.requester.upn);
+  // A verb anyone may use (help, link, unlink) needs no directory look-up of who asks.
+  let actor: Actor = { upn: job.requester.upn, roles: [] };
+  if (verbSpec(command.verb).role !== null) {
+    const acting = await actingAs(deps, job.requester, job.replyTo, job.requestId);
+    if (!acting.ok) {
+      const offer = acting.offer ? `\n${acting.offer}` : "";
+      await reply(
+        deps,
+        job.replyTo,
+        textOutcome("error", `I cannot do that for you: ${acting.reason}${offer}`),
+      );
+      return;
+    }
+    actor = acting.actor;
+  }
   const allowed = authorize(actor, command.verb);
   if (!allowed.ok) {
     deps.logger.info(

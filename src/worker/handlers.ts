@@ -3,6 +3,7 @@ import { helpText } from "../core/grammar.js";
 import type { Actor } from "../core/roles.js";
 import type { RequestVerb, VerbTaking } from "../core/verbs.js";
 import type { JobCommandOf, RequestJob } from "../queue/jobs.js";
+import { link, listLinks, unlink } from "./chat-links.js";
 import type { WorkerDeps } from "./deps.js";
 import { reply, textOutcome } from "./notify.js";
 import { sendReminder } from "./send-reminder.js";
@@ -59,6 +60,9 @@ export const HANDLERS: { [V in RequestVerb]: Handler<V> } = {
   convert: (ctx, command) => convert(ctx.deps, ctx.job, ctx.actor, command.mode, command.reason),
   audit: (ctx, command) => showAudit(ctx.deps, ctx.job, command.subject),
   undo: (ctx, command) => submitUndo(ctx.deps, ctx.job, ctx.actor, command.operationId, command.reason),
+  link: (ctx) => link(ctx),
+  unlink: (ctx) => unlink(ctx),
+  links: (ctx) => listLinks(ctx),
   help: (ctx, command) => reply(ctx.deps, ctx.job.replyTo, textOutcome("info", helpText(command.topic))),
 };
 

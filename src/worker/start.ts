@@ -6,6 +6,7 @@ import { requestContext } from "../log.js";
 import { DeliveryError, type ReplyAddress } from "../notify/port.js";
 import { type AnyJob, isJobKind, type JobKind, jobSchemas } from "../queue/jobs.js";
 import { QUEUE_NAME } from "../queue/queues.js";
+import { handleLinked } from "./chat-links.js";
 import type { WorkerDeps } from "./deps.js";
 import { addToDigest, handleDigest } from "./digest.js";
 import { handleApply } from "./handle-apply.js";
@@ -101,6 +102,7 @@ const JOB_HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   reminder: (deps, job) => handleReminder(deps, job),
   digest: (deps, job) => handleDigest(deps, job),
   expire: (deps, job) => handleExpire(deps, job),
+  linked: (deps, job) => handleLinked(deps, job),
 };
 
 function dispatch<K extends JobKind>(
@@ -135,6 +137,13 @@ const FAILURE_REPORTS: { [K in JobKind]: FailureReport<K> } = {
     }),
   digest: async (deps, job, message) => {
     deps.logger.error({ key: job.key, problem: message }, "digest could not be delivered");
+  },
+  // The link stands; the page the person signed in on already said so.
+  linked: async (deps, job, message) => {
+    deps.logger.error(
+      { slackUser: job.account.userId, teamId: job.account.teamId, problem: message },
+      "could not tell a linked account it is linked",
+    );
   },
   // The request stays pending; a click on it is refused as expired all the same.
   expire: async (deps, job, message) => {

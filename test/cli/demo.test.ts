@@ -49,6 +49,16 @@ function demo(env: Record<string, string>): {
   return { child, output: () => stdout, done };
 }
 
+/** The demo's output for these lines typed on stdin, once it has exited cleanly at their end. */
+async function typed(lines: string[]): Promise<string> {
+  const run = demo({ PATH: process.env.PATH ?? "", REDIS_URL });
+  run.child.stdin?.end(`${lines.join("\n")}\n`);
+  const finished = await run.done;
+  expect(finished.stderr).toBe("");
+  expect(finished.code).toBe(0);
+  return finished.stdout;
+}
+
 /** A local port with nothing listening on it. */
 async function deadPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,23 +103,15 @@ describe("mfa-bot demo (the first run)", () => {
   // Issue 9: the demo shows a user registering (Enabled → Enforced, reminders stop) and the
   // convert plan naming who the enforcing policy leaves out, then a security-defaults tenant.
   it("shows Enabled → Enforced after a sandbox sign-in, reminders stopping, and the convert plan's groups", async () => {
-    const run = demo({ PATH: process.env.PATH ?? "", REDIS_URL });
-    run.child.stdin?.end(
-      [
-        "enable alexw@contoso.com",
-        "sandbox sign-in alexw@contoso.com",
-        "status alexw@contoso.com",
-        "remind alexw@contoso.com",
-        "convert plan",
-        "sandbox security-defaults on",
-        "convert plan",
-        "",
-      ].join("\n"),
-    );
-    const finished = await run.done;
-    expect(finished.stderr).toBe("");
-    expect(finished.code).toBe(0);
-    const out = finished.stdout;
+    const out = await typed([
+      "enable alexw@contoso.com",
+      "sandbox sign-in alexw@contoso.com",
+      "status alexw@contoso.com",
+      "remind alexw@contoso.com",
+      "convert plan",
+      "sandbox security-defaults on",
+      "convert plan",
+    ]);
     expect(out).toContain(
       "alexw@contoso.com signed in, was asked to register and registered the Authenticator app: now enforced",
     );
@@ -125,6 +127,22 @@ describe("mfa-bot demo (the first run)", () => {
     expect(out).toContain("security defaults on");
     expect(out).toMatch(
       /Security defaults only — they only prompt when necessary \(an approver must acknowledge\) \(\d+\)/,
+    );
+  });
+
+  // Issue 16: a Slack user's `/mfa link` and the sign-in after it, through the demo's own
+  // /auth/start and /auth/callback and the sandbox's authorize endpoint (a login_hint shortcut).
+  it("links a stand-in Slack account by signing in through the sandbox, and lists it", async () => {
+    const out = await typed(["sandbox link manager@contoso.com", "links", "sandbox link"]);
+    expect(out).toContain(
+      "Slack user U0DEMO typed /mfa link and signed in as manager@contoso.com: ✔ Linked Slack user U0DEMO (workspace T0DEMO) is now linked to manager@contoso.com",
+    );
+    expect(out).toContain("The policy requires a linked account of: approve.");
+    expect(out).toMatch(
+      /• Slack user U0DEMO \(workspace T0DEMO\) → manager@contoso\.com \(object id [0-9a-f-]{36}\)/,
+    );
+    expect(out).toMatch(
+      /Open this one-time link in a browser[^\n]*\n {2}http:\/\/127\.0\.0\.1:\d+\/auth\/start\?ticket=[\w-]{43}/,
     );
   });
 

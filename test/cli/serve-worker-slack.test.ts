@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectRedis, RequestQueue } from "../../src/queue/queues.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../src/sandbox/default-seed.js";
 import { type SandboxHandle, startSandbox } from "../../src/sandbox/index.js";
+import { pageText, SignInBrowser } from "../../src/sandbox/sign-in-browser.js";
 import { FakeSlack } from "../helpers/fake-slack.js";
 import { postSigned, slashCommandBody } from "../helpers/slack-sign.js";
 import { REDIS_URL } from "../helpers/worker-harness.js";
@@ -16,7 +17,8 @@ import { collect, type Finished, spawnCli, until } from "./run-cli.js";
 
 // `mfa-bot serve` and `mfa-bot worker` as separate processes, as deployed: serve takes signed
 // Slack requests on PORT and queues them, the worker answers through Graph (the sandbox tenant)
-// and the Slack Web API / response_url (a local fake). They meet only in Redis.
+// and the Slack Web API / response_url (a local fake). They meet only in Redis. Serve also answers
+// the sign-in that links a Slack account to Entra (MFA_BOT_PUBLIC_URL), with the sandbox as Entra.
 
 const SIGNING_SECRET = "cli-e2e-6c0a9d4e1b7f3a2c5d8e0f1a2b3c4d5e";
 const ADMIN = { id: "U0ADMIN", name: "admin", email: SANDBOX_ACCOUNTS.admin.userPrincipalName };
@@ -111,7 +113,14 @@ function explain(name: string, running: Running) {
 describe("mfa-bot serve + mfa-bot worker with Slack", () => {
   it("answers signed /mfa commands through the queue, the sandbox tenant and the Slack API, then exits 0 on SIGTERM", async () => {
     const policy = join(dir, "policy.json");
-    writeFileSync(policy, JSON.stringify({ roles: { helpdesk: [HELPDESK.email], admin: [ADMIN.email] } }));
+    // Admins act from Slack only once linked to Entra (issue 16); the helpdesk as before.
+    writeFileSync(
+      policy,
+      JSON.stringify({
+        roles: { helpdesk: [HELPDESK.email], admin: [ADMIN.email] },
+        requireLinkedIdentity: ["admin"],
+      }),
+    );
     const port = await freePort();
     const env = {
       REDIS_URL,
@@ -126,6 +135,7 @@ describe("mfa-bot serve + mfa-bot worker with Slack", () => {
       AZURE_TENANT_ID: "sandbox",
       AZURE_CLIENT_ID: "sandbox",
       AZURE_CLIENT_SECRET: "sandbox",
+      MFA_BOT_PUBLIC_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: "info",
     };
     const serve = start("serve", env);
@@ -163,6 +173,35 @@ describe("mfa-bot serve + mfa-bot worker with Slack", () => {
       text: "Alex Wilber (alexw@contoso.com): ⚪ Disabled",
     });
     expect(JSON.stringify(statusAnswer.blocks)).toContain("*Registered for MFA*\\n❌ No");
+
+    // The admin's first /mfa enable is refused: their Slack account is not linked yet. The private
+    // answer holds a one-time link to serve's /auth/start, and signing in with it links them.
+    expect(serve.run.stderr()).toContain(`"signIn":"${base}/auth/callback"`);
+    const refusedUrl = fake.responseUrl();
+    await postSigned(
+      `${base}/slack/events`,
+      SIGNING_SECRET,
+      slashCommandBody({
+        text: "enable alexw@contoso.com",
+        responseUrl: refusedUrl,
+        userId: ADMIN.id,
+        userName: ADMIN.name,
+      }),
+    );
+    const refused = JSON.stringify((await fake.waitFor(() => fake.responsesTo(refusedUrl)[0], 15_000)).body);
+    expect(refused).toContain("your Slack account is not linked to Microsoft Entra. Nothing was done.");
+    const link = new RegExp(`${base}/auth/start\\?ticket=[A-Za-z0-9_-]+`).exec(refused)?.[0];
+    expect(link).toBeDefined();
+    expect(sandbox.tenant.user(ALEX.email)?.perUserMfaState).toBe("disabled");
+    const walk = await new SignInBrowser().signIn(link!, ADMIN.email);
+    expect(pageText(walk.page.text)).toContain(
+      `Slack user ${ADMIN.id} (workspace ${fake.teamId}) is now linked to ${ADMIN.email}`,
+    );
+    const linkedDm = await fake.waitFor(
+      () => fake.callsTo("chat.postMessage").find((c) => c.args.channel === `D${ADMIN.id.slice(1)}`),
+      15_000,
+    );
+    expect(String(linkedDm.args.text)).toContain(`Linked: your Slack account now acts as`);
 
     // /mfa enable, from the admin: the sandbox changes and the answer says what Graph reports.
     const enableUrl = fake.responseUrl();

@@ -298,6 +298,57 @@ describe("loadConfig per command", () => {
   });
 });
 
+describe("MFA_BOT_PUBLIC_URL (linking chat accounts by signing in)", () => {
+  it("is off unless set, and gives the redirect URI to register", () => {
+    expect(loadConfig("worker", WORKER_ENV).signIn).toEqual({ publicUrl: undefined, redirectUri: undefined });
+    const config = loadConfig("serve", { ...WORKER_ENV, MFA_BOT_PUBLIC_URL: "https://mfa-bot.contoso.com/" });
+    expect(config.signIn).toEqual({
+      publicUrl: "https://mfa-bot.contoso.com",
+      redirectUri: "https://mfa-bot.contoso.com/auth/callback",
+    });
+    const proxied = loadConfig("worker", {
+      ...WORKER_ENV,
+      MFA_BOT_PUBLIC_URL: "https://contoso.com/mfa-bot",
+    });
+    expect(proxied.signIn.redirectUri).toBe("https://contoso.com/mfa-bot/auth/callback");
+  });
+
+  it("must be https://, or http:// on this machine, as Entra takes redirect URIs", () => {
+    expect(
+      configError("worker", { ...WORKER_ENV, MFA_BOT_PUBLIC_URL: "http://mfa-bot.contoso.com" }).message,
+    ).toContain(
+      'MFA_BOT_PUBLIC_URL must be https:// (got "http://mfa-bot.contoso.com"): Entra accepts plain http:// redirect URIs only for localhost',
+    );
+    for (const local of ["http://localhost:3000", "http://127.0.0.1:3000"]) {
+      expect(loadConfig("worker", { ...WORKER_ENV, MFA_BOT_PUBLIC_URL: local }).signIn.publicUrl).toBe(local);
+    }
+    expect(
+      configError("worker", { ...WORKER_ENV, MFA_BOT_PUBLIC_URL: "https://x.example/?a=1" }).message,
+    ).toContain("MFA_BOT_PUBLIC_URL must be a base URL without a query, fragment or credentials");
+    expect(
+      configError("worker", { ...WORKER_ENV, MFA_BOT_PUBLIC_URL: "mfa-bot.contoso.com" }).message,
+    ).toContain("MFA_BOT_PUBLIC_URL must be an http:// or https:// URL");
+  });
+
+  it("makes serve need the app's credentials, which redeem the sign-in codes", () => {
+    const error = configError("serve", { MFA_BOT_PUBLIC_URL: "https://mfa-bot.contoso.com" });
+    expect(error.message).toContain(
+      'AZURE_TENANT_ID is missing (needed with MFA_BOT_PUBLIC_URL by "serve": it redeems sign-in codes as the app)',
+    );
+    expect(error.message).toContain("AZURE_CLIENT_ID is missing");
+    expect(error.message).toContain("AZURE_CLIENT_SECRET is missing");
+    expect(
+      configError("serve", {
+        ...WORKER_ENV,
+        MFA_BOT_PUBLIC_URL: "https://mfa-bot.contoso.com",
+        AZURE_AUTHORITY_HOST: "http://login.contoso.example",
+      }).message,
+    ).toContain("AZURE_AUTHORITY_HOST is plain http:// to another machine");
+    // Without sign-in, serve needs none of them (as before).
+    expect(loadConfig("serve", {}).signIn.publicUrl).toBeUndefined();
+  });
+});
+
 describe("the loaded config", () => {
   const config = loadConfig("serve", {
     ...SECRETS,

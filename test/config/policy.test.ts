@@ -43,6 +43,7 @@ describe("policy.example.json", () => {
       approvalTtlMinutes: 1440,
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
+      requireLinkedIdentity: ["approve", "admin"],
     } satisfies Policy);
   });
 });
@@ -56,6 +57,7 @@ describe("parsePolicy", () => {
       approvalTtlMinutes: 1440,
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
+      requireLinkedIdentity: [],
     });
   });
 
@@ -275,5 +277,30 @@ describe("loadPolicy", () => {
     const path = join(dir, "policy.json");
     await writeFile(path, `\uFEFF${JSON.stringify(MINIMAL)}`);
     expect((await loadPolicy(path)).roles.admin).toEqual(["admin@contoso.com"]);
+  });
+});
+
+describe("requireLinkedIdentity", () => {
+  it("takes approve, admin and helpdesk, each once", () => {
+    const policy = parsePolicy(
+      { ...MINIMAL, requireLinkedIdentity: ["approve", "admin", "approve"] },
+      "p.json",
+    );
+    expect(policy.requireLinkedIdentity).toEqual(["approve", "admin"]);
+  });
+
+  it("refuses anything else, naming what it takes", () => {
+    expect(() => parsePolicy({ ...MINIMAL, requireLinkedIdentity: ["approver"] }, "p.json")).toThrow(
+      'requireLinkedIdentity[0] "approver" is not one of approve, admin, helpdesk',
+    );
+    expect(() => parsePolicy({ ...MINIMAL, requireLinkedIdentity: "approve" }, "p.json")).toThrow(
+      'requireLinkedIdentity "approve" must be a list',
+    );
+  });
+
+  it("suggests the key when it is misspelt", () => {
+    expect(() => parsePolicy({ ...MINIMAL, requireLinkedIdentities: ["approve"] }, "p.json")).toThrow(
+      'unknown key "requireLinkedIdentities" (did you mean "requireLinkedIdentity"?)',
+    );
   });
 });

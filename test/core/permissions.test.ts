@@ -10,6 +10,9 @@ import { ROLES, type Role } from "../../src/core/roles.js";
  */
 const GRANTS: Record<Permission, readonly Role[] | "anyone"> = {
   help: "anyone",
+  link: "anyone",
+  unlink: "anyone",
+  links: ["admin"],
   status: ["helpdesk", "admin"],
   remind: ["helpdesk", "admin"],
   report: ["helpdesk", "admin"],
@@ -47,6 +50,9 @@ describe("rolePermits", () => {
       "undo",
       "approve",
       "reject",
+      "link",
+      "unlink",
+      "links",
       "help",
     ];
     for (const verb of verbs) expect(Object.keys(GRANTS)).toContain(verb);

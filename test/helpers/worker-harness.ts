@@ -43,6 +43,9 @@ export function testPolicy(overrides: Record<string, unknown> = {}): Policy {
   );
 }
 
+/** Worker settings for tests: progress edited at every step, digests gathered briefly. */
+export const HARNESS_SETTINGS = { progressIntervalMs: 0, digestDelayMs: 300 } as const;
+
 export interface Message {
   type: "reply" | "post" | "update" | "dm";
   messageId: string;
@@ -117,7 +120,7 @@ export class WorkerHarness {
       policy: this.policy,
       logger: this.logger,
       notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
-      settings: { progressIntervalMs: 0, digestDelayMs: 300 },
+      settings: HARNESS_SETTINGS,
       ...(this.runtimes.length === 0 ? { throttle: this.throttle } : {}),
       ...overrides,
     });

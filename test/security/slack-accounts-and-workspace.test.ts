@@ -133,6 +133,12 @@ describe("an Enterprise Grid organisation", () => {
     );
     expect(sibling.status).toBe(200);
     expect(await slack.jobs()).toHaveLength(1);
+    // User ids are unique across the organisation's workspaces: a link is keyed by the organisation,
+    // so one sign-in links the person wherever in it they type.
+    expect((await slack.jobs())[0]!.data.requester).toMatchObject({
+      chatUserId: PEOPLE.member.id,
+      teamId: "E0CONTOSO",
+    });
 
     const other = await slack.slash(
       "status alice@contoso.com",

@@ -74,7 +74,12 @@ async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Pro
   const replyTo: ReplyAddress = { platform: "slack", conversation, user: click.user.id, extra };
   const submitted = await submitCommand(deps.queue, {
     command: { verb: decision, approvalId: action.value },
-    requester: { platform: "slack", chatUserId: click.user.id, upn },
+    requester: {
+      platform: "slack",
+      chatUserId: click.user.id,
+      upn,
+      ...(origin.enterpriseId || teamId ? { teamId: origin.enterpriseId ?? teamId } : {}),
+    },
     replyTo,
     resolve: deps.identity.resolveTarget,
     // A redelivered click (the same trigger_id) queues nothing new, as for slash commands.

@@ -92,7 +92,13 @@ async function enqueueCommand(
   };
   const submitted = await submitCommand(deps.queue, {
     command,
-    requester: { platform: "slack", chatUserId: payload.user_id, upn },
+    // User ids are unique within a workspace, or within its Grid organisation: the link's key.
+    requester: {
+      platform: "slack",
+      chatUserId: payload.user_id,
+      upn,
+      teamId: payload.enterprise_id ?? payload.team_id,
+    },
     replyTo,
     resolve: deps.identity.resolveTarget,
     // Slack's trigger_id is unique per invocation: a replayed or retried request queues nothing new.

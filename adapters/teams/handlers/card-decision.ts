@@ -5,7 +5,7 @@ import type { CardDecision } from "../card-actions.js";
 import { deliveryKeyOf } from "../delivery-key.js";
 import { senderIdentity, teamsTargetResolver } from "../identity.js";
 import { PRIVATE_REPLY, replyAddressFor } from "../reply-address.js";
-import type { CommandDeps } from "./command-message.js";
+import { type CommandDeps, teamsRequester } from "./command-message.js";
 
 export type DecisionResult = { ok: true; requestId: string } | { ok: false; error: string };
 
@@ -31,7 +31,7 @@ export async function handleCardDecision(
   });
   const submitted = await submitCommand(deps.jobs, {
     command: { verb: decision.decision, approvalId: decision.approvalId },
-    requester: { platform: "teams", chatUserId: activity.from.id, upn: sender.upn },
+    requester: teamsRequester(deps, activity.from.id, sender.upn),
     replyTo,
     resolve: teamsTargetResolver,
     deliveryKey: deliveryKeyOf(activity),

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { TurnContext } from "botbuilder";
 import type { Logger } from "../../../src/log.js";
 import { NOT_QUEUED } from "../../../src/notify/words.js";
+import type { Requester } from "../../../src/queue/from-command.js";
 import { type JobSink, readCommand, submitCommand } from "../../../src/queue/intake.js";
 import type { ConversationReferenceStore } from "../conversation-refs.js";
 import { deliveryKeyOf } from "../delivery-key.js";
@@ -16,6 +17,16 @@ export interface CommandDeps {
   jobs: JobSink;
   references: ConversationReferenceStore;
   logger: Logger;
+  /**
+   * MicrosoftAppId is empty: nothing signs who sends (adapter.ts refuses all but local requests).
+   * Requests say so, and the worker refuses what the policy's requireLinkedIdentity covers.
+   */
+  emulatorMode?: boolean;
+}
+
+/** Who sent an activity, for the job: the UPN Teams gives for the sender's object id. */
+export function teamsRequester(deps: CommandDeps, chatUserId: string, upn: string): Requester {
+  return { platform: "teams", chatUserId, upn, ...(deps.emulatorMode ? { unauthenticated: true } : {}) };
 }
 
 const TEAMS_HELP_INTRO =
@@ -71,7 +82,7 @@ export async function handleCommandMessage(context: TurnContext, deps: CommandDe
 
   const submitted = await submitCommand(deps.jobs, {
     command: reading.command,
-    requester: { platform: "teams", chatUserId: activity.from.id, upn: sender.upn },
+    requester: teamsRequester(deps, activity.from.id, sender.upn),
     replyTo: replyAddressFor(activity),
     resolve: teamsTargetResolver,
     deliveryKey: deliveryKeyOf(activity),

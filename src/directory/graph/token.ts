@@ -1,6 +1,7 @@
-import { createHash, randomUUID, sign, X509Certificate } from "node:crypto";
+import { createHash, randomUUID, X509Certificate } from "node:crypto";
 import { z } from "zod";
 import type { Logger } from "../../log.js";
+import { signRs256 } from "../../signin/jwt.js";
 import { DirectoryError } from "../errors.js";
 import { backoffDelay, parseRetryAfter, type Timing } from "./retry.js";
 
@@ -68,7 +69,6 @@ export function buildClientAssertion(input: {
   nowMs: number;
 }): string {
   const der = new X509Certificate(input.certificate.certificatePem).raw;
-  const header = { alg: "RS256", typ: "JWT", x5t: createHash("sha1").update(der).digest("base64url") };
   const issuedAt = Math.floor(input.nowMs / 1000);
   const claims = {
     aud: input.tokenUrl,
@@ -79,13 +79,39 @@ export function buildClientAssertion(input: {
     iat: issuedAt,
     exp: issuedAt + 600,
   };
-  const signingInput = `${base64url(header)}.${base64url(claims)}`;
-  const signature = sign("sha256", Buffer.from(signingInput), input.certificate.privateKeyPem);
-  return `${signingInput}.${signature.toString("base64url")}`;
+  return signRs256(
+    { x5t: createHash("sha1").update(der).digest("base64url") },
+    claims,
+    input.certificate.privateKeyPem,
+  );
 }
 
-function base64url(value: object): string {
-  return Buffer.from(JSON.stringify(value)).toString("base64url");
+/**
+ * How the app proves who it is to the token endpoint, for any grant: its client secret, or a
+ * certificate assertion made for `tokenUrl` (the secret is not sent when a certificate is given).
+ * The Graph token client and the sign-in code redemption (src/signin) both send these fields.
+ */
+export function clientAuthentication(
+  credential: {
+    clientId: string;
+    clientSecret?: string | undefined;
+    certificate?: CertificateCredential | undefined;
+  },
+  tokenUrl: string,
+  nowMs: number,
+): Record<string, string> {
+  if (credential.certificate) {
+    return {
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: buildClientAssertion({
+        clientId: credential.clientId,
+        tokenUrl,
+        certificate: credential.certificate,
+        nowMs,
+      }),
+    };
+  }
+  return credential.clientSecret ? { client_secret: credential.clientSecret } : {};
 }
 
 /** What to do about the AADSTS codes an operator actually meets. */
@@ -100,6 +126,14 @@ const AADSTS_HINTS: Record<string, string> = {
   AADSTS50049: "the authority host is not a valid Entra cloud (check AZURE_AUTHORITY_HOST)",
   AADSTS7000112: "the app is disabled in this tenant",
   AADSTS1002012: "the scope is wrong for this cloud — check GRAPH_BASE_URL",
+  // Redeeming a sign-in code (src/signin):
+  // https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+  AADSTS54005: "the sign-in code was already used",
+  AADSTS70008: "the sign-in code has expired",
+  AADSTS70000: "the sign-in code is not valid",
+  AADSTS501481: "the PKCE code verifier does not match the sign-in's code challenge",
+  AADSTS50011:
+    "the redirect URI is not one registered on the app — register MFA_BOT_PUBLIC_URL + /auth/callback as a Web redirect URI",
 };
 
 export function tokenErrorMessage(error: string, description: string | undefined): string {
@@ -125,26 +159,12 @@ export function createTokenClient(options: TokenClientOptions): TokenSource {
   let inflight: Promise<string> | undefined;
 
   function form(): URLSearchParams {
-    const body = new URLSearchParams({
+    return new URLSearchParams({
       client_id: options.clientId,
       scope,
       grant_type: "client_credentials",
+      ...clientAuthentication(options, tokenUrl, timing.now()),
     });
-    if (options.certificate) {
-      body.set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-      body.set(
-        "client_assertion",
-        buildClientAssertion({
-          clientId: options.clientId,
-          tokenUrl,
-          certificate: options.certificate,
-          nowMs: timing.now(),
-        }),
-      );
-    } else if (options.clientSecret) {
-      body.set("client_secret", options.clientSecret);
-    }
-    return body;
   }
 
   async function requestToken(): Promise<string> {

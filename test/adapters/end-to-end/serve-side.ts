@@ -1,10 +1,10 @@
 import type { Redis } from "ioredis";
 import type { Policy } from "../../../src/config/policy.js";
 import { HttpServer } from "../../../src/http/server.js";
-import { silentLogger } from "../../../src/log.js";
+import { type Logger, silentLogger } from "../../../src/log.js";
 import { connectRedis, RequestQueue } from "../../../src/queue/queues.js";
 import type { WorkerRuntimeOptions } from "../../../src/run/worker-runtime.js";
-import { REDIS_URL, WorkerHarness } from "../../helpers/worker-harness.js";
+import { HARNESS_SETTINGS, REDIS_URL, WorkerHarness } from "../../helpers/worker-harness.js";
 
 /**
  * The `mfa-bot serve` half of an end-to-end run, as src/cli/serve.ts wires it: one HTTP server,
@@ -21,12 +21,14 @@ export interface ServeSide {
 export async function startServeSide(
   prefix: string,
   mount: (server: HttpServer, serveQueue: RequestQueue, serveRedis: Redis) => Promise<void> | void,
+  /** A port chosen beforehand (when a route must know its own public URL); any free one by default. */
+  listenPort = 0,
 ): Promise<ServeSide> {
   const redis = connectRedis(REDIS_URL, { blocking: true });
   const queue = new RequestQueue({ redisUrl: REDIS_URL, prefix }, redis);
   const server = new HttpServer(silentLogger);
   await mount(server, queue, redis);
-  const port = await server.listen(0, "127.0.0.1");
+  const port = await server.listen(listenPort, "127.0.0.1");
   return {
     server,
     queue,
@@ -47,9 +49,17 @@ export async function startServeSide(
 export async function startWorkerSide(
   policy: Policy | undefined,
   notifiers: WorkerRuntimeOptions["notifiers"],
+  options: { publicUrl?: string; logger?: Logger } = {},
 ): Promise<{ worker: WorkerHarness; patches: Map<string, number> }> {
-  const worker = await WorkerHarness.start({ ...(policy ? { policy } : {}), startWorker: false });
+  const worker = await WorkerHarness.start({
+    ...(policy ? { policy } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+    startWorker: false,
+  });
   const patches = worker.countPatches();
-  worker.startWorker({ notifiers });
+  worker.startWorker({
+    notifiers,
+    ...(options.publicUrl ? { settings: { ...HARNESS_SETTINGS, publicUrl: options.publicUrl } } : {}),
+  });
   return { worker, patches };
 }

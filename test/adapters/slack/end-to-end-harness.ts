@@ -1,9 +1,12 @@
 import { DECISION_ACTION_IDS, decisionOfAction } from "../../../adapters/slack/action-ids.js";
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from "../../../adapters/slack/app.js";
 import { SlackNotifier } from "../../../adapters/slack/notifier.js";
+import { freePort } from "../../../src/cli/local-redis.js";
 import type { Policy } from "../../../src/config/policy.js";
-import { silentLogger } from "../../../src/log.js";
+import { type Logger, silentLogger } from "../../../src/log.js";
+import { statePrefix } from "../../../src/run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import { mountSignInRoutes } from "../../../src/signin/wiring.js";
 import { FakeSlack, type FakeSlackUser } from "../../helpers/fake-slack.js";
 import {
   blockActionPayload,
@@ -54,9 +57,15 @@ export const PEOPLE = {
   },
 } as const satisfies Record<string, FakeSlackUser & { email: string }>;
 
-export type Person = (typeof PEOPLE)[keyof typeof PEOPLE];
+/** A Slack person a test acts as: one of PEOPLE, or one a test adds to the fake itself. */
+export type Person = FakeSlackUser & { name: string; email: string };
 
 export const CHANNEL = "C0MFAOPS";
+
+/** The app registration serve signs people in with (the sandbox takes any; the ID token's `aud`). */
+export const SIGN_IN_CLIENT_ID = "6e2b1f44-3c1a-4f0e-9a51-4c8d2b7e9f10";
+/** AZURE_TENANT_ID as a GUID, as a real deployment sets it. */
+export const SIGN_IN_TENANT = "0d1c9c3e-5b8a-4f77-a1d2-6f2e8c4b7a90";
 
 export class SlackEndToEnd {
   private constructor(
@@ -69,26 +78,61 @@ export class SlackEndToEnd {
     readonly patches: Map<string, number>,
   ) {}
 
-  static async start(options: { policy?: Policy } = {}): Promise<SlackEndToEnd> {
+  /**
+   * `signIn`: serve also answers /auth/start and /auth/callback (MFA_BOT_PUBLIC_URL is its own
+   * URL), against the sandbox tenant as the authority, and the worker hands out sign-in links.
+   * `logger` is where serve's sign-in routes, the worker and the Graph client write.
+   */
+  static async start(
+    options: { policy?: Policy; signIn?: boolean; logger?: Logger } = {},
+  ): Promise<SlackEndToEnd> {
     const fake = await FakeSlack.start();
     for (const person of Object.values(PEOPLE)) fake.addUser(person);
-    const { worker, patches } = await startWorkerSide(options.policy, () => ({
-      slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
-    }));
+    const logger = options.logger ?? silentLogger;
+    const port = options.signIn ? await freePort() : 0;
+    const publicUrl = options.signIn ? `http://127.0.0.1:${port}` : undefined;
+    const { worker, patches } = await startWorkerSide(
+      options.policy,
+      () => ({
+        slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
+      }),
+      { ...(publicUrl ? { publicUrl } : {}), logger },
+    );
     // The serve side, as src/cli/serve.ts wires it.
     let adapter: SlackAdapter | undefined;
-    const serve = await startServeSide(worker.prefix, async (server, serveQueue) => {
-      adapter = createSlackAdapter({
-        signingSecret: SIGNING_SECRET,
-        botToken: fake.botToken,
-        apiUrl: fake.apiUrl,
-        queue: serveQueue,
-        logger: silentLogger,
-        server,
-      });
-      await adapter.start();
-    });
+    const serve = await startServeSide(
+      worker.prefix,
+      async (server, serveQueue, serveRedis) => {
+        adapter = createSlackAdapter({
+          signingSecret: SIGNING_SECRET,
+          botToken: fake.botToken,
+          apiUrl: fake.apiUrl,
+          queue: serveQueue,
+          logger: silentLogger,
+          server,
+        });
+        await adapter.start();
+        if (publicUrl) {
+          mountSignInRoutes(server, {
+            publicUrl,
+            authorityHost: worker.sandbox.url,
+            tenant: SIGN_IN_TENANT,
+            credential: { clientId: SIGN_IN_CLIENT_ID, clientSecret: "sandbox-secret" },
+            redis: serveRedis,
+            statePrefix: statePrefix(worker.prefix),
+            jobs: serveQueue,
+            logger,
+          });
+        }
+      },
+      port,
+    );
     return new SlackEndToEnd(worker, fake, adapter!, `${serve.baseUrl}${SLACK_EVENTS_PATH}`, serve, patches);
+  }
+
+  /** serve's own URL (MFA_BOT_PUBLIC_URL when started with signIn). */
+  get serveUrl(): string {
+    return this.serve.baseUrl;
   }
 
   /** `/mfa <text>` typed by `person` in the ops channel, signed and form-encoded as Slack sends it. */

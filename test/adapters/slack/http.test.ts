@@ -101,10 +101,12 @@ describe("POST /slack/events: /mfa", () => {
     expect(job.id).toBe(jobIdFor("request", `slack-T0CONTOSO-${triggerId}`));
     const data = job.data as RequestJob;
     expect(data.kind).toBe("request");
+    // The workspace comes along: with the user id it names the account a sign-in may have linked.
     expect(data.requester).toEqual({
       platform: "slack",
       chatUserId: "U0HELPDESK",
       upn: "helpdesk@contoso.com",
+      teamId: "T0CONTOSO",
     });
     expect(data.command).toEqual({ verb: "status", target: { kind: "upn", upn: "alice@contoso.com" } });
     expect(data.replyTo).toEqual({
@@ -314,7 +316,12 @@ describe("POST /slack/events: approval buttons", () => {
       requestId: expect.any(String),
       approvalId: "k3m9p2xq",
       decision: "approve",
-      decider: { platform: "slack", chatUserId: "U0MANAGER", upn: "manager@contoso.com" },
+      decider: {
+        platform: "slack",
+        chatUserId: "U0MANAGER",
+        upn: "manager@contoso.com",
+        teamId: "T0CONTOSO",
+      },
       replyTo: {
         platform: "slack",
         conversation: "C0APPROVALS",

@@ -70,6 +70,7 @@ export class TeamsEndToEnd {
         jobs: serveQueue,
         references: new ConversationReferenceStore(serveRedis, statePrefix(worker.prefix)),
         logger: silentLogger,
+        emulatorMode: true,
       });
       mountTeams(server, EMULATOR, {
         adapter: createTeamsAdapter(EMULATOR, silentLogger),
