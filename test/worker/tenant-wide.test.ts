@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SANDBOX_SAMPLE_USERS } from "../../src/sandbox/default-seed.js";
-import { csvField } from "../../src/worker/csv.js";
+import { csvField } from "../../src/report/csv.js";
 import { ADMIN, HELPDESK, MANAGER, WorkerHarness } from "../helpers/worker-harness.js";
 
 describe("csvField", () => {
