@@ -1,3 +1,4 @@
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import type { Redis } from "ioredis";
 import type { Policy } from "../../../src/config/policy.js";
 import { HttpServer } from "../../../src/http/server.js";
@@ -49,10 +50,11 @@ export async function startServeSide(
 export async function startWorkerSide(
   policy: Policy | undefined,
   notifiers: WorkerRuntimeOptions["notifiers"],
-  options: { publicUrl?: string; logger?: Logger } = {},
+  options: { publicUrl?: string; logger?: Logger; sandbox?: SandboxOptions } = {},
 ): Promise<{ worker: WorkerHarness; patches: Map<string, number> }> {
   const worker = await WorkerHarness.start({
     ...(policy ? { policy } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     startWorker: false,
   });

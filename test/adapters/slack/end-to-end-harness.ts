@@ -1,3 +1,4 @@
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { DECISION_ACTION_IDS, decisionOfAction } from "../../../adapters/slack/action-ids.js";
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from "../../../adapters/slack/app.js";
 import { SlackNotifier } from "../../../adapters/slack/notifier.js";
@@ -84,7 +85,7 @@ export class SlackEndToEnd {
    * `logger` is where serve's sign-in routes, the worker and the Graph client write.
    */
   static async start(
-    options: { policy?: Policy; signIn?: boolean; logger?: Logger } = {},
+    options: { policy?: Policy; signIn?: boolean; logger?: Logger; sandbox?: SandboxOptions } = {},
   ): Promise<SlackEndToEnd> {
     const fake = await FakeSlack.start();
     for (const person of Object.values(PEOPLE)) fake.addUser(person);
@@ -96,7 +97,7 @@ export class SlackEndToEnd {
       () => ({
         slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
       }),
-      { ...(publicUrl ? { publicUrl } : {}), logger },
+      { ...(publicUrl ? { publicUrl } : {}), logger, ...(options.sandbox ? { sandbox: options.sandbox } : {}) },
     );
     // The serve side, as src/cli/serve.ts wires it.
     let adapter: SlackAdapter | undefined;
