@@ -9,6 +9,8 @@ import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { statePrefix } from "../run/worker-runtime.js";
+import { mountFileRoutes } from "../report/file-routes.js";
+import { FileShelf } from "../report/file-shelf.js";
 import { mountSignInRoutes } from "../signin/wiring.js";
 
 /** `mfa-bot serve`: one HTTP server on PORT for Slack, Teams and health. */
@@ -55,6 +57,10 @@ export async function runServe(): Promise<number> {
       emulatorMode: config.teams.emulatorMode,
     });
     mountTeams(server, config.teams, { adapter: createTeamsAdapter(config.teams, logger), bot, logger });
+    // The report's CSV and chart reach Teams as links to here (the worker shelves them in Redis).
+    if (config.signIn.publicUrl) {
+      mountFileRoutes(server, new FileShelf(redis, statePrefix(config.queue.prefix)), logger);
+    }
   }
   const { publicUrl, redirectUri } = config.signIn;
   const credentials = config.graph.credentials;
