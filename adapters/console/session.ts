@@ -1,8 +1,8 @@
-import { z } from "zod";
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { canonicalAddress, isUpn } from "../../src/core/ids.js";
 import type { OperationStatus } from "../../src/core/statuses.js";
 import type { Outcome } from "../../src/notify/outcome.js";

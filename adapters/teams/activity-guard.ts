@@ -38,7 +38,11 @@ export function guardActivity(activity: Partial<Activity>): Partial<Activity> {
   let removed = 0;
   const build = (): Partial<Activity> => {
     const shown = removed > 0 ? [...body, subtle(`…${removed} more lines not shown here`)] : body;
-    const guarded: AdaptiveCard = { ...card, body: shown, fallbackText: clean(plainTextOf(shown), FALLBACK_LIMIT) };
+    const guarded: AdaptiveCard = {
+      ...card,
+      body: shown,
+      fallbackText: clean(plainTextOf(shown), FALLBACK_LIMIT),
+    };
     return { ...activity, attachments: [{ ...attachment, content: guarded }] };
   };
   let result = build();
@@ -76,7 +80,9 @@ function capRuns(element: CardElement): CardElement {
   return {
     ...element,
     inlines: inlines.map((run: { text?: unknown }) =>
-      typeof run.text === "string" && run.text.length > RUN_LIMIT ? { ...run, text: clean(run.text, RUN_LIMIT) } : run,
+      typeof run.text === "string" && run.text.length > RUN_LIMIT
+        ? { ...run, text: clean(run.text, RUN_LIMIT) }
+        : run,
     ),
   };
 }

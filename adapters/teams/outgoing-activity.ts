@@ -16,17 +16,30 @@ export type FileLink = OutgoingFile & { url: string };
  * Teams would show it above the card, saying everything twice. Files come as links: images
  * shown in the card, the rest as download buttons. Every message passes the size guard.
  */
-export function outcomeActivity(outcome: Outcome, files: readonly FileLink[] = [], note?: string): Partial<Activity> {
+export function outcomeActivity(
+  outcome: Outcome,
+  files: readonly FileLink[] = [],
+  note?: string,
+): Partial<Activity> {
   const { card, summary } = renderOutcome(outcome);
   const extra: CardElement[] = [];
   for (const file of files.filter((f) => f.mimeType === "image/png")) {
-    extra.push({ type: "Image", url: file.url, altText: clean(file.altText ?? file.title, 1000), size: "Stretch" });
+    extra.push({
+      type: "Image",
+      url: file.url,
+      altText: clean(file.altText ?? file.title, 1000),
+      size: "Stretch",
+    });
   }
   const downloads = files.filter((f) => f.mimeType !== "image/png");
   if (downloads.length > 0) {
     extra.push({
       type: "ActionSet",
-      actions: downloads.map((f) => ({ type: "Action.OpenUrl", title: `Download ${f.filename}`, url: f.url })),
+      actions: downloads.map((f) => ({
+        type: "Action.OpenUrl",
+        title: `Download ${f.filename}`,
+        url: f.url,
+      })),
     });
     extra.push(subtle(`The download link works for ${DOWNLOAD_TTL_SECONDS / 60} minutes.`));
   }

@@ -8,9 +8,9 @@ import { mountMetrics } from "../http/metrics.js";
 import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
-import { statePrefix } from "../run/worker-runtime.js";
 import { mountFileRoutes } from "../report/file-routes.js";
 import { FileShelf } from "../report/file-shelf.js";
+import { statePrefix } from "../run/worker-runtime.js";
 import { mountSignInRoutes } from "../signin/wiring.js";
 
 /** `mfa-bot serve`: one HTTP server on PORT for Slack, Teams and health. */

@@ -7,7 +7,6 @@ import { reportChart } from "../report/chart.js";
 import { writeReportCsv } from "../report/csv-file.js";
 import { discardFile, type OutgoingFile } from "../report/outgoing-file.js";
 import type { WorkerDeps } from "./deps.js";
-import { readRegistrations } from "./gather-targets.js";
 import { mapLimit } from "./map-limit.js";
 import { notifierFor, reply } from "./notify.js";
 import { reportRows } from "./report-rows.js";

@@ -93,8 +93,12 @@ export class FakeSlack {
   readonly users = new Map<string, FakeSlackUser>();
   readonly userGroups = new Map<string, string[]>();
   /** Files shared by files.completeUploadExternal, with the message they came with. */
-  readonly shares: Array<{ channel: string; threadTs: string | undefined; files: FakeFile[]; blocks: unknown[] }> =
-    [];
+  readonly shares: Array<{
+    channel: string;
+    threadTs: string | undefined;
+    files: FakeFile[];
+    blocks: unknown[];
+  }> = [];
   /** Channels the bot is not a member of: chat.postMessage answers not_in_channel. */
   readonly channelsWithoutBot = new Set<string>();
   scopes: Set<string>;
@@ -383,10 +387,12 @@ export class FakeSlack {
       case "files.getUploadURLExternal": {
         // https://docs.slack.dev/reference/methods/files.getUploadURLExternal: filename and
         // length (bytes) are required; the answer is an upload_url and a file_id.
-        if (!this.scopes.has("files:write")) return { ok: false, error: "missing_scope", needed: "files:write" };
+        if (!this.scopes.has("files:write"))
+          return { ok: false, error: "missing_scope", needed: "files:write" };
         const filename = str("filename");
         const length = Number(args.length);
-        if (!filename || !Number.isInteger(length) || length < 1) return { ok: false, error: "invalid_arguments" };
+        if (!filename || !Number.isInteger(length) || length < 1)
+          return { ok: false, error: "invalid_arguments" };
         const id = `F${String(++this.fileCounter).padStart(9, "0")}`;
         this.pendingUploads.set(id, { id, filename, length, altText: str("alt_text") || undefined });
         return { ok: true, upload_url: `${this.base}/upload/${id}`, file_id: id };
@@ -394,7 +400,8 @@ export class FakeSlack {
       case "files.completeUploadExternal": {
         // https://docs.slack.dev/reference/methods/files.completeUploadExternal: `files` a JSON
         // array of {id, title}; shared to channel_id (and thread_ts) with the blocks as the message.
-        if (!this.scopes.has("files:write")) return { ok: false, error: "missing_scope", needed: "files:write" };
+        if (!this.scopes.has("files:write"))
+          return { ok: false, error: "missing_scope", needed: "files:write" };
         const channel = str("channel_id");
         if (channel && this.channelsWithoutBot.has(channel)) return { ok: false, error: "not_in_channel" };
         const listed = jsonArg(args.files);

@@ -67,7 +67,10 @@ export function guardBlocks(blocks: readonly Block[]): Block[] {
     kept.push({
       type: "context",
       elements: [
-        { type: "mrkdwn", text: `_… ${leftOut} more part${leftOut === 1 ? "" : "s"} of this message not shown_` },
+        {
+          type: "mrkdwn",
+          text: `_… ${leftOut} more part${leftOut === 1 ? "" : "s"} of this message not shown_`,
+        },
       ],
     });
   }
@@ -114,7 +117,8 @@ function shrink(block: Block, target: number): Block | undefined {
       ),
     } as Block;
   }
-  if (block.type === "header") return { ...block, text: { ...block.text, text: capPlain(block.text.text, target) } };
+  if (block.type === "header")
+    return { ...block, text: { ...block.text, text: capPlain(block.text.text, target) } };
   return undefined;
 }
 

@@ -1,10 +1,10 @@
-import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import type { Redis } from "ioredis";
 import type { Policy } from "../../../src/config/policy.js";
 import { HttpServer } from "../../../src/http/server.js";
 import { type Logger, silentLogger } from "../../../src/log.js";
 import { connectRedis, RequestQueue } from "../../../src/queue/queues.js";
 import type { WorkerRuntimeOptions } from "../../../src/run/worker-runtime.js";
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { HARNESS_SETTINGS, REDIS_URL, WorkerHarness } from "../../helpers/worker-harness.js";
 
 /**

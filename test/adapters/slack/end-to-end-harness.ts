@@ -1,4 +1,3 @@
-import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { DECISION_ACTION_IDS, decisionOfAction } from "../../../adapters/slack/action-ids.js";
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from "../../../adapters/slack/app.js";
 import { SlackNotifier } from "../../../adapters/slack/notifier.js";
@@ -7,6 +6,7 @@ import type { Policy } from "../../../src/config/policy.js";
 import { type Logger, silentLogger } from "../../../src/log.js";
 import { statePrefix } from "../../../src/run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { mountSignInRoutes } from "../../../src/signin/wiring.js";
 import { FakeSlack, type FakeSlackUser } from "../../helpers/fake-slack.js";
 import {
@@ -97,7 +97,11 @@ export class SlackEndToEnd {
       () => ({
         slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
       }),
-      { ...(publicUrl ? { publicUrl } : {}), logger, ...(options.sandbox ? { sandbox: options.sandbox } : {}) },
+      {
+        ...(publicUrl ? { publicUrl } : {}),
+        logger,
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      },
     );
     // The serve side, as src/cli/serve.ts wires it.
     let adapter: SlackAdapter | undefined;

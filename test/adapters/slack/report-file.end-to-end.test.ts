@@ -43,15 +43,22 @@ describe("Slack report on a 5,000-user tenant", () => {
       "userPrincipalName,displayName,perUserMfaState,isMfaRegistered,methodsRegistered,defaultMethod,isAdmin,lastChangeBy,lastChangeAt",
     );
     const upns = new Set(lines.slice(1).map((line) => line.split(",")[0]));
-    for (const user of e2e.worker.sandbox.tenant.allUsers()) expect(upns.has(user.userPrincipalName)).toBe(true);
+    for (const user of e2e.worker.sandbox.tenant.allUsers())
+      expect(upns.has(user.userPrincipalName)).toBe(true);
 
     // A PNG (its signature), with words for screen readers.
-    expect(png[0]!.content.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png[0]!.content.subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
     expect(png[0]!.altText).toMatch(/Disabled: \d+/);
 
     // The three steps, in Slack's order: a URL per file, then one completion.
     const methods = e2e.fake.calls.map((c) => c.method).filter((m) => m.startsWith("files."));
-    expect(methods).toEqual(["files.getUploadURLExternal", "files.getUploadURLExternal", "files.completeUploadExternal"]);
+    expect(methods).toEqual([
+      "files.getUploadURLExternal",
+      "files.getUploadURLExternal",
+      "files.completeUploadExternal",
+    ]);
 
     // The message with the files says the counts in words.
     const words = JSON.stringify(share.blocks);
@@ -59,7 +66,9 @@ describe("Slack report on a 5,000-user tenant", () => {
     expect(words).toContain(csv[0]!.filename);
 
     // Nothing the bot sent is over the guard (the fake refuses those with msg_blocks_too_long).
-    const refused = e2e.fake.calls.filter((c) => c.method.startsWith("chat.") || c.method.startsWith("files."));
+    const refused = e2e.fake.calls.filter(
+      (c) => c.method.startsWith("chat.") || c.method.startsWith("files."),
+    );
     expect(refused.length).toBeGreaterThan(0);
     const sent = [
       ...e2e.fake.shares.map((s) => s.blocks),

@@ -148,9 +148,15 @@ export interface CardAction {
 /** The Adaptive Card attached to a message, if any. */
 export function cardOf(sent: SentActivity): { contentType: string; actions: CardAction[] } | undefined {
   const attachments =
-    (sent.activity.attachments as Array<{ contentType: string; content: { actions?: CardAction[] } }>) ?? [];
+    (sent.activity.attachments as Array<{
+      contentType: string;
+      content: { actions?: CardAction[]; body?: Array<{ type: string; actions?: CardAction[] }> };
+    }>) ?? [];
   const card = attachments.find((a) => a.contentType === "application/vnd.microsoft.card.adaptive");
-  return card && { contentType: card.contentType, actions: card.content.actions ?? [] };
+  if (!card) return undefined;
+  // Buttons sit in ActionSets in the body (and, in older cards, in the card's own `actions`).
+  const inBody = (card.content.body ?? []).flatMap((e) => (e.type === "ActionSet" ? (e.actions ?? []) : []));
+  return { contentType: card.contentType, actions: [...(card.content.actions ?? []), ...inBody] };
 }
 
 /** A command as the driver posted it: where its answers go, and how many were there before. */
