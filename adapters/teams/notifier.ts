@@ -111,7 +111,8 @@ export class TeamsNotifier implements port.Notifier {
   async share(to: port.ReplyAddress, outcome: Outcome, files: readonly port.OutgoingFile[]): Promise<void> {
     const downloads = this.options.downloads;
     if (!downloads) {
-      const note = "The CSV and chart need MFA_BOT_PUBLIC_URL (serve's public address) to be set.";
+      const names = files.map((f) => f.filename).join(", ");
+      const note = `Not attached (${names}): files need MFA_BOT_PUBLIC_URL, serve's public address, to be set.`;
       await this.replyWith(to, outcomeActivity(outcome, [], note));
       return;
     }

@@ -69,6 +69,21 @@ export async function barChartPng(title: string, data: BarDatum[]): Promise<Uint
   return resvg.render().asPng();
 }
 
+/** The outcome of a bulk rollout, user by user, as a PNG file. */
+export async function rolloutChart(
+  title: string,
+  counts: ReadonlyArray<readonly [label: string, count: number]>,
+): Promise<OutgoingFile> {
+  const data = counts.map(([label, count]) => ({ group: "Users", label, count }));
+  const png = await barChartPng(title, data);
+  return temporaryFile(png, {
+    filename: "mfa-rollout.png",
+    mimeType: "image/png",
+    title: `${title} (chart)`,
+    altText: `Bar chart. ${data.map((d) => `${d.label}: ${d.count}`).join(", ")}.`,
+  });
+}
+
 /** The report's counts by per-user state and by registration, as a PNG file. */
 export async function reportChart(tally: ReportTally): Promise<OutgoingFile> {
   const states = Object.entries(tally.counts).map(([state, count]) => ({

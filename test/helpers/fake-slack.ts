@@ -419,6 +419,15 @@ export class FakeSlack {
         if (tooLong) return { ok: false, error: tooLong };
         const threadTs = str("thread_ts") || undefined;
         this.shares.push({ channel, threadTs, files: shared, blocks });
+        // Sharing posts a message in the channel: the files with the blocks (or initial_comment).
+        const ts = this.nextTs();
+        this.messages.set(`${channel}:${ts}`, {
+          channel,
+          ts,
+          text: str("initial_comment"),
+          blocks,
+          edits: [],
+        });
         return { ok: true, files: shared.map((f) => ({ id: f.id, title: f.title, name: f.filename })) };
       }
       default:

@@ -246,7 +246,8 @@ export function readSlack(message: { text?: unknown; blocks?: unknown } | undefi
  */
 export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, SlackClick> {
   const posts = () => [...e2e.fake.messages.values()].filter((m) => m.channel === CHANNEL);
-  const summaries = () => posts().filter((m) => /^Enable MFA: done/.test(m.text));
+  // chat.postMessage or a file share (the summary with its chart): the header says it.
+  const summaries = () => posts().filter((m) => /^(✅|⚠️) Enable MFA: done/m.test(blockText(m.blocks)));
   return {
     worker: e2e.worker,
     patches: e2e.patches,
@@ -286,7 +287,7 @@ export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, S
       await e2e.fake.waitFor(() => summaries()[0], 20_000);
     },
     posted: () => ({
-      summaries: summaries().map((m) => m.text),
+      summaries: summaries().map((m) => readSlack(m)),
       progress: posts()
         .filter((m) => m.text.startsWith("⏳"))
         .map((m) => ({ text: readSlack(m), edits: m.edits.length })),
