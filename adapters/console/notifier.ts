@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { copyFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Redis } from "ioredis";
 import type { Outcome } from "../../src/notify/outcome.js";
@@ -10,10 +11,11 @@ import { type ConsoleEntry, consoleStreamKey } from "./stream.js";
 const MAILBOX_TTL_SECONDS = 24 * 3600;
 
 /**
- * Where the console keeps files the bot hands over (the report's CSV and chart):
- * `mfa-bot-reports` under the folder the worker was started in.
+ * Where the console keeps files the bot hands over (the report's CSV, charts): a folder of
+ * the system's temporary directory, so a run never litters the folder it was started in; the
+ * console prints each file's full path.
  */
-export const DEFAULT_CONSOLE_FILE_DIR = "mfa-bot-reports";
+export const DEFAULT_CONSOLE_FILE_DIR = join(tmpdir(), "mfa-bot-reports");
 
 /** The console's Notifier: every message lands in the session's Redis stream. */
 export class ConsoleNotifier implements port.Notifier {
