@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { OutgoingFile } from "../../src/report/outgoing-file.js";
 import type { SlackMessage } from "./render/blocks.js";
+import { slackHostCheck } from "./response-url.js";
 import type { SlackWebClient } from "./slack-client.js";
 import { SlackDeliveryError } from "./slack-delivery-error.js";
 
@@ -65,23 +66,5 @@ export async function uploadFiles(
  * slack-gov.com), or the origin of SLACK_API_URL so a local fake Slack serves the upload in tests.
  */
 export function slackUploadUrlCheck(apiUrl: string): (url: string) => boolean {
-  let apiOrigin: string | undefined;
-  try {
-    apiOrigin = new URL(apiUrl).origin;
-  } catch {
-    apiOrigin = undefined;
-  }
-  return (url) => {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return false;
-    }
-    if (parsed.username || parsed.password) return false;
-    if (parsed.protocol === "https:" && /(^|\.)slack(-gov)?\.com$/.test(parsed.hostname) && !parsed.port) {
-      return true;
-    }
-    return apiOrigin !== undefined && parsed.origin === apiOrigin;
-  };
+  return slackHostCheck(apiUrl, /(^|\.)slack(-gov)?\.com$/);
 }
