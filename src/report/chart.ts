@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { Resvg } from "@resvg/resvg-js";
+import { renderAsync } from "@resvg/resvg-js";
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { stateLabel } from "../notify/words.js";
@@ -61,12 +61,13 @@ export async function barChartPng(title: string, data: BarDatum[]): Promise<Uint
   const svg = await view.toSVG();
   view.finalize();
   const fontFiles = FONT_FILES.filter((file) => existsSync(file));
-  const resvg = new Resvg(svg, {
+  // On libuv's thread pool: rasterising takes tens of milliseconds the worker's jobs need.
+  const image = await renderAsync(svg, {
     background: "white",
     fitTo: { mode: "zoom", value: 1.5 },
     font: { loadSystemFonts: fontFiles.length === 0, fontFiles, defaultFontFamily: FONT },
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }
 
 /** The outcome of a bulk rollout, user by user, as a PNG file. */
