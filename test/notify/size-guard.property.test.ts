@@ -41,7 +41,8 @@ const hostile = (length: number) =>
       return unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
     });
 
-const upnOf = (text: string, i: number) => `${i}${text}`.slice(0, UPN_MAX - 12) + "@contoso.com";
+const DOMAIN = "@contoso.com";
+const upnOf = (text: string, i: number) => `${i}${text}`.slice(0, UPN_MAX - DOMAIN.length).concat(DOMAIN);
 
 /** Every outcome kind at its largest, from one hostile name, display name and reason. */
 function largest(
