@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { canonicalAddress, isUpn } from "../../src/core/ids.js";
 import type { OperationStatus } from "../../src/core/statuses.js";
 import type { Outcome } from "../../src/notify/outcome.js";
@@ -97,11 +98,12 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
     throw submitted.error;
   };
 
-  const show = (type: string, outcome: Outcome, to?: string) => {
+  const show = (type: string, outcome: Outcome, to?: string, files: readonly string[] = []) => {
     const text = renderText(outcome);
     if (type === "dm") out(`✉ direct message to ${to}:\n${indent(text)}`);
     else if (type === "update") out(`↻ ${text}`);
     else out(text);
+    for (const path of files) out(`📎 saved ${path}`);
   };
 
   const track = (outcome: Outcome) => {
@@ -128,7 +130,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
           const entry = consoleEntrySchema.safeParse(Object.fromEntries(pairs(fields)));
           if (!entry.success) continue;
           const outcome = JSON.parse(entry.data.outcome) as Outcome;
-          show(entry.data.type, outcome, entry.data.to);
+          show(entry.data.type, outcome, entry.data.to, savedFiles(entry.data.files));
           track(outcome);
           if (entry.data.requestId) pending.delete(entry.data.requestId);
           if (entry.data.type !== "update" && entry.data.type !== "dm") prompt();
@@ -172,4 +174,15 @@ function indent(text: string): string {
     .split("\n")
     .map((l) => `  ${l}`)
     .join("\n");
+}
+
+/** The paths a `files` field lists; anything else in it is ignored rather than shown. */
+function savedFiles(field: string | undefined): string[] {
+  if (!field) return [];
+  try {
+    const parsed = z.array(z.string()).safeParse(JSON.parse(field));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
 }

@@ -11,6 +11,8 @@ export const consoleEntrySchema = z.object({
   requestId: z.string().optional(),
   /** For direct messages: who would receive it. */
   to: z.string().optional(),
+  /** Files saved for the answer (a JSON array of paths), which the console prints. */
+  files: z.string().optional(),
   outcome: z.string(),
 });
 export type ConsoleEntry = z.infer<typeof consoleEntrySchema>;

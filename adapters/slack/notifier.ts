@@ -4,7 +4,7 @@ import { LatestOnly } from "../../src/delivery/latest-only.js";
 import type { Logger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
 import type * as port from "../../src/notify/port.js";
-import { DeliveryError } from "../../src/notify/port.js";
+import { slackUploadUrlCheck, uploadFiles } from "./file-upload.js";
 import { KeyedPacer } from "./rate-limit.js";
 import { fullListMessages } from "./render/full-list.js";
 import { renderOutcome, type SlackMessage } from "./render/outcome.js";
@@ -15,11 +15,9 @@ import {
   type SlackWebClient,
   slackErrorCode,
 } from "./slack-client.js";
+import { SlackDeliveryError } from "./slack-delivery-error.js";
 
-/** Delivery is impossible as addressed; the message says what a person can do about it. */
-export class SlackDeliveryError extends DeliveryError {
-  override readonly name: string = "SlackDeliveryError";
-}
+export { SlackDeliveryError } from "./slack-delivery-error.js";
 
 export interface SlackNotifierOptions {
   botToken: string;
@@ -66,6 +64,7 @@ export class SlackNotifier implements port.Notifier {
   private readonly edits = new LatestOnly<SlackMessage>();
   private readonly clock: Clock;
   private readonly trusted: (url: string) => boolean;
+  private readonly uploadTrusted: (url: string) => boolean;
 
   constructor(private readonly options: SlackNotifierOptions) {
     this.client =
@@ -80,6 +79,7 @@ export class SlackNotifier implements port.Notifier {
     this.postPacer = new KeyedPacer(options.postIntervalMs ?? 1_000, this.clock);
     this.updatePacer = new KeyedPacer(options.updateIntervalMs ?? 1_200, this.clock);
     this.trusted = options.isTrustedResponseUrl ?? slackResponseUrlCheck(options.apiUrl);
+    this.uploadTrusted = slackUploadUrlCheck(options.apiUrl);
   }
 
   async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
@@ -153,6 +153,42 @@ export class SlackNotifier implements port.Notifier {
         );
         return;
       }
+    }
+  }
+
+  /**
+   * The message and its files in one share, in the conversation (or thread) the request came
+   * from; where the app is not a member, in the requester's DM instead. Without `files:write`
+   * (an app installed before it was asked for) the message still comes, saying what to grant.
+   */
+  async share(to: port.ReplyAddress, outcome: Outcome, files: readonly port.OutgoingFile[]): Promise<void> {
+    const message = renderOutcome(outcome);
+    const upload = (channel: string) =>
+      this.postPacer.run(channel, () =>
+        uploadFiles(
+          this.client,
+          files,
+          { channel, ...(to.extra.threadTs ? { threadTs: to.extra.threadTs } : {}) },
+          message,
+          { fetch: this.options.fetch ?? fetch, isTrustedUploadUrl: this.uploadTrusted },
+        ),
+      );
+    try {
+      await upload(to.conversation);
+    } catch (err) {
+      const code = slackErrorCode(err) ?? "";
+      if (code === "missing_scope") {
+        this.options.logger.warn("slack: files:write is not granted; the report goes without its files");
+        await this.reply(to, outcome);
+        await this.reply(to, {
+          kind: "text",
+          tone: "warning",
+          text: "The CSV and chart could not be attached: the Slack app lacks the files:write scope. Add it (manifest/slack-app.yaml) and reinstall the app.",
+        });
+        return;
+      }
+      if (!EPHEMERAL_UNREACHABLE.has(code)) throw err;
+      await upload(await this.openDm(to.user));
     }
   }
 

@@ -32,6 +32,11 @@ const TRANSIENT_TRIES = 3;
  * other host is not followed.
  */
 export function slackResponseUrlCheck(apiUrl: string): (url: string) => boolean {
+  return slackHostCheck(apiUrl, /^hooks\.slack(-gov)?\.com$/);
+}
+
+/** URLs on a Slack host `host` matches (https, default port, no credentials), or on SLACK_API_URL's origin. */
+export function slackHostCheck(apiUrl: string, host: RegExp): (url: string) => boolean {
   let apiOrigin: string | undefined;
   try {
     apiOrigin = new URL(apiUrl).origin;
@@ -46,8 +51,7 @@ export function slackResponseUrlCheck(apiUrl: string): (url: string) => boolean 
       return false;
     }
     if (parsed.username || parsed.password) return false;
-    if (parsed.protocol === "https:" && /^hooks\.slack(-gov)?\.com$/.test(parsed.hostname) && !parsed.port)
-      return true;
+    if (parsed.protocol === "https:" && host.test(parsed.hostname) && !parsed.port) return true;
     return apiOrigin !== undefined && parsed.origin === apiOrigin;
   };
 }

@@ -27,9 +27,15 @@ function invokeMessage(text: string): InvokeResponse<CardActionResponse> {
   };
 }
 
+/**
+ * The HTTP status of an invoke answer is always 200; the outcome is the body's `statusCode`
+ * (the Universal Action Model's response format,
+ * https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model#response-format):
+ * a client shows a non-200 HTTP status as a generic failure, not as our message.
+ */
 function invokeError(statusCode: number, code: string, message: string): InvokeResponse<CardActionResponse> {
   return {
-    status: statusCode,
+    status: 200,
     body: { statusCode, type: "application/vnd.microsoft.error", value: { code, message } },
   };
 }

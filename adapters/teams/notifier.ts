@@ -13,9 +13,11 @@ import type { Logger } from "../../src/log.js";
 import { silentLogger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
 import type * as port from "../../src/notify/port.js";
+import { downloadUrl } from "../../src/report/file-routes.js";
+import { FileShelf } from "../../src/report/file-shelf.js";
 import { baseConversationId, ConversationReferenceStore, type StoredReference } from "./conversation-refs.js";
 import { statusCodeOf } from "./http-status.js";
-import { fullListActivities, outcomeActivity } from "./outgoing-activity.js";
+import { type FileLink, fullListActivities, outcomeActivity } from "./outgoing-activity.js";
 import { PRIVATE_REPLY } from "./reply-address.js";
 import { noPacing, RedisSendPacer, type SendPacer } from "./send-pacer.js";
 import { DEFAULT_RETRY, type RetryOptions, withTeamsRetry } from "./send-retry.js";
@@ -39,6 +41,8 @@ export interface TeamsNotifierOptions {
   /** MicrosoftAppTenantId: for a DM when the request names no tenant. */
   defaultTenantId?: string;
   logger?: Logger;
+  /** Where the report's files are kept and the public address of `serve` that hands them out. */
+  downloads?: { shelf: FileShelf; publicUrl: string };
 }
 
 interface Target {
@@ -95,18 +99,43 @@ export class TeamsNotifier implements port.Notifier {
     this.logger = options.logger ?? silentLogger;
   }
 
-  async reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
+  reply(to: port.ReplyAddress, outcome: Outcome): Promise<void> {
+    return this.replyWith(to, outcomeActivity(outcome));
+  }
+
+  /**
+   * The report's files as short-lived links served by `serve` (see README, "Reports in
+   * Teams"): the chart shown in the card, the CSV a button that downloads it. Without
+   * MFA_BOT_PUBLIC_URL there is nowhere to serve them from, and the card says so.
+   */
+  async share(to: port.ReplyAddress, outcome: Outcome, files: readonly port.OutgoingFile[]): Promise<void> {
+    const downloads = this.options.downloads;
+    if (!downloads) {
+      const names = files.map((f) => f.filename).join(", ");
+      const note = `Not attached (${names}): files need MFA_BOT_PUBLIC_URL, serve's public address, to be set.`;
+      await this.replyWith(to, outcomeActivity(outcome, [], note));
+      return;
+    }
+    const links: FileLink[] = [];
+    for (const file of files) {
+      const token = await downloads.shelf.put(file);
+      links.push({ ...file, url: downloadUrl(downloads.publicUrl, token) });
+    }
+    await this.replyWith(to, outcomeActivity(outcome, links));
+  }
+
+  private async replyWith(to: port.ReplyAddress, activity: Partial<Activity>): Promise<void> {
     // Teams has no ephemeral messages: an answer meant for one person in a shared conversation
     // (a refused card click) goes to them in a 1:1 chat.
     if (to.extra[PRIVATE_REPLY] === "true" && to.extra.conversationType !== "personal") {
-      const direct = await this.deliverDirect({ memberId: to.user, label: "you" }, outcome, to);
+      const direct = await this.deliverDirect({ memberId: to.user, label: "you" }, activity, to);
       if (direct.delivered) return;
       this.logger.warn(
         { reason: direct.reason },
         "teams: private reply not possible, answering in the conversation",
       );
     }
-    await this.send(await this.targetFor(to.conversation, to.extra), outcomeActivity(outcome));
+    await this.send(await this.targetFor(to.conversation, to.extra), activity);
   }
 
   async post(to: port.ReplyAddress, outcome: Outcome): Promise<port.MessageRef> {
@@ -158,19 +187,23 @@ export class TeamsNotifier implements port.Notifier {
     outcome: Outcome,
     context: port.ReplyAddress,
   ): Promise<port.DirectMessageResult> {
-    return this.deliverDirect({ memberId: user.objectId, label: user.upn, keys: user }, outcome, context);
+    return this.deliverDirect(
+      { memberId: user.objectId, label: user.upn, keys: user },
+      outcomeActivity(outcome),
+      context,
+    );
   }
 
   private async deliverDirect(
     who: { memberId: string | undefined; label: string; keys?: port.DirectMessageTarget },
-    outcome: Outcome,
+    activity: Partial<Activity>,
     context: port.ReplyAddress,
   ): Promise<port.DirectMessageResult> {
     const keys = { objectId: who.memberId, upn: who.keys?.upn, mail: who.keys?.mail };
     const stored = await this.options.references.personalFor(keys);
     if (stored) {
       try {
-        await this.send(this.targetFromStored(stored), outcomeActivity(outcome));
+        await this.send(this.targetFromStored(stored), activity);
         return { delivered: true };
       } catch (err) {
         const status = statusCodeOf(err);
@@ -190,7 +223,7 @@ export class TeamsNotifier implements port.Notifier {
       return { delivered: false, reason: `the Teams tenant to reach ${who.label} in is not known` };
     const progress = { created: false };
     try {
-      await this.createAndSend(who.memberId, tenantId, context.extra.serviceUrl, outcome, keys, progress);
+      await this.createAndSend(who.memberId, tenantId, context.extra.serviceUrl, activity, keys, progress);
       return { delivered: true };
     } catch (err) {
       const status = statusCodeOf(err);
@@ -205,7 +238,7 @@ export class TeamsNotifier implements port.Notifier {
     memberId: string,
     tenantId: string,
     serviceUrl: string | undefined,
-    outcome: Outcome,
+    activity: Partial<Activity>,
     keys: { objectId?: string | undefined; upn?: string | undefined; mail?: string | undefined },
     progress: { created: boolean },
   ): Promise<void> {
@@ -234,7 +267,7 @@ export class TeamsNotifier implements port.Notifier {
             user: { id: memberId, name: "", aadObjectId: memberId },
           };
           asNewTurn(context);
-          await context.sendActivity({ ...outcomeActivity(outcome) });
+          await context.sendActivity({ ...activity });
         },
       );
     }, this.retry);
@@ -318,7 +351,15 @@ export class TeamsNotifier implements port.Notifier {
  */
 export function createTeamsNotifier(
   settings: TeamsSettings,
-  deps: { redis: Redis; keyPrefix: string; logger?: Logger; retry?: RetryOptions; pacer?: SendPacer },
+  deps: {
+    redis: Redis;
+    keyPrefix: string;
+    logger?: Logger;
+    retry?: RetryOptions;
+    pacer?: SendPacer;
+    /** MFA_BOT_PUBLIC_URL: report files become links `serve` answers. */
+    publicUrl?: string;
+  },
 ): TeamsNotifier {
   const adapter = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication(botFrameworkAuthOptions(settings)),
@@ -331,5 +372,8 @@ export function createTeamsNotifier(
     ...(deps.retry ? { retry: deps.retry } : {}),
     ...(settings.appTenantId ? { defaultTenantId: settings.appTenantId } : {}),
     ...(deps.logger ? { logger: deps.logger } : {}),
+    ...(deps.publicUrl
+      ? { downloads: { shelf: new FileShelf(deps.redis, deps.keyPrefix), publicUrl: deps.publicUrl } }
+      : {}),
   });
 }

@@ -1,14 +1,14 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { isGuid } from "../../src/core/ids.js";
-import { type JsonSchema, type SchemaProblem, validateJson } from "./app-package/json-schema.js";
+import { type SchemaProblem, validateTeamsManifest } from "./app-package/official-schema.js";
 import { teamsManifestDir } from "./app-package/paths.js";
 import { writeZip } from "./app-package/zip.js";
 
 /**
  * The Teams app package: manifest.json with the bot's id filled in, and the two icons, zipped
- * at the top level as Teams expects. The manifest is checked against the schema kept in
- * manifest/teams/schema/ before anything is written.
+ * at the top level as Teams expects. The manifest is checked against Microsoft's own schema for
+ * the manifestVersion it names (from @microsoft/app-manifest) before anything is written.
  */
 export interface TeamsPackageOptions {
   /** MicrosoftAppId: the bot's Entra app id, also used as the Teams app id. */
@@ -80,10 +80,7 @@ export async function teamsManifest(
     const domains = (manifest.validDomains ?? []) as string[];
     if (!domains.includes(domain)) manifest.validDomains = [...domains, domain];
   }
-  const schema = JSON.parse(
-    await readFile(join(dir, "schema", "MicrosoftTeams.schema.json"), "utf8"),
-  ) as JsonSchema;
-  const problems = validateJson(manifest, schema);
+  const problems = await validateTeamsManifest(manifest);
   if (problems.length > 0)
     throw new TeamsPackageError("the Teams manifest does not match its schema", problems);
   return manifest;

@@ -21,7 +21,13 @@ export function chatNotifiers(
     });
   }
   if (config.teams.enabled) {
-    notifiers.teams = createTeamsNotifier(config.teams, { redis: state, keyPrefix: statePrefix, logger });
+    const { publicUrl } = config.signIn;
+    notifiers.teams = createTeamsNotifier(config.teams, {
+      redis: state,
+      keyPrefix: statePrefix,
+      logger,
+      ...(publicUrl ? { publicUrl } : {}),
+    });
   }
   return notifiers;
 }

@@ -8,6 +8,8 @@ import { mountMetrics } from "../http/metrics.js";
 import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { mountFileRoutes } from "../report/file-routes.js";
+import { FileShelf } from "../report/file-shelf.js";
 import { statePrefix } from "../run/worker-runtime.js";
 import { mountSignInRoutes } from "../signin/wiring.js";
 
@@ -55,6 +57,10 @@ export async function runServe(): Promise<number> {
       emulatorMode: config.teams.emulatorMode,
     });
     mountTeams(server, config.teams, { adapter: createTeamsAdapter(config.teams, logger), bot, logger });
+    // The report's CSV and chart reach Teams as links to here (the worker shelves them in Redis).
+    if (config.signIn.publicUrl) {
+      mountFileRoutes(server, new FileShelf(redis, statePrefix(config.queue.prefix)), logger);
+    }
   }
   const { publicUrl, redirectUri } = config.signIn;
   const credentials = config.graph.credentials;

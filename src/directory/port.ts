@@ -22,6 +22,8 @@ export interface Registration {
   /** Graph's names: `microsoftAuthenticatorPush`, `softwareOneTimePasscode`, `mobilePhone`, … */
   methodsRegistered: string[];
   defaultMethod: string | null;
+  /** The registration report's `isAdmin` (holds an admin role); absent when read from the methods list. */
+  isAdmin?: boolean;
   /** Where it came from: the registration report, or the per-user methods list (fallback). */
   source: "report" | "methods";
 }

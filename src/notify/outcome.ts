@@ -139,9 +139,12 @@ export type Outcome =
       kind: "report";
       counts: Record<string, number>;
       total: number;
+      registration: { registered: number; notRegistered: number; unknown: number };
+      /** The first of them (lower-cased UPNs); `enabledUnregisteredTotal` counts them all. */
       enabledUnregistered: string[];
-      /** CSV export (upn,displayName,state,registered,methods). */
-      csv: string;
+      enabledUnregisteredTotal: number;
+      /** The CSV of every user that goes with the message (Notifier.share), when there is one. */
+      csv?: { filename: string; lines: number };
     }
   | { kind: "audit"; subject: string; entries: AuditLine[] }
   | {

@@ -1,7 +1,9 @@
 import type { FinalError } from "../directory/errors.js";
+import type { OutgoingFile } from "../report/outgoing-file.js";
 import type { MessageRef, Platform, ReplyAddress } from "./address.js";
 import type { Outcome } from "./outcome.js";
 
+export type { OutgoingFile } from "../report/outgoing-file.js";
 export type { MessageRef, Platform, ReplyAddress } from "./address.js";
 
 export interface DirectMessageTarget {
@@ -29,6 +31,12 @@ export interface Notifier {
   reply(to: ReplyAddress, outcome: Outcome): Promise<void>;
   /** A message everyone in the conversation sees (approval card, progress, summary). */
   post(to: ReplyAddress, outcome: Outcome): Promise<MessageRef>;
+  /**
+   * A message with files (the report's CSV, a chart) for the requester, in the conversation
+   * (or thread) the request came from: Slack uploads them, Teams links them, the console saves
+   * them. The files stay the caller's: it removes them once this resolves.
+   */
+  share(to: ReplyAddress, outcome: Outcome, files: readonly OutgoingFile[]): Promise<void>;
   /** Edit a posted message in place, for everyone. */
   update(ref: MessageRef, outcome: Outcome): Promise<void>;
   /**

@@ -6,6 +6,7 @@ import {
   approvalTitle,
   flagLabel,
   reminderWords,
+  reportWords,
   stateLabel,
 } from "./words.js";
 
@@ -109,13 +110,19 @@ export function renderText(outcome: Outcome): string {
           outcome.changed.filter((c) => c.now === "enforced").map((c) => c.upn),
         ),
       ].join("\n");
-    case "report":
+    case "report": {
+      const words = reportWords(outcome);
       return [
-        `Per-user MFA across ${outcome.total} users: ${Object.entries(outcome.counts)
-          .map(([state, n]) => `${stateLabel(state)} ${n}`)
-          .join(", ")}`,
-        ...list("Enabled but not registered", outcome.enabledUnregistered),
+        `Per-user MFA across ${outcome.total} users: ${words.states}`,
+        `MFA registration: ${words.registration}`,
+        ...list(
+          "Enabled but not registered",
+          outcome.enabledUnregistered,
+          outcome.enabledUnregisteredTotal - outcome.enabledUnregistered.length,
+        ),
+        ...(words.file ? [words.file] : []),
       ].join("\n");
+    }
     case "audit":
       if (outcome.entries.length === 0) return `Audit for ${outcome.subject}: nothing recorded.`;
       return [

@@ -4,7 +4,7 @@ import { HELP_SUMMARY } from "../core/grammar.js";
 import type { PlanFlag } from "../core/plan-types.js";
 import { isKnownMfaState, type KnownMfaState } from "../core/states.js";
 import type { ApprovalStatus } from "../core/statuses.js";
-import type { ApprovalView } from "./outcome.js";
+import type { ApprovalView, Outcome } from "./outcome.js";
 
 /**
  * What things are called, for every platform: Slack, Teams and the console only format these
@@ -157,3 +157,19 @@ export const NOT_QUEUED = {
   request: "Your request could not be queued, so nothing was changed. Try again in a minute.",
   decision: "Your decision could not be recorded, so nothing was decided. Try again in a minute.",
 } as const;
+
+type ReportOutcome = Extract<Outcome, { kind: "report" }>;
+
+/** The report's words, the same on every platform: counts by state, by registration, and the file. */
+export function reportWords(o: ReportOutcome): { states: string; registration: string; file?: string } {
+  const { registered, notRegistered, unknown } = o.registration;
+  return {
+    states: Object.entries(o.counts)
+      .map(([state, n]) => `${stateLabel(state)} ${n}`)
+      .join(", "),
+    registration: `registered ${registered}, not registered ${notRegistered}${unknown ? `, unknown ${unknown}` : ""}`,
+    ...(o.csv
+      ? { file: `Every user is in ${o.csv.filename} (${plural(o.csv.lines - 1, "user row")} and a header).` }
+      : {}),
+  };
+}

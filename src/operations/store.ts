@@ -202,6 +202,18 @@ export class OperationStore {
     return raw ? lastChangeSchema.parse(JSON.parse(raw)) : null;
   }
 
+  /** The last change of each of these users, in one round trip (the report reads a page at a time). */
+  async lastChanges(upns: readonly string[]): Promise<Map<string, LastChange>> {
+    if (upns.length === 0) return new Map();
+    const raw = await this.redis.mget(upns.map((upn) => this.lastKey(upn)));
+    const found = new Map<string, LastChange>();
+    raw.forEach((json, i) => {
+      const upn = upns[i];
+      if (json && upn) found.set(upn, lastChangeSchema.parse(JSON.parse(json)));
+    });
+    return found;
+  }
+
   /**
    * Marks users whose methods or per-user state the bot is changing: for `seconds`, their
    * registration is read live rather than from the report, which lags changes by hours.

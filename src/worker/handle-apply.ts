@@ -1,15 +1,18 @@
 import type { PlanItem } from "../core/plan-types.js";
 import type { ChangeResultLine, Outcome } from "../notify/outcome.js";
+import { actionLabel } from "../notify/words.js";
 import type { Operation } from "../operations/operation.js";
 import { operationIdFor } from "../operations/operation-id.js";
 import type { ApplyJob } from "../queue/jobs.js";
+import { rolloutChart } from "../report/chart.js";
+import { discardFile, type OutgoingFile } from "../report/outgoing-file.js";
 import { resolveActor } from "./actor.js";
 import { afterApply } from "./after-apply.js";
 import { applyChanges } from "./apply-changes.js";
 import type { WorkerDeps } from "./deps.js";
 import { refreshViews } from "./gather-targets.js";
 import { refreshCard } from "./handle-decision.js";
-import { bestEffort, post, reply, update } from "./notify.js";
+import { bestEffort, notifierFor, post, reply, update } from "./notify.js";
 import { askApproval, nothingToDo, planFor } from "./submit-change.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
@@ -97,7 +100,7 @@ async function announce(deps: WorkerDeps, op: Operation, changes: Change[]): Pro
   if (await deps.operations.claimSummary(op.id)) {
     try {
       const outcome = many ? summaryOf(op, items, lines) : changeOutcomeOf(op, items, lines);
-      if (many) await post(deps, op.replyTo, outcome);
+      if (outcome.kind === "summary") await postSummary(deps, op, outcome);
       else await reply(deps, op.replyTo, outcome);
     } catch (err) {
       await deps.operations.releaseSummary(op.id);
@@ -117,6 +120,34 @@ async function announce(deps: WorkerDeps, op: Operation, changes: Change[]): Pro
       failed,
     };
     await bestEffort(deps, "update the progress message", () => update(deps, progressRef, progress));
+  }
+}
+
+/**
+ * The final word on a bulk change, for everyone, with a chart of how the rollout went; when no
+ * chart can be drawn the words go alone (they say the same).
+ */
+async function postSummary(deps: WorkerDeps, op: Operation, summary: Extract<Outcome, { kind: "summary" }>) {
+  let chart: OutgoingFile | undefined;
+  try {
+    chart = await rolloutChart(`${actionLabel(summary.action)}: operation ${op.id}`, [
+      ["Changed", summary.changed.length],
+      ["Unchanged", summary.unchanged.length],
+      ["Failed", summary.failed.length],
+      ["Not found", summary.notFound.length],
+      ["Refused", summary.refused.length],
+    ]);
+  } catch (err) {
+    deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "summary: no chart");
+  }
+  if (!chart) {
+    await post(deps, op.replyTo, summary);
+    return;
+  }
+  try {
+    await notifierFor(deps, op.replyTo.platform).share(op.replyTo, summary, [chart]);
+  } finally {
+    await discardFile(chart);
   }
 }
 

@@ -3,11 +3,13 @@ import type { convertModeSchema } from "../core/command.js";
 import type { Actor } from "../core/roles.js";
 import type { DirectoryUser } from "../directory/port.js";
 import type { RequestJob } from "../queue/jobs.js";
-import { csvLine } from "./csv.js";
+import { reportChart } from "../report/chart.js";
+import { writeReportCsv } from "../report/csv-file.js";
+import { discardFile, type OutgoingFile } from "../report/outgoing-file.js";
 import type { WorkerDeps } from "./deps.js";
-import { readRegistrations } from "./gather-targets.js";
 import { mapLimit } from "./map-limit.js";
-import { reply } from "./notify.js";
+import { notifierFor, reply } from "./notify.js";
+import { reportRows } from "./report-rows.js";
 import { submitChange } from "./submit-change.js";
 
 interface UserState {
@@ -25,39 +27,35 @@ async function tenantStates(deps: WorkerDeps): Promise<UserState[]> {
   });
 }
 
-/** `report`: counts by state, who is Enabled but not registered, and a CSV of everyone. */
+/** `report`: counts by state, who is Enabled but not registered, a chart, and a CSV file of everyone. */
 export async function showReport(deps: WorkerDeps, job: RequestJob): Promise<void> {
-  const all = await tenantStates(deps);
-  const counts: Record<string, number> = { disabled: 0, enabled: 0, enforced: 0 };
-  for (const { state } of all) counts[state] = (counts[state] ?? 0) + 1;
-  const enabled = all.filter((u) => u.state === "enabled");
-  const registrations = await readRegistrations(
-    deps,
-    enabled.map((u) => u.user.id),
-    "report",
-  );
-  const registered = new Map(
-    enabled.map((u) => [u.user.id, registrations?.get(u.user.id)?.isMfaRegistered ?? false]),
-  );
-  const rows = all.map(({ user, state }) =>
-    csvLine([
-      user.userPrincipalName,
-      user.displayName,
-      state,
-      registered.has(user.id) ? String(registered.get(user.id)) : "",
-    ]),
-  );
-  await reply(deps, job.replyTo, {
-    kind: "report",
-    counts,
-    total: all.length,
-    enabledUnregistered: enabled
-      .filter((u) => !registered.get(u.user.id))
-      .map((u) => u.user.userPrincipalName.toLowerCase()),
-    csv: [csvLine(["userPrincipalName", "displayName", "perUserMfaState", "isMfaRegistered"]), ...rows].join(
-      "\n",
-    ),
-  });
+  const day = deps.now().toISOString().slice(0, 10);
+  const csv = await writeReportCsv(reportRows(deps), `mfa-report-${day}.csv`);
+  const files: OutgoingFile[] = [csv.file];
+  try {
+    try {
+      files.push(await reportChart(csv.tally));
+    } catch (err) {
+      // The chart only repeats the counts the message gives in words: the report goes without it.
+      deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "report: no chart");
+    }
+    const { tally } = csv;
+    await notifierFor(deps, job.replyTo.platform).share(
+      job.replyTo,
+      {
+        kind: "report",
+        counts: tally.counts,
+        total: tally.total,
+        registration: tally.registration,
+        enabledUnregistered: tally.enabledUnregistered,
+        enabledUnregisteredTotal: tally.enabledUnregisteredTotal,
+        csv: { filename: csv.file.filename, lines: csv.lines },
+      },
+      files,
+    );
+  } finally {
+    await Promise.all(files.map(discardFile));
+  }
 }
 
 /**

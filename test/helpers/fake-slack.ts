@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { blockTextLength } from "../../adapters/slack/render/guard.js";
 
 /**
  * A local stand-in for the Slack Web API and for response_url, over real HTTP: point
@@ -44,6 +45,22 @@ export interface FakeMessage {
   edits: Array<{ text: string; blocks: unknown[] }>;
 }
 
+interface PendingUpload {
+  id: string;
+  filename: string;
+  length: number;
+  altText: string | undefined;
+  content?: Buffer;
+}
+
+export interface FakeFile {
+  id: string;
+  filename: string;
+  title: string;
+  altText: string | undefined;
+  content: Buffer;
+}
+
 export interface ResponseUrlPost {
   id: string;
   body: Record<string, unknown>;
@@ -61,6 +78,7 @@ export interface FakeSlackOptions {
 const ALL_SCOPES = [
   "commands",
   "chat:write",
+  "files:write",
   "im:write",
   "users:read",
   "users:read.email",
@@ -74,6 +92,13 @@ export class FakeSlack {
   readonly messages = new Map<string, FakeMessage>();
   readonly users = new Map<string, FakeSlackUser>();
   readonly userGroups = new Map<string, string[]>();
+  /** Files shared by files.completeUploadExternal, with the message they came with. */
+  readonly shares: Array<{
+    channel: string;
+    threadTs: string | undefined;
+    files: FakeFile[];
+    blocks: unknown[];
+  }> = [];
   /** Channels the bot is not a member of: chat.postMessage answers not_in_channel. */
   readonly channelsWithoutBot = new Set<string>();
   scopes: Set<string>;
@@ -89,6 +114,8 @@ export class FakeSlack {
     Array<{ status: number; retryAfter?: number; body?: string }>
   >();
   private tsCounter = 0;
+  private fileCounter = 0;
+  private readonly pendingUploads = new Map<string, PendingUpload>();
   private base = "";
 
   private constructor(
@@ -207,10 +234,13 @@ export class FakeSlack {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const body = await readBody(req);
+    const raw = body.toString("utf8");
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     try {
-      if (req.method === "POST" && path.startsWith("/api/")) {
+      if (req.method === "POST" && path.startsWith("/upload/")) {
+        this.uploadPost(path.slice("/upload/".length), body, res);
+      } else if (req.method === "POST" && path.startsWith("/api/")) {
         this.api(path.slice("/api/".length), req, raw, res);
       } else if (req.method === "POST" && path.startsWith("/commands/")) {
         this.responseUrlPost(path.split("/").pop()!, raw, res);
@@ -220,6 +250,26 @@ export class FakeSlack {
     } finally {
       this.events.emit("handled");
     }
+  }
+
+  /**
+   * Step two of Slack's upload (https://docs.slack.dev/messaging/working-with-files#uploading_files):
+   * the bytes POSTed to the upload_url step one handed out. Slack answers 200 "OK - <length>"
+   * (https://docs.slack.dev/reference/methods/files.getUploadURLExternal); an unknown address,
+   * or more bytes than announced, is refused.
+   */
+  private uploadPost(fileId: string, body: Buffer, res: ServerResponse): void {
+    const pending = this.pendingUploads.get(fileId);
+    if (!pending || pending.content) {
+      send(res, 404, "text/plain", "not found");
+      return;
+    }
+    if (body.length > pending.length) {
+      send(res, 400, "text/plain", "file size mismatch");
+      return;
+    }
+    pending.content = body;
+    send(res, 200, "text/plain", `OK - ${body.length}`);
   }
 
   private responseUrlPost(id: string, raw: string, res: ServerResponse): void {
@@ -303,6 +353,8 @@ export class FakeSlack {
       case "chat.postMessage": {
         const channel = str("channel");
         if (this.channelsWithoutBot.has(channel)) return { ok: false, error: "not_in_channel" };
+        const tooLong = this.messageLimitError(blocksOf(args));
+        if (tooLong) return { ok: false, error: tooLong };
         const ts = this.nextTs();
         const message: FakeMessage = {
           channel,
@@ -317,6 +369,8 @@ export class FakeSlack {
       case "chat.update": {
         const message = this.messages.get(`${str("channel")}:${str("ts")}`);
         if (!message) return { ok: false, error: "message_not_found" };
+        const tooLong = this.messageLimitError(blocksOf(args));
+        if (tooLong) return { ok: false, error: tooLong };
         message.text = str("text");
         message.blocks = blocksOf(args);
         message.edits.push({ text: message.text, blocks: message.blocks });
@@ -325,12 +379,71 @@ export class FakeSlack {
       case "chat.postEphemeral": {
         const channel = str("channel");
         if (this.channelsWithoutBot.has(channel)) return { ok: false, error: "not_in_channel" };
+        const tooLong = this.messageLimitError(blocksOf(args));
+        if (tooLong) return { ok: false, error: tooLong };
         this.ephemerals.push({ channel, user: str("user"), text: str("text"), blocks: blocksOf(args) });
         return { ok: true, message_ts: this.nextTs() };
+      }
+      case "files.getUploadURLExternal": {
+        // https://docs.slack.dev/reference/methods/files.getUploadURLExternal: filename and
+        // length (bytes) are required; the answer is an upload_url and a file_id.
+        if (!this.scopes.has("files:write"))
+          return { ok: false, error: "missing_scope", needed: "files:write" };
+        const filename = str("filename");
+        const length = Number(args.length);
+        if (!filename || !Number.isInteger(length) || length < 1)
+          return { ok: false, error: "invalid_arguments" };
+        const id = `F${String(++this.fileCounter).padStart(9, "0")}`;
+        this.pendingUploads.set(id, { id, filename, length, altText: str("alt_text") || undefined });
+        return { ok: true, upload_url: `${this.base}/upload/${id}`, file_id: id };
+      }
+      case "files.completeUploadExternal": {
+        // https://docs.slack.dev/reference/methods/files.completeUploadExternal: `files` a JSON
+        // array of {id, title}; shared to channel_id (and thread_ts) with the blocks as the message.
+        if (!this.scopes.has("files:write"))
+          return { ok: false, error: "missing_scope", needed: "files:write" };
+        const channel = str("channel_id");
+        if (channel && this.channelsWithoutBot.has(channel)) return { ok: false, error: "not_in_channel" };
+        const listed = jsonArg(args.files);
+        if (!Array.isArray(listed) || listed.length === 0) return { ok: false, error: "invalid_arguments" };
+        const shared: FakeFile[] = [];
+        for (const entry of listed as Array<{ id?: string; title?: string }>) {
+          const pending = entry.id ? this.pendingUploads.get(entry.id) : undefined;
+          // A file whose bytes never arrived cannot be completed.
+          if (!pending?.content) return { ok: false, error: "file_not_found" };
+          shared.push({ ...pending, content: pending.content, title: entry.title ?? pending.filename });
+          this.pendingUploads.delete(pending.id);
+        }
+        const blocks = blocksOf(args);
+        const tooLong = this.messageLimitError(blocks);
+        if (tooLong) return { ok: false, error: tooLong };
+        const threadTs = str("thread_ts") || undefined;
+        this.shares.push({ channel, threadTs, files: shared, blocks });
+        // Sharing posts a message in the channel: the files with the blocks (or initial_comment).
+        const ts = this.nextTs();
+        this.messages.set(`${channel}:${ts}`, {
+          channel,
+          ts,
+          text: str("initial_comment"),
+          blocks,
+          edits: [],
+        });
+        return { ok: true, files: shared.map((f) => ({ id: f.id, title: f.title, name: f.filename })) };
       }
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  /**
+   * Slack refuses more than 50 blocks (`invalid_blocks`, https://docs.slack.dev/reference/block-kit/blocks)
+   * and, undocumented, block text past about 12,000 characters (`msg_blocks_too_long`,
+   * https://github.com/slackapi/bolt-js/issues/2509): the fake refuses from 12,001 on.
+   */
+  private messageLimitError(blocks: unknown[]): string | undefined {
+    if (blocks.length > 50) return "invalid_blocks";
+    if (blockTextLength(blocks) > 12_000) return "msg_blocks_too_long";
+    return undefined;
   }
 
   private userJson(user: FakeSlackUser): Record<string, unknown> {
@@ -375,6 +488,15 @@ function parseArgs(contentType: string, raw: string): Record<string, unknown> {
   return args;
 }
 
+function jsonArg(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
 function blocksOf(args: Record<string, unknown>): unknown[] {
   const blocks = args.blocks;
   if (Array.isArray(blocks)) return blocks;
@@ -389,11 +511,11 @@ function blocksOf(args: Record<string, unknown>): unknown[] {
   return [];
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { consoleEntrySchema, consoleStreamKey } from "../../adapters/console/stream.js";
@@ -52,6 +55,8 @@ export interface Message {
   requestId?: string;
   to?: string;
   outcome: Outcome;
+  /** Files the console saved with the answer (the report's CSV and chart). */
+  files: string[];
 }
 
 /**
@@ -119,7 +124,7 @@ export class WorkerHarness {
       directory: this.directory,
       policy: this.policy,
       logger: this.logger,
-      notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
+      notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p, this.fileDir) }),
       settings: HARNESS_SETTINGS,
       ...(this.runtimes.length === 0 ? { throttle: this.throttle } : {}),
       ...overrides,
@@ -230,7 +235,8 @@ export class WorkerHarness {
         const record: Record<string, string> = {};
         for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
         const entry = consoleEntrySchema.parse(record);
-        this.received.push({ ...entry, outcome: JSON.parse(entry.outcome) as Outcome });
+        const files = entry.files ? (JSON.parse(entry.files) as string[]) : [];
+        this.received.push({ ...entry, outcome: JSON.parse(entry.outcome) as Outcome, files });
       }
     }
   }
@@ -243,5 +249,9 @@ export class WorkerHarness {
     if (keys.length) await this.redis.del(...keys);
     this.redis.disconnect();
     await this.sandbox.close();
+    await rm(this.fileDir, { recursive: true, force: true });
   }
+
+  /** Where the console notifier saves files in tests (removed by close). */
+  readonly fileDir = join(tmpdir(), `mfa-bot-test-files-${randomUUID()}`);
 }

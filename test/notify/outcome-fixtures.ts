@@ -123,8 +123,10 @@ export const OUTCOMES: { [K in Outcome["kind"]]: Extract<Outcome, { kind: K }> }
     kind: "report",
     counts: { disabled: 10, enabled: 3, enforced: 5 },
     total: 18,
+    registration: { registered: 14, notRegistered: 4, unknown: 0 },
     enabledUnregistered: ["alice@contoso.com"],
-    csv: "upn,displayName,state,registered,methods\nalice@contoso.com,Alice,enabled,false,\n",
+    enabledUnregisteredTotal: 1,
+    csv: { filename: "mfa-report-2024-05-01.csv", lines: 19 },
   },
   audit: {
     kind: "audit",

@@ -1,6 +1,7 @@
+import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { csvField } from "../../src/report/csv.js";
 import { SANDBOX_SAMPLE_USERS } from "../../src/sandbox/default-seed.js";
-import { csvField } from "../../src/worker/csv.js";
 import { ADMIN, HELPDESK, MANAGER, WorkerHarness } from "../helpers/worker-harness.js";
 
 describe("csvField", () => {
@@ -34,9 +35,23 @@ describe("report and convert (tenant-wide)", () => {
     for (const upn of report.enabledUnregistered) {
       expect(h.sandbox.tenant.user(upn)?.perUserMfaState).toBe("enabled");
     }
-    const lines = report.csv.split("\n");
-    expect(lines[0]).toBe("userPrincipalName,displayName,perUserMfaState,isMfaRegistered");
+    expect(report.csv?.lines).toBe(users.length + 1);
+    expect(answer.files).toHaveLength(2);
+    const csvPath = answer.files.find((path) => path.endsWith(".csv"));
+    if (!csvPath) throw new Error("no CSV was saved");
+    const lines = (await readFile(csvPath, "utf8"))
+      .replace(/^\uFEFF/, "")
+      .split("\r\n")
+      .filter(Boolean);
+    expect(lines[0]).toBe(
+      "userPrincipalName,displayName,perUserMfaState,isMfaRegistered,methodsRegistered,defaultMethod,isAdmin,lastChangeBy,lastChangeAt",
+    );
     expect(lines).toHaveLength(users.length + 1);
+    // The registration report's own words for each user, and who is an admin.
+    const admin = h.sandbox.tenant.allUsers().find((u) => u.isAdmin && u.accountEnabled !== false);
+    if (!admin) throw new Error("the default sandbox tenant has an admin");
+    const adminLine = lines.find((l) => l.startsWith(`${admin.userPrincipalName},`));
+    expect(adminLine?.split(",")[6]).toBe("true");
   });
 
   it("convert plan says who still has per-user MFA and that a report-only policy covers nobody", async () => {

@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import { capMrkdwn, capPlain, escapeText } from "../escape.js";
+import { guardBlocks } from "./guard.js";
 
 export type Block = types.KnownBlock;
 
@@ -56,16 +57,12 @@ export function divider(): types.DividerBlock {
 }
 
 /**
- * Assembles a message within Block Kit's limits: at most 50 blocks (the last one says what
- * was left out) and a fallback text that is escaped and capped like everything else.
+ * Assembles a message within what Slack accepts — every message the bot sends is built here:
+ * the size guard (guard.ts: 50 blocks, 12,000 characters of block text, shortened on purpose
+ * with a count of what is left out) and a fallback text escaped and capped like everything else.
  */
 export function message(fallback: string, blocks: Block[]): SlackMessage {
-  let kept = blocks;
-  if (blocks.length > LIMITS.blocks) {
-    kept = blocks.slice(0, LIMITS.blocks - 1);
-    kept.push(context(`… ${blocks.length - kept.length} more parts of this message are not shown`));
-  }
-  return { text: capMrkdwn(fallback, LIMITS.fallback), blocks: kept };
+  return { text: capMrkdwn(fallback, LIMITS.fallback), blocks: guardBlocks(blocks) };
 }
 
 /**

@@ -7,70 +7,40 @@ import {
   context,
   fields,
   header,
-  LIMITS,
   message,
   type SlackMessage,
   section,
   slackDate,
 } from "./blocks.js";
-import { plural, stateLabel } from "./words.js";
+import { plural, reportWords, stateLabel } from "./words.js";
 
 type ReportOutcome = Extract<Outcome, { kind: "report" }>;
 type AuditOutcome = Extract<Outcome, { kind: "audit" }>;
 type ConvertPlanOutcome = Extract<Outcome, { kind: "convertPlan" }>;
 
-/** How many code blocks of CSV a report shows before it says how many rows are left out. */
-const CSV_BLOCKS = 8;
-const CSV_BLOCK_CHARS = LIMITS.sectionText - 20;
-
 /**
- * The report, with the CSV inline in code blocks (the app does not ask for files:write): a
- * tenant's first few hundred rows, and a count of the rest.
+ * The report: counts by state and by registration, the first Enabled-but-unregistered users
+ * with a count of the rest, and a line naming the CSV file that comes with it (every user).
  */
 export function renderReport(o: ReportOutcome): SlackMessage {
+  const words = reportWords(o);
   const counts = Object.entries(o.counts).map(([state, n]) => `*${stateLabel(state)}*\n${n}`);
-  const blocks: Block[] = [header(`Per-user MFA report: ${plural(o.total, "user")}`), fields(counts)];
-  if (o.enabledUnregistered.length > 0) {
+  const blocks: Block[] = [
+    header(`Per-user MFA report: ${plural(o.total, "user")}`),
+    fields(counts),
+    section(`*MFA registration:* ${escapeText(words.registration)}`),
+  ];
+  if (o.enabledUnregisteredTotal > 0) {
+    const more = o.enabledUnregisteredTotal - o.enabledUnregistered.length;
     blocks.push(
       section(
-        `*Enabled but not registered* (${o.enabledUnregistered.length})\n${bulletList(o.enabledUnregistered.map(escapeText))}`,
+        `*Enabled but not registered* (${o.enabledUnregisteredTotal})\n${bulletList(o.enabledUnregistered.map(escapeText))}`,
       ),
     );
+    if (more > 0) blocks.push(context(`… and ${plural(more, "more user")}: every one is in the CSV`));
   }
-  const { chunks, rowsLeft } = csvChunks(o.csv);
-  for (const chunk of chunks) blocks.push(section(`\`\`\`${chunk}\`\`\``));
-  if (rowsLeft > 0) blocks.push(context(`… ${plural(rowsLeft, "more CSV row")} not shown`));
-  const summary = Object.entries(o.counts)
-    .map(([state, n]) => `${stateLabel(state)}: ${n}`)
-    .join(", ");
-  return message(`Per-user MFA report: ${o.total} users (${summary})`, blocks);
-}
-
-function csvChunks(csv: string): { chunks: string[]; rowsLeft: number } {
-  const rows = csv.split(/\r?\n/).filter((row) => row.length > 0);
-  const chunks: string[] = [];
-  let current = "";
-  let index = 0;
-  for (; index < rows.length; index++) {
-    const row = escapeText(rows[index]!).replace(/```/g, "'''");
-    if (current.length + row.length + 1 > CSV_BLOCK_CHARS) {
-      if (current.length > 0) chunks.push(current);
-      current = "";
-      if (chunks.length === CSV_BLOCKS) break;
-      // One row longer than a whole block is cut rather than dropped.
-      if (row.length > CSV_BLOCK_CHARS) {
-        chunks.push(`${row.slice(0, CSV_BLOCK_CHARS - 1)}…`);
-        if (chunks.length === CSV_BLOCKS) {
-          index++;
-          break;
-        }
-        continue;
-      }
-    }
-    current += current.length > 0 ? `\n${row}` : row;
-  }
-  if (current.length > 0 && chunks.length < CSV_BLOCKS) chunks.push(current);
-  return { chunks, rowsLeft: rows.length - index };
+  if (words.file) blocks.push(context(escapeText(words.file)));
+  return message(`Per-user MFA report: ${o.total} users (${words.states})`, blocks);
 }
 
 export function renderAudit(o: AuditOutcome): SlackMessage {

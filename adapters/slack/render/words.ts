@@ -8,7 +8,7 @@ import {
 } from "../../../src/notify/words.js";
 import { escapeText } from "../escape.js";
 
-export { actionLabel, flagLabel, plural } from "../../../src/notify/words.js";
+export { actionLabel, flagLabel, plural, reportWords } from "../../../src/notify/words.js";
 
 /** Slack's decoration of the shared words (src/notify/words.ts): an icon, and escaping. */
 const STATE_ICONS: Readonly<Record<KnownMfaState, string>> = {

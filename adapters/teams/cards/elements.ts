@@ -16,7 +16,6 @@ export interface AdaptiveCard {
   /** Shown by hosts that cannot render this card version. */
   fallbackText: string;
   body: CardElement[];
-  actions?: CardElement[];
   msteams: { width: "Full" };
 }
 
@@ -121,8 +120,10 @@ export function adaptiveCard(
     $schema: ADAPTIVE_CARD_SCHEMA,
     version: "1.5",
     fallbackText: clean([plainTextOf(body), ...afterText].join("\n"), 4000),
-    body,
-    ...(actions.length > 0 ? { actions } : {}),
+    // Buttons in an ActionSet in the body, not card-level `actions`: the Universal Actions
+    // guidance asks for it, so that clients without Action.Execute honour its Action.Submit
+    // fallback (https://learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards#backward-compatibility).
+    body: actions.length > 0 ? [...body, { type: "ActionSet", actions }] : body,
     msteams: { width: "Full" },
   };
 }

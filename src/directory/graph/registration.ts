@@ -12,6 +12,8 @@ const registrationDetails = z.object({
   isMfaCapable: z.boolean().nullish(),
   methodsRegistered: z.array(z.string()).nullish(),
   userPreferredMethodForSecondaryAuthentication: z.string().nullish(),
+  // https://learn.microsoft.com/graph/api/resources/userregistrationdetails: "Indicates whether the user has an admin role".
+  isAdmin: z.boolean().nullish(),
 });
 
 /** The report's names for what the methods list calls by type. */
@@ -122,6 +124,7 @@ export function createRegistrationReader(
       isMfaCapable: details.isMfaCapable ?? details.isMfaRegistered,
       methodsRegistered: details.methodsRegistered ?? [],
       defaultMethod: preferred && preferred !== "none" ? preferred : null,
+      ...(typeof details.isAdmin === "boolean" ? { isAdmin: details.isAdmin } : {}),
       source: "report",
     };
   }

@@ -6,6 +6,7 @@ import type { Policy } from "../../../src/config/policy.js";
 import { type Logger, silentLogger } from "../../../src/log.js";
 import { statePrefix } from "../../../src/run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { mountSignInRoutes } from "../../../src/signin/wiring.js";
 import { FakeSlack, type FakeSlackUser } from "../../helpers/fake-slack.js";
 import {
@@ -84,7 +85,7 @@ export class SlackEndToEnd {
    * `logger` is where serve's sign-in routes, the worker and the Graph client write.
    */
   static async start(
-    options: { policy?: Policy; signIn?: boolean; logger?: Logger } = {},
+    options: { policy?: Policy; signIn?: boolean; logger?: Logger; sandbox?: SandboxOptions } = {},
   ): Promise<SlackEndToEnd> {
     const fake = await FakeSlack.start();
     for (const person of Object.values(PEOPLE)) fake.addUser(person);
@@ -96,7 +97,11 @@ export class SlackEndToEnd {
       () => ({
         slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
       }),
-      { ...(publicUrl ? { publicUrl } : {}), logger },
+      {
+        ...(publicUrl ? { publicUrl } : {}),
+        logger,
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      },
     );
     // The serve side, as src/cli/serve.ts wires it.
     let adapter: SlackAdapter | undefined;
@@ -241,7 +246,8 @@ export function readSlack(message: { text?: unknown; blocks?: unknown } | undefi
  */
 export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, SlackClick> {
   const posts = () => [...e2e.fake.messages.values()].filter((m) => m.channel === CHANNEL);
-  const summaries = () => posts().filter((m) => /^Enable MFA: done/.test(m.text));
+  // chat.postMessage or a file share (the summary with its chart): the header says it.
+  const summaries = () => posts().filter((m) => /^(✅|⚠️) Enable MFA: done/m.test(blockText(m.blocks)));
   return {
     worker: e2e.worker,
     patches: e2e.patches,
@@ -281,7 +287,7 @@ export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, S
       await e2e.fake.waitFor(() => summaries()[0], 20_000);
     },
     posted: () => ({
-      summaries: summaries().map((m) => m.text),
+      summaries: summaries().map((m) => readSlack(m)),
       progress: posts()
         .filter((m) => m.text.startsWith("⏳"))
         .map((m) => ({ text: readSlack(m), edits: m.edits.length })),

@@ -149,14 +149,18 @@ const SLACK_CHECKS: Partial<Record<ScenarioId, (trail: SlackTrail) => Promise<vo
     ]);
     expect(e2e.fake.responsesTo(loser.responseUrl)[0]!.body).toMatchObject({ response_type: "ephemeral" });
 
-    // In the channel: the card, one progress message and one summary were posted, nothing more.
+    // In the channel: the card and one progress message were posted, and one summary shared with
+    // its chart (files.completeUploadExternal), nothing more.
     const posts = postsTo(CHANNEL).map((c) => String(c.args.text));
-    expect(posts).toHaveLength(3);
+    expect(posts).toHaveLength(2);
     expect(posts.filter((t) => t.startsWith("Approval needed"))).toHaveLength(1);
     expect(posts.filter((t) => t.startsWith("⏳"))).toHaveLength(1);
-    expect(posts.filter((t) => /^Enable MFA: done/.test(t))).toEqual([
-      `Enable MFA: done: ${changes!.length} users changed, 0 failed`,
-    ]);
+    expect(e2e.fake.shares).toHaveLength(1);
+    const [summary] = e2e.fake.shares;
+    expect(summary!.channel).toBe(CHANNEL);
+    expect(blockText(summary!.blocks)).toMatch(/^✅ Enable MFA: done/);
+    expect(summary!.files.map((f) => f.filename)).toEqual(["mfa-rollout.png"]);
+    expect(summary!.files[0]!.altText).toContain(`Changed: ${changes!.length}`);
 
     // The card was replaced for everyone on the same ts.
     const card = e2e.fake.message(CHANNEL, cardTs!)!;

@@ -22,7 +22,15 @@ function listUnder(key: string, indent: number): string[] {
 describe("manifest/slack-app.yaml", () => {
   it("asks for exactly the bot scopes the adapter and notifier use", () => {
     expect(listUnder("bot", 4).sort()).toEqual(
-      ["chat:write", "commands", "im:write", "usergroups:read", "users:read", "users:read.email"].sort(),
+      [
+        "chat:write",
+        "commands",
+        "files:write",
+        "im:write",
+        "usergroups:read",
+        "users:read",
+        "users:read.email",
+      ].sort(),
     );
   });
 

@@ -153,7 +153,8 @@ const SAMPLES: Record<Outcome["kind"], Outcome> = {
   },
   report: {
     ...OUTCOMES.report,
-    csv: `upn,displayName,state,registered,methods\nalice@contoso.com,${EVIL},enabled,false,\n`,
+    enabledUnregistered: [`alice${EVIL}@contoso.com`],
+    csv: { filename: `mfa-report${EVIL}.csv`, lines: 19 },
   },
   audit: {
     kind: "audit",
@@ -274,19 +275,17 @@ describe("renderOutcome", () => {
     });
     expectSafe(big);
     expect(texts(big).join("\n")).toMatch(/… and \d+ more/);
-    const csv = [
-      "upn,displayName,state,registered,methods",
-      ...users.map((u) => `${u.upn},${u.displayName},enabled,false,`),
-    ].join("\n");
     const report = renderOutcome({
       kind: "report",
       counts: { enabled: 5000 },
       total: 5000,
+      registration: { registered: 0, notRegistered: 5000, unknown: 0 },
       enabledUnregistered: users.map((u) => u.upn),
-      csv,
+      enabledUnregisteredTotal: 5000,
+      csv: { filename: "mfa-report.csv", lines: 5001 },
     });
     expectSafe(report);
-    expect(texts(report).join("\n")).toMatch(/more CSV rows not shown/);
+    expect(texts(report).join("\n")).toMatch(/… and \d+ more/);
   });
 
   it("caps a single huge piece of text without breaking an entity", () => {

@@ -212,7 +212,9 @@ describe("approval card clicks", () => {
     expect(connector.activities).toHaveLength(0);
   });
 
-  it("answers 400 to an invoke that carries no valid approval id, and queues nothing", async () => {
+  // Universal Action Model (https://learn.microsoft.com/adaptive-cards/authoring-cards/universal-action-model#response-format):
+  // the invoke's HTTP status is 200 whatever happened; the error is the body's statusCode.
+  it("answers a bad card click with HTTP 200 and an error statusCode in the body, and queues nothing", async () => {
     const res = await harness.post(
       cardActionInvoke(connector.serviceUrl, {
         verb: "mfa.approve",
@@ -222,7 +224,7 @@ describe("approval card clicks", () => {
         cardActivityId,
       }),
     );
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ statusCode: 400, type: "application/vnd.microsoft.error" });
     expect(await harness.jobs()).toHaveLength(0);
   });

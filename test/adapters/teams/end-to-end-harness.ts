@@ -5,11 +5,15 @@ import { decisionVerbs } from "../../../adapters/teams/card-actions.js";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier } from "../../../adapters/teams/notifier.js";
 import type { TeamsSettings } from "../../../adapters/teams/settings.js";
+import { freePort } from "../../../src/cli/local-redis.js";
 import type { Policy } from "../../../src/config/policy.js";
 import { type DecisionVerb, verbsTaking } from "../../../src/core/verbs.js";
 import { silentLogger } from "../../../src/log.js";
+import { mountFileRoutes } from "../../../src/report/file-routes.js";
+import { FileShelf } from "../../../src/report/file-shelf.js";
 import { statePrefix } from "../../../src/run/worker-runtime.js";
 import { guidFrom, SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { FakeBotConnector, type FakeMember, type SentActivity } from "../../helpers/fake-bot-connector.js";
 import type { WorkerHarness } from "../../helpers/worker-harness.js";
 import type { ChatDriver } from "../end-to-end/scenarios.js";
@@ -58,26 +62,49 @@ export class TeamsEndToEnd {
     return this.serve.baseUrl;
   }
 
-  static async start(options: { policy?: Policy } = {}): Promise<TeamsEndToEnd> {
+  /**
+   * `downloads`: MFA_BOT_PUBLIC_URL is serve's own URL, so the report's files are links serve
+   * answers (as src/cli/serve.ts mounts them). `sandbox`: another tenant (a generated one).
+   */
+  static async start(
+    options: { policy?: Policy; sandbox?: SandboxOptions; downloads?: boolean } = {},
+  ): Promise<TeamsEndToEnd> {
     const connector = await new FakeBotConnector().start();
     for (const member of Object.values(MEMBERS)) connector.addMember(member);
-    const { worker, patches } = await startWorkerSide(options.policy, (state, prefix) => ({
-      teams: createTeamsNotifier(EMULATOR, { redis: state, keyPrefix: prefix, logger: silentLogger }),
-    }));
+    const port = options.downloads ? await freePort() : 0;
+    const publicUrl = options.downloads ? `http://127.0.0.1:${port}` : undefined;
+    const { worker, patches } = await startWorkerSide(
+      options.policy,
+      (state, prefix) => ({
+        teams: createTeamsNotifier(EMULATOR, {
+          redis: state,
+          keyPrefix: prefix,
+          logger: silentLogger,
+          ...(publicUrl ? { publicUrl } : {}),
+        }),
+      }),
+      options.sandbox ? { sandbox: options.sandbox } : {},
+    );
     // The serve side, as src/cli/serve.ts wires it.
-    const serve = await startServeSide(worker.prefix, (server, serveQueue, serveRedis) => {
-      const bot = new MfaTeamsBot({
-        jobs: serveQueue,
-        references: new ConversationReferenceStore(serveRedis, statePrefix(worker.prefix)),
-        logger: silentLogger,
-        emulatorMode: true,
-      });
-      mountTeams(server, EMULATOR, {
-        adapter: createTeamsAdapter(EMULATOR, silentLogger),
-        bot,
-        logger: silentLogger,
-      });
-    });
+    const serve = await startServeSide(
+      worker.prefix,
+      (server, serveQueue, serveRedis) => {
+        if (publicUrl)
+          mountFileRoutes(server, new FileShelf(serveRedis, statePrefix(worker.prefix)), silentLogger);
+        const bot = new MfaTeamsBot({
+          jobs: serveQueue,
+          references: new ConversationReferenceStore(serveRedis, statePrefix(worker.prefix)),
+          logger: silentLogger,
+          emulatorMode: true,
+        });
+        mountTeams(server, EMULATOR, {
+          adapter: createTeamsAdapter(EMULATOR, silentLogger),
+          bot,
+          logger: silentLogger,
+        });
+      },
+      port,
+    );
     return new TeamsEndToEnd(worker, connector, serve, patches);
   }
 
@@ -148,9 +175,15 @@ export interface CardAction {
 /** The Adaptive Card attached to a message, if any. */
 export function cardOf(sent: SentActivity): { contentType: string; actions: CardAction[] } | undefined {
   const attachments =
-    (sent.activity.attachments as Array<{ contentType: string; content: { actions?: CardAction[] } }>) ?? [];
+    (sent.activity.attachments as Array<{
+      contentType: string;
+      content: { actions?: CardAction[]; body?: Array<{ type: string; actions?: CardAction[] }> };
+    }>) ?? [];
   const card = attachments.find((a) => a.contentType === "application/vnd.microsoft.card.adaptive");
-  return card && { contentType: card.contentType, actions: card.content.actions ?? [] };
+  if (!card) return undefined;
+  // Buttons sit in ActionSets in the body (and, in older cards, in the card's own `actions`).
+  const inBody = (card.content.body ?? []).flatMap((e) => (e.type === "ActionSet" ? (e.actions ?? []) : []));
+  return { contentType: card.contentType, actions: [...(card.content.actions ?? []), ...inBody] };
 }
 
 /** A command as the driver posted it: where its answers go, and how many were there before. */

@@ -184,7 +184,16 @@ describe("TeamsNotifier", () => {
     const [sent] = connector.sentTo(personalConversationId(ALICE));
     expect(cardTexts([sent!])[0]).toContain("https://aka.ms/mfasetup");
     expect(sent!.activity.attachments).toMatchObject([
-      { content: { actions: [{ type: "Action.OpenUrl", url: "https://aka.ms/mfasetup" }] } },
+      {
+        content: {
+          body: expect.arrayContaining([
+            {
+              type: "ActionSet",
+              actions: [expect.objectContaining({ type: "Action.OpenUrl", url: "https://aka.ms/mfasetup" })],
+            },
+          ]),
+        },
+      },
     ]);
     await references.forget(personalConversationId(ALICE), {
       objectId: ALICE.aadObjectId,

@@ -252,6 +252,7 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
             "email",
           ]),
           defaultMethod: "push",
+          isAdmin: false,
           source: "report",
         });
       });
@@ -262,6 +263,7 @@ export function directoryContract(name: string, makeRun: MakeContractRun): void 
           isMfaCapable: false,
           methodsRegistered: [],
           defaultMethod: null,
+          isAdmin: false,
           source: "report",
         });
       });

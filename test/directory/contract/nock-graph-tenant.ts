@@ -451,6 +451,8 @@ export function mockGraphTenant(fixture: TenantFixture, options: NockGraphTenant
           userDisplayName: user.displayName,
           isMfaRegistered: registered,
           isMfaCapable: registered,
+          // https://learn.microsoft.com/graph/api/resources/userregistrationdetails; the fixture has no admins.
+          isAdmin: false,
           methodsRegistered: user.methods.map(reportName),
           userPreferredMethodForSecondaryAuthentication: preferredName(
             user.methods.find((m) => m.id === user.defaultMethodId),

@@ -60,6 +60,7 @@ describe("getRegistration", () => {
       isMfaCapable: true,
       methodsRegistered: ["microsoftAuthenticatorPush", "softwareOneTimePasscode"],
       defaultMethod: "push",
+      isAdmin: false,
       source: "report",
     });
   });

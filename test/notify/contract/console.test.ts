@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ConsoleNotifier } from "../../../adapters/console/notifier.js";
 import { consoleEntrySchema, consoleStreamKey } from "../../../adapters/console/stream.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
@@ -19,7 +22,8 @@ notifierContract(
     const redis = connectRedis(REDIS_URL, { blocking: false });
     const prefix = `test-notifier-contract-${randomUUID()}`;
     const session = randomUUID();
-    const notifier = new ConsoleNotifier(redis, prefix);
+    const fileDir = await mkdtemp(join(tmpdir(), "mfa-bot-contract-"));
+    const notifier = new ConsoleNotifier(redis, prefix, fileDir);
     const entries = async () => {
       const raw = await redis.xrange(consoleStreamKey(prefix, session), "-", "+");
       return raw.map(([, fields]) => {
@@ -39,6 +43,10 @@ notifierContract(
         extra: {},
       }),
       lastReply: async () => (await entries()).filter((e) => e.type === "reply").at(-1)?.text ?? "",
+      lastShare: async () => {
+        const entry = (await entries()).filter((e) => e.type === "reply" && e.files).at(-1);
+        return { text: entry?.text ?? "", carried: entry?.files ?? "" };
+      },
       messageText: async (ref) =>
         (await entries()).filter((e) => e.messageId === ref.messageId).at(-1)?.text ?? "",
       reachable: { upn: "alice@contoso.com" },
@@ -47,6 +55,7 @@ notifierContract(
         (await entries()).filter((e) => e.type === "dm" && e.to === user.upn).at(-1)?.text ?? "",
       async close() {
         await redis.del(consoleStreamKey(prefix, session));
+        await rm(fileDir, { recursive: true, force: true });
         redis.disconnect();
       },
     };

@@ -8,6 +8,7 @@ import type {
   ReplyAddress,
 } from "../../../src/notify/port.js";
 import { STATE_LABELS } from "../../../src/notify/words.js";
+import { discardFile, temporaryFile } from "../../../src/report/outgoing-file.js";
 import { decided, MUST_SAY, OUTCOMES } from "../outcome-fixtures.js";
 
 /**
@@ -22,6 +23,11 @@ export interface NotifierUnderTest {
   address(): ReplyAddress;
   /** What the requester at `address` read last as an answer to them. */
   lastReply(address: ReplyAddress): Promise<string>;
+  /**
+   * The latest message shared with files at `address`: what a person reads, and everything the
+   * platform carried with it (where the files' names show).
+   */
+  lastShare(address: ReplyAddress): Promise<{ text: string; carried: string }>;
   /** What a posted message says now, after its edits. */
   messageText(ref: MessageRef): Promise<string>;
   /** A user the platform can write to. */
@@ -61,6 +67,23 @@ export function notifierContract(name: string, make: MakeNotifierUnderTest, opti
       const to = run.address();
       await run.notifier.reply(to, OUTCOMES[kind]);
       expectSays(await run.lastReply(to), MUST_SAY[kind]);
+    });
+
+    it("shares the report with its file where the request came from, in the shared words", async () => {
+      const to = run.address();
+      const file = await temporaryFile(Buffer.from("userPrincipalName\r\nalice@contoso.com\r\n"), {
+        filename: "mfa-report-contract.csv",
+        mimeType: "text/csv",
+        title: "Per-user MFA report (CSV)",
+      });
+      try {
+        await run.notifier.share(to, OUTCOMES.report, [file]);
+      } finally {
+        await discardFile(file);
+      }
+      const shared = await run.lastShare(to);
+      expectSays(shared.text, MUST_SAY.report);
+      expect(shared.carried).toContain("mfa-report-contract.csv");
     });
 
     it("names every per-user MFA state as the other platforms do", async () => {

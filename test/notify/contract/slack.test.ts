@@ -39,6 +39,10 @@ notifierContract(
         extra: { responseUrl: fake.responseUrl(), teamId: fake.teamId },
       }),
       lastReply: async (to) => read(fake.responsesTo(to.extra.responseUrl ?? "").at(-1)?.body),
+      lastShare: async (to) => {
+        const share = fake.shares.filter((s) => s.channel === to.conversation).at(-1);
+        return { text: read(share), carried: JSON.stringify(share?.files.map((f) => f.filename) ?? []) };
+      },
       messageText: async (ref) => read(fake.message(ref.conversation, ref.messageId)),
       reachable: { upn: "alice@contoso.com" },
       unreachable: { upn: "nobody@contoso.com" },

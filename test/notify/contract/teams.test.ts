@@ -30,7 +30,12 @@ notifierContract(
     const prefix = `test-notifier-contract-${randomUUID()}`;
     const notifier = createTeamsNotifier(
       { appId: "", appType: "MultiTenant" },
-      { redis, keyPrefix: prefix, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } },
+      {
+        redis,
+        keyPrefix: prefix,
+        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+        publicUrl: "https://mfa-bot.contoso.com",
+      },
     );
     const conversation = personalConversationId(HELPDESK);
     return {
@@ -43,6 +48,10 @@ notifierContract(
         extra: { serviceUrl: connector.serviceUrl, tenantId: TENANT_ID, conversationType: "personal" },
       }),
       lastReply: async (to) => read(connector.sentTo(to.conversation).at(-1)),
+      lastShare: async (to) => {
+        const sent = connector.sentTo(to.conversation).at(-1);
+        return { text: read(sent), carried: JSON.stringify(sent?.activity.attachments ?? []) };
+      },
       messageText: async (ref) =>
         read(connector.activities.filter((a) => a.activityId === ref.messageId).at(-1)),
       reachable: { upn: "alice@contoso.com", objectId: ALICE.aadObjectId },
