@@ -1,4 +1,12 @@
 import type { Redis } from "ioredis";
+import {
+  bucketShape,
+  type ClassBucket,
+  type ClassLimitOptions,
+  classLimits,
+  createClassBudget,
+} from "./class-budget.js";
+import { GRAPH_ROUTE_CLASSES, type GraphRouteClass } from "./route-class.js";
 import type { GraphBudget } from "./throttle.js";
 
 /*
@@ -20,6 +28,26 @@ local sendAt = math.max(start, full - (burst - 1) * interval)
 local tat = full + cost * interval
 redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now) + 60000)
 return math.ceil(sendAt - now)
+`;
+
+/*
+ * One class's bucket (class-budget.ts): the send waits until the bucket holds the whole cost.
+ * KEYS[1] arrival time, KEYS[2] paused-until; ARGV: interval ms, burst, cost, book (1/0).
+ * Without `book`, a caller who would have to wait books nothing and is told how long.
+ */
+const TAKE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local start = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
+local full = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), start)
+local sendAt = math.max(start, full - (burst - math.min(cost, burst)) * interval)
+if sendAt > now and ARGV[4] ~= '1' then return math.ceil(sendAt - now) end
+local tat = full + cost * interval
+redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now) + 60000)
+return math.max(0, math.ceil(sendAt - now))
 `;
 
 /* KEYS[1] paused-until; ARGV: ms. A later pause never shortens an earlier one. */
@@ -60,4 +88,47 @@ export function createRedisBudget(redis: Redis, keyPrefix: string, options: Redi
       });
     },
   };
+}
+
+export interface RedisClassBudgetOptions extends ClassLimitOptions {
+  /** `MFA_BOT_GRAPH_RPS`: an overall cap on top of the classes, shared in Redis too. */
+  overallRequestsPerSecond?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The per-class budget (class-budget.ts) kept in Redis, so every worker process draws on
+ * the same buckets and sees the same pauses: Graph limits the app per tenant.
+ */
+export function createRedisClassBudget(
+  redis: Redis,
+  keyPrefix: string,
+  options: RedisClassBudgetOptions = {},
+): GraphBudget {
+  const limits = classLimits(options);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const bucket = (routeClass: GraphRouteClass): ClassBucket => {
+    const { intervalMs, burst } = bucketShape(limits[routeClass]);
+    const tatKey = `${keyPrefix}:graph-budget:${routeClass}:tat`;
+    const pauseKey = `${keyPrefix}:graph-budget:${routeClass}:paused-until`;
+    return {
+      async take(cost, book) {
+        return Number(await redis.eval(TAKE, 2, tatKey, pauseKey, intervalMs, burst, cost, book ? 1 : 0));
+      },
+      pause(ms) {
+        redis.eval(PAUSE, 1, pauseKey, Math.ceil(ms)).catch(() => {
+          // The local retry still waits out this 429; only other processes lose the hint.
+        });
+      },
+    };
+  };
+  const buckets = Object.fromEntries(GRAPH_ROUTE_CLASSES.map((c) => [c, bucket(c)])) as Record<
+    GraphRouteClass,
+    ClassBucket
+  >;
+  const overall =
+    options.overallRequestsPerSecond === undefined
+      ? undefined
+      : createRedisBudget(redis, keyPrefix, { requestsPerSecond: options.overallRequestsPerSecond, sleep });
+  return createClassBudget({ buckets, sleep, ...(overall ? { overall } : {}) });
 }
