@@ -34,7 +34,7 @@ export interface ClassBucket {
 /** Share of each class's rate and bucket left unused: clocks and networks jitter. */
 export const CLASS_HEADROOM = 0.03;
 /** At least this much of each window left unused, whatever the share. */
-const MIN_MARGIN_MS = 50;
+const MIN_MARGIN_MS = 150;
 
 /** Rate interval (ms per unit) and usable burst of a class, headroom taken off. */
 export function bucketShape(

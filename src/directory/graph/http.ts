@@ -108,15 +108,20 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     return backoffDelay(attempt, options.backoffBaseMs, options.maxBackoffMs, timing.random);
   }
 
+  let tokenWarm = false;
+
   async function request(request: GraphRequest): Promise<GraphResponse> {
     const url = urlOf(request.path);
     let reauthenticated = false;
     const costs = costsOf(request);
     const lane = currentGraphLane();
     for (let attempt = 0; ; attempt++) {
-      // The token first: a request the budget timed must leave when timed, not after a
-      // token round trip, or it lands in Graph's window together with the next one.
-      await options.tokens.getToken();
+      // The first token before the first send: a request the budget timed must leave when
+      // timed, not after a token round trip, or it lands in Graph's window with the next one.
+      if (!tokenWarm) {
+        await options.tokens.getToken();
+        tokenWarm = true;
+      }
       for (const [routeClass, cost] of costs) {
         await options.budget.acquire(cost, {
           routeClass,
