@@ -1,63 +1,37 @@
 import type { z } from "zod";
 import type { convertModeSchema } from "../core/command.js";
 import type { Actor } from "../core/roles.js";
-import type { DirectoryUser } from "../directory/port.js";
 import type { RequestJob } from "../queue/jobs.js";
 import { csvLine } from "./csv.js";
 import type { WorkerDeps } from "./deps.js";
-import { readRegistrations } from "./gather-targets.js";
 import { mapLimit } from "./map-limit.js";
 import { reply } from "./notify.js";
 import { submitChange } from "./submit-change.js";
-
-interface UserState {
-  user: DirectoryUser;
-  state: string;
-}
-
-/** Every user with their per-user MFA state (batched reads); an unreadable state shows as such. */
-async function tenantStates(deps: WorkerDeps): Promise<UserState[]> {
-  const users = await deps.directory.listUsers();
-  const states = await deps.directory.getMfaStates(users.map((u) => u.id));
-  return users.map((user) => {
-    const state = states.get(user.id);
-    return { user, state: typeof state === "string" ? state : "unreadable" };
-  });
-}
+import { type TenantRow, tenantRows } from "./tenant-rows.js";
 
 /** `report`: counts by state, who is Enabled but not registered, and a CSV of everyone. */
 export async function showReport(deps: WorkerDeps, job: RequestJob): Promise<void> {
-  const all = await tenantStates(deps);
   const counts: Record<string, number> = { disabled: 0, enabled: 0, enforced: 0 };
-  for (const { state } of all) counts[state] = (counts[state] ?? 0) + 1;
-  const enabled = all.filter((u) => u.state === "enabled");
-  const registrations = await readRegistrations(
-    deps,
-    enabled.map((u) => u.user.id),
-    "report",
-  );
-  const registered = new Map(
-    enabled.map((u) => [u.user.id, registrations?.get(u.user.id)?.isMfaRegistered ?? false]),
-  );
-  const rows = all.map(({ user, state }) =>
-    csvLine([
-      user.userPrincipalName,
-      user.displayName,
-      state,
-      registered.has(user.id) ? String(registered.get(user.id)) : "",
-    ]),
-  );
-  await reply(deps, job.replyTo, {
-    kind: "report",
-    counts,
-    total: all.length,
-    enabledUnregistered: enabled
-      .filter((u) => !registered.get(u.user.id))
-      .map((u) => u.user.userPrincipalName.toLowerCase()),
-    csv: [csvLine(["userPrincipalName", "displayName", "perUserMfaState", "isMfaRegistered"]), ...rows].join(
-      "\n",
-    ),
-  });
+  const enabledUnregistered: string[] = [];
+  const csv = [csvLine(["userPrincipalName", "displayName", "perUserMfaState", "isMfaRegistered"])];
+  let total = 0;
+  for await (const rows of tenantRows(deps, { registration: true })) {
+    for (const { user, state, isMfaRegistered } of rows) {
+      total++;
+      counts[state] = (counts[state] ?? 0) + 1;
+      const enabled = state === "enabled";
+      if (enabled && !isMfaRegistered) enabledUnregistered.push(user.userPrincipalName.toLowerCase());
+      csv.push(
+        csvLine([
+          user.userPrincipalName,
+          user.displayName,
+          state,
+          enabled ? String(isMfaRegistered ?? false) : "",
+        ]),
+      );
+    }
+  }
+  await reply(deps, job.replyTo, { kind: "report", counts, total, enabledUnregistered, csv: csv.join("\n") });
 }
 
 /**
@@ -73,7 +47,10 @@ export async function convert(
   mode: z.infer<typeof convertModeSchema>,
   reason?: string,
 ) {
-  const perUser = (await tenantStates(deps)).filter((u) => u.state === "enabled" || u.state === "enforced");
+  const perUser: TenantRow[] = [];
+  for await (const rows of tenantRows(deps, { registration: false })) {
+    perUser.push(...rows.filter((u) => u.state === "enabled" || u.state === "enforced"));
+  }
   if (mode === "execute") {
     if (perUser.length === 0) {
       await reply(deps, job.replyTo, {

@@ -11,7 +11,7 @@ import { realTiming, type Timing } from "./retry.js";
 import type { GraphRouteClass } from "./route-class.js";
 import { createLocalBudget, type GraphBudget } from "./throttle.js";
 import { type CertificateCredential, createTokenClient } from "./token.js";
-import { getUser, listUsers } from "./users.js";
+import { getUser, listUsers, userPages } from "./users.js";
 
 export { DirectoryError, isDirectoryError } from "../errors.js";
 export { createLocalClassBudget } from "./class-budget.js";
@@ -137,6 +137,9 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     getMfaStates: (userIds) => getMfaStates(http, userIds),
     setMfaStates: (changes) => setMfaStates(http, changes),
     getRegistration: (userId, readOptions) => registration.getRegistration(userId, readOptions),
+    getRegistrations: (userIds, readOptions) => registration.getRegistrations(userIds, readOptions),
+    registrationPages: () => registration.registrationPages(),
+    userPages: () => userPages(http),
     listMethods: (userId) => listMethods(http, userId),
     deleteMethod: (userId, method) => deleteMethod(http, userId, method),
     requireReregistration: (userId) => requireReregistration(http, userId),
