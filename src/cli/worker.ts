@@ -47,6 +47,7 @@ export async function runWorker(): Promise<number> {
     logger,
     budget: createRedisClassBudget(budgetRedis, statePrefix(config.queue.prefix), {
       limitScale: config.graph.limitScale,
+      readUnitsPer10s: config.graph.readUnitsPer10s,
       ...(config.graph.requestsPerSecond === undefined
         ? {}
         : { overallRequestsPerSecond: config.graph.requestsPerSecond }),

@@ -128,6 +128,11 @@ export const envSchema = z.object({
   MFA_BOT_WORKER_CONCURRENCY: integerIn(1, 64).default(4),
   // An optional overall cap; the per-route-class budget follows Graph's documented limits.
   MFA_BOT_GRAPH_RPS: integerIn(1, 1000).optional(),
+  // Graph's read limit for the tenant's size, in resource units per 10 s (< 50, 50-500, > 500 users).
+  MFA_BOT_GRAPH_READ_UNITS: z
+    .enum(["3500", "5000", "8000"], { error: "must be 3500, 5000 or 8000" })
+    .transform(Number)
+    .default(3500),
   // Graph's limits shrunk by this factor: for a sandbox run with the same --limit-scale.
   MFA_BOT_GRAPH_LIMIT_SCALE: z
     .string()

@@ -47,6 +47,8 @@ export interface Config {
     readonly requestsPerSecond: number | undefined;
     /** Graph's documented limits shrunk by this factor (a sandbox's `--limit-scale`); 1 for Graph. */
     readonly limitScale: number;
+    /** Graph's read limit for the tenant's size: 3,500, 5,000 or 8,000 resource units per 10 s. */
+    readonly readUnitsPer10s: number;
     /** Minutes a "not a premium tenant" answer keeps the bot off the registration report. */
     readonly reportRetryMinutes: number;
     /** Present when all three AZURE_* variables are set; always present for "worker". */
@@ -320,6 +322,7 @@ function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boole
       authorityHost: e.AZURE_AUTHORITY_HOST,
       requestsPerSecond: e.MFA_BOT_GRAPH_RPS,
       limitScale: e.MFA_BOT_GRAPH_LIMIT_SCALE,
+      readUnitsPer10s: e.MFA_BOT_GRAPH_READ_UNITS,
       reportRetryMinutes: e.MFA_BOT_REPORT_RETRY_MINUTES,
       credentials,
       insecure: insecureGraphVariables(e),

@@ -48,6 +48,7 @@ describe("loadConfig defaults", () => {
     expect(config.queue.workerConcurrency).toBe(4);
     expect(config.graph.requestsPerSecond).toBeUndefined();
     expect(config.graph.limitScale).toBe(1);
+    expect(config.graph.readUnitsPer10s).toBe(3500);
     expect(config.queue.prefix).toBe("mfa-bot");
   });
 
@@ -93,6 +94,7 @@ describe("loadConfig values", () => {
       MFA_BOT_WORKER_CONCURRENCY: "64",
       MFA_BOT_GRAPH_RPS: "1000",
       MFA_BOT_GRAPH_LIMIT_SCALE: "0.1",
+      MFA_BOT_GRAPH_READ_UNITS: "8000",
       MFA_BOT_QUEUE_PREFIX: "{mfa:bot_1}",
       MFA_BOT_POLICY: "/etc/mfa-bot/policy.json",
     });
@@ -102,6 +104,7 @@ describe("loadConfig values", () => {
     expect(config.queue.workerConcurrency).toBe(64);
     expect(config.graph.requestsPerSecond).toBe(1000);
     expect(config.graph.limitScale).toBe(0.1);
+    expect(config.graph.readUnitsPer10s).toBe(8000);
     expect(config.queue.prefix).toBe("{mfa:bot_1}");
     expect(config.policy.path).toBe("/etc/mfa-bot/policy.json");
     expect(loadConfig("sandbox", { PORT: "0" }).http.port).toBe(0);
@@ -128,6 +131,7 @@ describe("loadConfig values", () => {
     ["MFA_BOT_GRAPH_RPS", "1001", "must be an integer 1-1000"],
     ["MFA_BOT_GRAPH_LIMIT_SCALE", "0", "must be a number above 0 and at most 1"],
     ["MFA_BOT_GRAPH_LIMIT_SCALE", "1.5", "must be a number above 0 and at most 1"],
+    ["MFA_BOT_GRAPH_READ_UNITS", "4000", "must be 3500, 5000 or 8000"],
     ["MFA_BOT_QUEUE_PREFIX", "mfa bot", PREFIX_RULE],
     ["MFA_BOT_QUEUE_PREFIX", "{mfa", PREFIX_RULE],
   ];

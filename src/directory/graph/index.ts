@@ -45,6 +45,8 @@ export interface GraphDirectoryOptions {
    * `--limit-scale` (0 < x ≤ 1). Default 1: Graph's own numbers.
    */
   limitScale?: number;
+  /** The default budget's read limit: the tenant's size column (3,500 / 5,000 / 8,000 RU per 10 s). */
+  readUnitsPer10s?: number;
   /** Retries of one request after 429, 502/503/504 or a network error. Default 6. */
   maxRetries?: number;
   /**
@@ -105,6 +107,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     options.budget ??
     createLocalClassBudget({
       ...(options.limitScale === undefined ? {} : { limitScale: options.limitScale }),
+      ...(options.readUnitsPer10s === undefined ? {} : { readUnitsPer10s: options.readUnitsPer10s }),
       ...(overall ? { overall } : {}),
       timing,
     });
