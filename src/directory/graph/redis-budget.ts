@@ -12,28 +12,11 @@ import type { GraphBudget } from "./throttle.js";
 /*
  * GCRA (a token bucket kept as a "theoretical arrival time") in Redis, so every worker
  * process on this Redis draws from one Graph budget — Graph limits the app per tenant, not
- * per process. The clock is Redis's own (TIME), so replicas on other machines agree.
- * KEYS[1] arrival time, KEYS[2] paused-until; ARGV: interval ms, burst, cost. Returns the
- * milliseconds to wait before sending.
- */
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local start = math.max(now, tonumber(redis.call('GET', KEYS[2]) or '0'))
-local full = math.max(tonumber(redis.call('GET', KEYS[1]) or '0'), start)
-local sendAt = math.max(start, full - (burst - 1) * interval)
-local tat = full + cost * interval
-redis.call('SET', KEYS[1], tostring(tat), 'PX', math.ceil(tat - now) + 60000)
-return math.ceil(sendAt - now)
-`;
-
-/*
- * One class's bucket (class-budget.ts): the send waits until the bucket holds the whole cost.
+ * per process. The clock is Redis's own (TIME), so replicas on other machines agree. A send
+ * waits until the bucket holds its whole cost (a $batch larger than the burst: the burst).
  * KEYS[1] arrival time, KEYS[2] paused-until; ARGV: interval ms, burst, cost, book (1/0).
- * Without `book`, a caller who would have to wait books nothing and is told how long.
+ * Returns the ms to wait before sending; without `book`, a caller who would have to wait
+ * books nothing (class-budget.ts: the bulk lane).
  */
 const TAKE = `
 local t = redis.call('TIME')
@@ -79,7 +62,7 @@ export function createRedisBudget(redis: Redis, keyPrefix: string, options: Redi
   const pauseKey = `${keyPrefix}:graph-budget:paused-until`;
   return {
     async acquire(requests) {
-      const wait = Number(await redis.eval(ACQUIRE, 2, tatKey, pauseKey, interval, burst, requests));
+      const wait = Number(await redis.eval(TAKE, 2, tatKey, pauseKey, interval, burst, requests, 1));
       if (wait > 0) await sleep(wait);
     },
     pause(ms) {
