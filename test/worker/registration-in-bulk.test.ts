@@ -69,4 +69,19 @@ describe("registration in bulk", () => {
     expect(stats.byRoute["GET /v1.0/users/{id}/authentication/methods"]).toBe(enabled.length);
     expect(stats.byRoute[REPORT_LIST]).toBe(1); // the 403 that says there is no report
   });
+
+  it("a preview in a tenant without the report: registration from the methods lists, still flagged", async () => {
+    h = await WorkerHarness.start({
+      sandbox: { seed: { ...defaultSeed(), premium: false }, limits: "documented" },
+    });
+    const targets = [U.disabledRegistered, U.disabledUnregistered].map((u) => u.userPrincipalName);
+    const card = await h.answerTo(await h.send(ADMIN, `bulk enable ${targets.join(" ")}`));
+    if (card.outcome.kind !== "approval")
+      throw new Error(`expected an approval card, got ${card.outcome.kind}`);
+    expect(card.outcome.approval.counts).toMatchObject({ change: 2, reregistrationNeeded: 1 });
+    const stats = h.sandbox.stats.snapshot();
+    expect(stats.byRoute[REPORT_LIST]).toBe(1); // the 403 that says there is no report
+    expect(stats.byRoute["GET /v1.0/users/{id}/authentication/methods"]).toBe(2);
+    expect(stats.byRoute[PER_USER_REPORT]).toBeUndefined();
+  });
 });

@@ -228,6 +228,11 @@ export function createRegistrationReader(
         nonPremiumUntil = timing.now() + nonPremiumRetryMs;
         return found;
       }
+      // A report that refuses the query or the app: the methods lists answer for everyone left.
+      if (isDirectoryError(error, "badRequest") || isDirectoryError(error, "forbidden")) {
+        logger.warn({ op: "registrations", err: error.message }, "registration report refused a bulk read");
+        return found;
+      }
       throw error;
     }
     return found;
