@@ -10,6 +10,8 @@ const BENCHMARKS: Array<{ name: string; file: string; nodeArgs: string[]; requir
   // --expose-gc: memory is read after a full collection, so growth means memory kept.
   { name: "bulk enable", file: "bulk-enable.js", nodeArgs: ["--expose-gc"], required: true },
   { name: "Slack ack", file: "slack-ack.js", nodeArgs: [], required: false },
+  // Against Graph's documented per-route limits (scaled): bulk, statuses, 10k bulk RSS, report.
+  { name: "documented limits", file: "documented-limits.js", nodeArgs: [], required: true },
 ];
 
 function run(path: string, nodeArgs: string[]): Promise<number> {

@@ -31,6 +31,17 @@ export const SANDBOX_OPTIONS = {
     description: "Graph operations a second ($batch items count); beyond that, 429 with Retry-After",
     read: numberFlag("requests per second > 0", (n) => n > 0),
   },
+  limits: {
+    value: "documented",
+    description:
+      "throttle each route class with Microsoft Graph's published limits (writes, reads, reports, Conditional Access)",
+  },
+  "limit-scale": {
+    value: "X",
+    description:
+      "with --limits documented: shrink every limit's count and window by X (0-1], keeping its rate",
+    read: numberFlag("a factor above 0 and at most 1", (n) => n > 0 && n <= 1),
+  },
   "fault-rate": {
     value: "X",
     description: "the share (0-1) of Graph operations answered 503 with Retry-After: 1",
@@ -60,6 +71,15 @@ export function sandboxOptions(values: Values<typeof SANDBOX_OPTIONS>): SandboxO
   if (values.users !== undefined) options.seed = generateSeed({ users: values.users });
   if (values.latency !== undefined) options.latencyMs = values.latency;
   if (values["rate-limit"] !== undefined) options.rateLimit = values["rate-limit"];
+  if (values.limits !== undefined) {
+    if (values.limits !== "documented")
+      throw new FlagError(`--limits takes "documented", not "${values.limits}"`);
+    options.limits = "documented";
+  }
+  if (values["limit-scale"] !== undefined) {
+    if (options.limits !== "documented") throw new FlagError("--limit-scale needs --limits documented");
+    options.limitScale = values["limit-scale"];
+  }
   if (values["fault-rate"] !== undefined) options.faultRate = values["fault-rate"];
   if (values.persist !== undefined) options.persist = values.persist;
   if (options.persist === true && typeof options.seed !== "string") {

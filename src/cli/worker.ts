@@ -3,7 +3,7 @@ import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { redactUrls } from "../config/redact-url.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
-import { createRedisBudget } from "../directory/graph/redis-budget.js";
+import { createRedisClassBudget } from "../directory/graph/redis-budget.js";
 import { createLogger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 import { connectRedis } from "../queue/queues.js";
@@ -35,7 +35,8 @@ export async function runWorker(): Promise<number> {
   }
   const { tenantId, clientId, clientSecret } = config.graph.credentials;
   const throttle = new ThrottleRelay();
-  // MFA_BOT_GRAPH_RPS is for the app across every worker process: the budget lives in Redis.
+  // Graph limits the app per tenant, across every worker process: the budget lives in Redis,
+  // one bucket per route class (MFA_BOT_GRAPH_RPS, when set, caps them all).
   const budgetRedis = connectRedis(config.redis.url, { blocking: false });
   const directory = createGraphDirectory({
     graphBaseUrl: config.graph.baseUrl,
@@ -44,8 +45,12 @@ export async function runWorker(): Promise<number> {
     clientId,
     clientSecret,
     logger,
-    budget: createRedisBudget(budgetRedis, statePrefix(config.queue.prefix), {
-      requestsPerSecond: config.graph.requestsPerSecond,
+    budget: createRedisClassBudget(budgetRedis, statePrefix(config.queue.prefix), {
+      limitScale: config.graph.limitScale,
+      readUnitsPer10s: config.graph.readUnitsPer10s,
+      ...(config.graph.requestsPerSecond === undefined
+        ? {}
+        : { overallRequestsPerSecond: config.graph.requestsPerSecond }),
     }),
     onThrottle: throttle.onThrottle,
     nonPremiumRetryMinutes: config.graph.reportRetryMinutes,

@@ -126,7 +126,20 @@ export const envSchema = z.object({
     })
     .default("info"),
   MFA_BOT_WORKER_CONCURRENCY: integerIn(1, 64).default(4),
-  MFA_BOT_GRAPH_RPS: integerIn(1, 1000).default(20),
+  // An optional overall cap; the per-route-class budget follows Graph's documented limits.
+  MFA_BOT_GRAPH_RPS: integerIn(1, 1000).optional(),
+  // Graph's read limit for the tenant's size, in resource units per 10 s (< 50, 50-500, > 500 users).
+  MFA_BOT_GRAPH_READ_UNITS: z
+    .enum(["3500", "5000", "8000"], { error: "must be 3500, 5000 or 8000" })
+    .transform(Number)
+    .default(3500),
+  // Graph's limits shrunk by this factor: for a sandbox run with the same --limit-scale.
+  MFA_BOT_GRAPH_LIMIT_SCALE: z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, { error: "must be a number above 0 and at most 1" })
+    .transform(Number)
+    .pipe(z.number().gt(0, { error: "must be a number above 0 and at most 1" }).max(1))
+    .default(1),
   // Minutes a "not a premium tenant" answer keeps the bot off the registration report.
   MFA_BOT_REPORT_RETRY_MINUTES: integerIn(1, 1440).default(15),
   // A "{name}" form is allowed too: on a Redis Cluster it is the hash tag that keeps a queue's keys in one slot.

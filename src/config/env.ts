@@ -40,8 +40,15 @@ export interface Config {
     readonly baseUrl: string;
     /** No trailing slash. */
     readonly authorityHost: string;
-    /** Graph requests per second the bot allows itself, across all workers. */
-    readonly requestsPerSecond: number;
+    /**
+     * An overall cap on Graph requests per second across all workers, on top of the
+     * per-route-class budget; undefined: no cap beyond Graph's documented limits.
+     */
+    readonly requestsPerSecond: number | undefined;
+    /** Graph's documented limits shrunk by this factor (a sandbox's `--limit-scale`); 1 for Graph. */
+    readonly limitScale: number;
+    /** Graph's read limit for the tenant's size: 3,500, 5,000 or 8,000 resource units per 10 s. */
+    readonly readUnitsPer10s: number;
     /** Minutes a "not a premium tenant" answer keeps the bot off the registration report. */
     readonly reportRetryMinutes: number;
     /** Present when all three AZURE_* variables are set; always present for "worker". */
@@ -314,6 +321,8 @@ function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boole
       baseUrl: e.GRAPH_BASE_URL,
       authorityHost: e.AZURE_AUTHORITY_HOST,
       requestsPerSecond: e.MFA_BOT_GRAPH_RPS,
+      limitScale: e.MFA_BOT_GRAPH_LIMIT_SCALE,
+      readUnitsPer10s: e.MFA_BOT_GRAPH_READ_UNITS,
       reportRetryMinutes: e.MFA_BOT_REPORT_RETRY_MINUTES,
       credentials,
       insecure: insecureGraphVariables(e),

@@ -127,6 +127,26 @@ export interface Directory {
    * state the bot just changed is read live.
    */
   getRegistration(userId: string, options?: { live?: boolean }): Promise<Registration>;
+  /**
+   * Registration of many users at once, never one report request per user: from the
+   * registration report (by `$filter` for a few users, its whole list for many), the rest —
+   * and everyone, with `live` — from their methods lists, 20 to a `$batch`. A user whose
+   * registration cannot be read is missing from the map.
+   */
+  getRegistrations(
+    userIds: readonly string[],
+    options?: { live?: boolean },
+  ): Promise<Map<string, Registration>>;
+  /**
+   * The registration report of the whole tenant, a page (up to 999 users) at a time: bounded
+   * memory, paced by the report's own limit (5 requests per 10 s). Throws a "forbidden"
+   * DirectoryError when the tenant cannot have the report (no Entra ID P1/P2).
+   */
+  registrationPages(): AsyncIterable<
+    Array<{ userId: string; userPrincipalName: string; displayName: string; registration: Registration }>
+  >;
+  /** Every user of the tenant, a page at a time (bounded memory). */
+  userPages(): AsyncIterable<DirectoryUser[]>;
   listMethods(userId: string): Promise<AuthMethod[]>;
   deleteMethod(userId: string, method: AuthMethod): Promise<void>;
   /** Deletes every deletable method, the default one last; a result per method. */

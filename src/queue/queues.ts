@@ -1,6 +1,7 @@
 import { type JobsOptions, Queue } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import type { AnyJob } from "./jobs.js";
+import { BULK_PRIORITY, laneOfJob } from "./lanes.js";
 
 /** One queue carries every job kind; the job name is the kind. */
 export const QUEUE_NAME = "requests";
@@ -101,6 +102,7 @@ function jobOptions(job: AnyJob, options: EnqueueOptions): JobsOptions {
       ? { deduplication: { id: jobIdFor("delivery", options.deliveryKey), ttl: DELIVERY_WINDOW_MS } }
       : {}),
     ...(options.delayMs ? { delay: options.delayMs } : {}),
+    ...(laneOfJob(job) === "bulk" ? { priority: BULK_PRIORITY } : {}),
   };
 }
 

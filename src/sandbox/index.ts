@@ -4,6 +4,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
 import { type Logger, silentLogger } from "../log.js";
 import { defaultSeed } from "./default-seed.js";
+import { DocumentedLimits } from "./documented-limits.js";
 import { TenantPersister } from "./persist.js";
 import { createPrng } from "./prng.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -34,6 +35,16 @@ export {
   SANDBOX_GROUPS,
   SANDBOX_SAMPLE_USERS,
 } from "./default-seed.js";
+export {
+  classify,
+  DocumentedLimits,
+  documentedLimits,
+  LIMIT_CLASSES,
+  type Limit,
+  type LimitClass,
+  scaleLimit,
+  tenantSizeOf,
+} from "./documented-limits.js";
 export { SECURITY_DEFAULTS_POLICY_ID } from "./routes/policies.js";
 export {
   BOT_PERMISSIONS,
@@ -56,6 +67,9 @@ const optionsSchema = z.strictObject({
   seed: z.union([z.string().min(1), z.looseObject({})]).optional(),
   latencyMs: z.number().min(0).default(0),
   rateLimit: z.number().positive().optional(),
+  limits: z.enum(["none", "documented"]).default("none"),
+  limitScale: z.number().positive().max(1).default(1),
+  methodsReads: z.enum(["identity", "reports"]).default("identity"),
   faultRate: z.number().min(0).max(1).default(0),
   batchStatusWhenThrottled: z.union([z.literal(200), z.literal(424)]).default(200),
   defaultMethodRefusal: z.enum(DEFAULT_METHOD_REFUSALS).default("otherMethodsConfigured"),
@@ -79,6 +93,19 @@ export interface SandboxOptions {
   latencyMs?: number;
   /** Graph operations per second across the server (each `$batch` item counts); over it → 429. */
   rateLimit?: number;
+  /**
+   * `"documented"`: throttle each route class with Microsoft's published limits
+   * (documented-limits.ts: writes, identity reads in resource units, reports, Conditional
+   * Access). Applies besides `rateLimit`. Default `"none"`.
+   */
+  limits?: "none" | "documented";
+  /** 0 < x ≤ 1: documented limits with counts and windows shrunk together. Default 1. */
+  limitScale?: number;
+  /**
+   * Whether per-user methods reads count against the reports limit (`"reports"`, one
+   * reading of the page) or as identity reads (`"identity"`, default).
+   */
+  methodsReads?: "identity" | "reports";
   /** 0..1: probability that a Graph operation answers 503 with `Retry-After: 1`. */
   faultRate?: number;
   /**
@@ -154,6 +181,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     tokens: new TokenIssuer(o.tokenLifetimeSeconds, now, () => tenant.application, signIn),
     signIn,
     rateLimiter: o.rateLimit === undefined ? undefined : new RateLimiter(o.rateLimit, now),
+    documentedLimits:
+      o.limits === "documented"
+        ? new DocumentedLimits({
+            users: seed.users.length,
+            scale: o.limitScale,
+            methodsReads: o.methodsReads,
+            now,
+          })
+        : undefined,
     faultRate: o.faultRate,
     faultRandom: createPrng(o.randomSeed),
     batchRandom: createPrng(o.randomSeed + 0x9e3779b9),

@@ -4,6 +4,7 @@ import { sendHtml } from "../http/html.js";
 import type { Logger } from "../log.js";
 import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { type BatchStatusWhenThrottled, handleBatch } from "./batch.js";
+import type { DocumentedLimits } from "./documented-limits.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { dispatch, resolve, splitPath } from "./routes/index.js";
 import {
@@ -34,6 +35,8 @@ export interface ServerParts {
   /** User sign-in: the authorize endpoint, the tenant's keys, ID tokens (sign-in.ts). */
   signIn: SandboxSignIn;
   rateLimiter: RateLimiter | undefined;
+  /** `--limits documented`: each route throttled as Microsoft documents (documented-limits.ts). */
+  documentedLimits: DocumentedLimits | undefined;
   faultRate: number;
   faultRandom: () => number;
   batchRandom: () => number;
@@ -287,6 +290,19 @@ function runOperation(parts: ServerParts, request: GraphRequest, roles: Readonly
       return graphError(429, "TooManyRequests", "Please retry again later.", {
         "Retry-After": String(decision.retryAfterSeconds),
       });
+    }
+  }
+  if (parts.documentedLimits && "route" in resolution) {
+    const decision = parts.documentedLimits.take(request.method, resolution.route.pattern, request.query);
+    if (!decision.ok) {
+      parts.stats.throttled++;
+      parts.stats.countThrottle(decision.limit);
+      return graphError(
+        429,
+        "TooManyRequests",
+        "Please retry again later.",
+        decision.retryAfterSeconds === undefined ? {} : { "Retry-After": String(decision.retryAfterSeconds) },
+      );
     }
   }
   if (parts.faultRate > 0 && parts.faultRandom() < parts.faultRate) {

@@ -22,6 +22,8 @@ export interface SandboxStatsSnapshot {
   /** Total delay added by the `latencyMs` option. */
   latencyAppliedMs: number;
   byRoute: Record<string, number>;
+  /** 429s from `--limits documented`, by limit (writes, reads, reports, conditionalAccess). */
+  throttledByLimit: Record<string, number>;
 }
 
 export class SandboxStats {
@@ -35,6 +37,11 @@ export class SandboxStats {
   faults = 0;
   latencyAppliedMs = 0;
   private readonly routes = new Map<string, number>();
+  private readonly throttles = new Map<string, number>();
+
+  countThrottle(limit: string): void {
+    this.throttles.set(limit, (this.throttles.get(limit) ?? 0) + 1);
+  }
 
   countRoute(key: string): void {
     this.routes.set(key, (this.routes.get(key) ?? 0) + 1);
@@ -57,6 +64,7 @@ export class SandboxStats {
       faults: this.faults,
       latencyAppliedMs: this.latencyAppliedMs,
       byRoute: Object.fromEntries([...this.routes].sort(([a], [b]) => a.localeCompare(b))),
+      throttledByLimit: Object.fromEntries(this.throttles),
     };
   }
 
@@ -71,5 +79,6 @@ export class SandboxStats {
     this.faults = 0;
     this.latencyAppliedMs = 0;
     this.routes.clear();
+    this.throttles.clear();
   }
 }

@@ -153,9 +153,19 @@ export async function readRegistrations(
 ): Promise<Map<string, Registration> | null> {
   if (!how) return null;
   const changed = how === "live" ? null : await deps.operations.registrationChangedRecently(ids);
-  return readEach(deps, ids, (id) =>
-    deps.directory.getRegistration(id, { live: how === "live" || (changed?.has(id) ?? false) }),
-  );
+  if (ids.length <= 1) {
+    return readEach(deps, ids, (id) =>
+      deps.directory.getRegistration(id, { live: how === "live" || (changed?.has(id) ?? false) }),
+    );
+  }
+  // Many users (a bulk's preview): read in bulk, never one report request per user.
+  const live = ids.filter((id) => how === "live" || (changed?.has(id) ?? false));
+  const rest = ids.filter((id) => !(how === "live" || (changed?.has(id) ?? false)));
+  const [fresh, reported] = await Promise.all([
+    deps.directory.getRegistrations(live, { live: true }),
+    deps.directory.getRegistrations(rest),
+  ]);
+  return new Map([...reported, ...fresh]);
 }
 
 /** Before the bot changes users' methods or state: read them live for a while (see readRegistrations). */

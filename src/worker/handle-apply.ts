@@ -1,4 +1,5 @@
 import type { PlanItem } from "../core/plan-types.js";
+import { inGraphLane } from "../directory/graph/lane.js";
 import type { ChangeResultLine, Outcome } from "../notify/outcome.js";
 import { actionLabel } from "../notify/words.js";
 import type { Operation } from "../operations/operation.js";
@@ -28,6 +29,14 @@ export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void
     deps.logger.warn({ operationId: job.operationId }, "apply: no such operation");
     return;
   }
+  // A bulk's Graph calls take only free room in the budget; a single change goes first.
+  await inGraphLane(found.op.plan.bulk ? "bulk" : "interactive", () => applyFound(deps, found));
+}
+
+async function applyFound(
+  deps: WorkerDeps,
+  found: NonNullable<Awaited<ReturnType<WorkerDeps["operations"]["get"]>>>,
+): Promise<void> {
   const { op } = found;
   let status = found.state.status;
   if (status === "approved") {

@@ -1,35 +1,23 @@
 import { canonicalAddress } from "../core/ids.js";
 import type { ReportRow } from "../report/row.js";
 import type { WorkerDeps } from "./deps.js";
-import { readRegistrations } from "./gather-targets.js";
-
-/** Users whose state, registration and last change are read together before their rows go out. */
-const PAGE = 200;
+import { tenantRows } from "./tenant-rows.js";
 
 /**
- * The report's data source: every user's row, a page of users at a time (states batched,
- * registrations from the report, last changes in one Redis round trip), so only a page of
- * details is held at once. Anything producing `AsyncIterable<ReportRow>` plugs in here.
+ * The report's data source: every user's row, a page of the tenant at a time from the
+ * streaming tenant read (registration report leading, states alongside — see tenant-rows.ts),
+ * with the page's last changes by the bot in one Redis round trip. Only a page is held at once.
  */
 export async function* reportRows(deps: WorkerDeps): AsyncGenerator<ReportRow> {
-  const users = await deps.directory.listUsers();
-  for (let start = 0; start < users.length; start += PAGE) {
-    const page = users.slice(start, start + PAGE);
-    const ids = page.map((u) => u.id);
-    const upns = page.map((u) => canonicalAddress(u.userPrincipalName));
-    const [states, registrations, lastChanges] = await Promise.all([
-      deps.directory.getMfaStates(ids),
-      readRegistrations(deps, ids, "report"),
-      deps.operations.lastChanges(upns),
-    ]);
-    for (const [i, user] of page.entries()) {
-      const state = states.get(user.id);
-      const registration = registrations?.get(user.id);
+  for await (const page of tenantRows(deps, { registration: true })) {
+    const upns = page.map((row) => canonicalAddress(row.user.userPrincipalName));
+    const lastChanges = await deps.operations.lastChanges(upns);
+    for (const [i, { user, state, registration }] of page.entries()) {
       const last = lastChanges.get(upns[i] ?? "");
       yield {
         userPrincipalName: user.userPrincipalName,
         displayName: user.displayName,
-        perUserMfaState: typeof state === "string" ? state : "unreadable",
+        perUserMfaState: state,
         isMfaRegistered: registration?.isMfaRegistered ?? null,
         methodsRegistered: registration?.methodsRegistered ?? [],
         defaultMethod: registration?.defaultMethod ?? null,

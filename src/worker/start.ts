@@ -2,9 +2,11 @@ import { type Job, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ZodError } from "zod";
 import { isDirectoryError, isFinal } from "../directory/errors.js";
+import { inGraphLane } from "../directory/graph/lane.js";
 import { requestContext } from "../log.js";
 import { DeliveryError, type ReplyAddress } from "../notify/port.js";
 import { type AnyJob, isJobKind, type JobKind, jobSchemas } from "../queue/jobs.js";
+import { laneOfJob } from "../queue/lanes.js";
 import { QUEUE_NAME } from "../queue/queues.js";
 import { handleLinked } from "./chat-links.js";
 import type { WorkerDeps } from "./deps.js";
@@ -62,7 +64,10 @@ export async function processJob(deps: WorkerDeps, worker: Worker, job: Job): Pr
   }
   const data = parsed.job;
   // Everything this job logs, on any logger (the Graph client's too), carries its request id.
-  await requestContext.run({ requestId: data.requestId }, () => runJob(deps, worker, job, data));
+  // Its Graph calls draw in its lane: bulk work never books the budget ahead of a person's command.
+  await requestContext.run({ requestId: data.requestId }, () =>
+    inGraphLane(laneOfJob(data), () => runJob(deps, worker, job, data)),
+  );
 }
 
 async function runJob(deps: WorkerDeps, worker: Worker, job: Job, data: AnyJob): Promise<void> {

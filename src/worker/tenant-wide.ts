@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import type { convertModeSchema } from "../core/command.js";
 import type { Actor } from "../core/roles.js";
-import type { DirectoryUser } from "../directory/port.js";
 import type { RequestJob } from "../queue/jobs.js";
 import { reportChart } from "../report/chart.js";
 import { writeReportCsv } from "../report/csv-file.js";
@@ -11,21 +10,7 @@ import { mapLimit } from "./map-limit.js";
 import { notifierFor, reply } from "./notify.js";
 import { reportRows } from "./report-rows.js";
 import { submitChange } from "./submit-change.js";
-
-interface UserState {
-  user: DirectoryUser;
-  state: string;
-}
-
-/** Every user with their per-user MFA state (batched reads); an unreadable state shows as such. */
-async function tenantStates(deps: WorkerDeps): Promise<UserState[]> {
-  const users = await deps.directory.listUsers();
-  const states = await deps.directory.getMfaStates(users.map((u) => u.id));
-  return users.map((user) => {
-    const state = states.get(user.id);
-    return { user, state: typeof state === "string" ? state : "unreadable" };
-  });
-}
+import { type TenantRow, tenantRows } from "./tenant-rows.js";
 
 /** `report`: counts by state, who is Enabled but not registered, a chart, and a CSV file of everyone. */
 export async function showReport(deps: WorkerDeps, job: RequestJob): Promise<void> {
@@ -71,7 +56,10 @@ export async function convert(
   mode: z.infer<typeof convertModeSchema>,
   reason?: string,
 ) {
-  const perUser = (await tenantStates(deps)).filter((u) => u.state === "enabled" || u.state === "enforced");
+  const perUser: TenantRow[] = [];
+  for await (const rows of tenantRows(deps, { registration: false })) {
+    perUser.push(...rows.filter((u) => u.state === "enabled" || u.state === "enforced"));
+  }
   if (mode === "execute") {
     if (perUser.length === 0) {
       await reply(deps, job.replyTo, {

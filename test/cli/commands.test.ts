@@ -55,7 +55,7 @@ describe("mfa-bot's command line", () => {
   it("keeps the sandbox's flags as the README documents them", async () => {
     const help = await run("sandbox", "--help");
     expect(help.out.split("\n")[0]).toBe(
-      "usage: mfa-bot sandbox [--port N] [--seed FILE | --users N] [--latency MS] [--rate-limit N] [--fault-rate X] [--persist [FILE]]",
+      "usage: mfa-bot sandbox [--port N] [--seed FILE | --users N] [--latency MS] [--rate-limit N] [--limits documented] [--limit-scale X] [--fault-rate X] [--persist [FILE]]",
     );
   });
 

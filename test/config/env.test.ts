@@ -46,7 +46,9 @@ describe("loadConfig defaults", () => {
     expect(config.policy.path).toBe("./policy.json");
     expect(config.log.level).toBe("info");
     expect(config.queue.workerConcurrency).toBe(4);
-    expect(config.graph.requestsPerSecond).toBe(20);
+    expect(config.graph.requestsPerSecond).toBeUndefined();
+    expect(config.graph.limitScale).toBe(1);
+    expect(config.graph.readUnitsPer10s).toBe(3500);
     expect(config.queue.prefix).toBe("mfa-bot");
   });
 
@@ -91,6 +93,8 @@ describe("loadConfig values", () => {
       MicrosoftAppType: "singletenant",
       MFA_BOT_WORKER_CONCURRENCY: "64",
       MFA_BOT_GRAPH_RPS: "1000",
+      MFA_BOT_GRAPH_LIMIT_SCALE: "0.1",
+      MFA_BOT_GRAPH_READ_UNITS: "8000",
       MFA_BOT_QUEUE_PREFIX: "{mfa:bot_1}",
       MFA_BOT_POLICY: "/etc/mfa-bot/policy.json",
     });
@@ -99,6 +103,8 @@ describe("loadConfig values", () => {
     expect(config.teams.appType).toBe("SingleTenant");
     expect(config.queue.workerConcurrency).toBe(64);
     expect(config.graph.requestsPerSecond).toBe(1000);
+    expect(config.graph.limitScale).toBe(0.1);
+    expect(config.graph.readUnitsPer10s).toBe(8000);
     expect(config.queue.prefix).toBe("{mfa:bot_1}");
     expect(config.policy.path).toBe("/etc/mfa-bot/policy.json");
     expect(loadConfig("sandbox", { PORT: "0" }).http.port).toBe(0);
@@ -123,6 +129,9 @@ describe("loadConfig values", () => {
     ["MFA_BOT_WORKER_CONCURRENCY", "65", "must be an integer 1-64"],
     ["MFA_BOT_GRAPH_RPS", "0", "must be an integer 1-1000"],
     ["MFA_BOT_GRAPH_RPS", "1001", "must be an integer 1-1000"],
+    ["MFA_BOT_GRAPH_LIMIT_SCALE", "0", "must be a number above 0 and at most 1"],
+    ["MFA_BOT_GRAPH_LIMIT_SCALE", "1.5", "must be a number above 0 and at most 1"],
+    ["MFA_BOT_GRAPH_READ_UNITS", "4000", "must be 3500, 5000 or 8000"],
     ["MFA_BOT_QUEUE_PREFIX", "mfa bot", PREFIX_RULE],
     ["MFA_BOT_QUEUE_PREFIX", "{mfa", PREFIX_RULE],
   ];

@@ -14,6 +14,19 @@ describe("ThrottleRelay", () => {
     expect(pauses).toEqual([2_000, 5_000]);
   });
 
+  it("leaves the queue running for a 429 of one route class: the Graph budget pauses that class", async () => {
+    const relay = new ThrottleRelay();
+    const pauses: number[] = [];
+    relay.attach(async (ms) => {
+      pauses.push(ms);
+    });
+    relay.onThrottle(2_000, "writes");
+    relay.onThrottle(2_000, "reports");
+    expect(pauses).toEqual([]);
+    relay.onThrottle(2_000);
+    expect(pauses).toEqual([2_000]);
+  });
+
   it("does nothing before a worker attaches, and survives a failing pause", async () => {
     const relay = new ThrottleRelay();
     expect(() => relay.onThrottle(1_000)).not.toThrow();

@@ -14,7 +14,7 @@ describe("Graph answers 429", () => {
     await h?.close();
   });
 
-  it("a 429 from Graph slows the queue and the job still succeeds", async () => {
+  it("a 429 from Graph pauses only its route class, not the queue, and the jobs still succeed", async () => {
     h = await WorkerHarness.start({
       // Far below what the client sends: Graph's limit, not the client's budget, decides.
       sandbox: { seed: generateSeed({ users: USERS }), rateLimit: 8 },
@@ -23,11 +23,12 @@ describe("Graph answers 429", () => {
     });
     const harness = h;
     const relay = new ThrottleRelay();
-    const pauses: number[] = [];
+    const queuePauses: number[] = [];
+    const classPauses: string[] = [];
     const attach = relay.attach.bind(relay);
     relay.attach = (pause) =>
       attach((ms) => {
-        pauses.push(ms);
+        queuePauses.push(ms);
         return pause(ms);
       });
     const directory = createGraphDirectory({
@@ -39,7 +40,10 @@ describe("Graph answers 429", () => {
       backoffBaseMs: 20,
       maxBackoffMs: 1_000,
       requestsPerSecond: 1_000,
-      onThrottle: relay.onThrottle,
+      onThrottle: (ms, routeClass) => {
+        if (routeClass) classPauses.push(routeClass);
+        relay.onThrottle(ms, routeClass);
+      },
     });
     harness.startWorker({
       directory,
@@ -47,28 +51,18 @@ describe("Graph answers 429", () => {
       notifiers: (state, p) => ({ console: new ConsoleNotifier(state, p) }),
     });
 
-    // The queue's own rate-limit key is what holds back every worker on this Redis.
-    let queuePausedMs = 0;
-    let watching = true;
-    const watcher = (async () => {
-      while (watching) {
-        queuePausedMs = Math.max(queuePausedMs, await harness.queue.queue.getRateLimitTtl());
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-
     const upns = Array.from(
       { length: USERS },
       (_, i) => `user${String(i + 1).padStart(4, "0")}@${BENCH_DOMAIN}`,
     );
     const ids = await Promise.all(upns.map((upn) => harness.send(ADMIN, `enable ${upn}`)));
     const answers = await Promise.all(ids.map((id) => harness.answerTo(id, 60_000)));
-    watching = false;
-    await watcher;
 
     expect(harness.sandbox.stats.snapshot().throttled).toBeGreaterThan(0);
-    expect(pauses.length).toBeGreaterThan(0);
-    expect(queuePausedMs).toBeGreaterThan(0);
+    // The sandbox's plain --rate-limit throttles whatever comes: each 429 paused its own class
+    // in the Graph budget, and the queue kept taking jobs (a status is not held up by writes).
+    expect(classPauses.length).toBeGreaterThan(0);
+    expect(queuePauses).toEqual([]);
     for (const [i, answer] of answers.entries()) {
       expect(answer.outcome).toMatchObject({
         kind: "change",

@@ -3,6 +3,7 @@ import { DirectoryError } from "../errors.js";
 import { type ErrorContext, errorFromResponse } from "./errors.js";
 import type { GraphHttp, HttpMethod } from "./http.js";
 import { backoffDelay, parseRetryAfter } from "./retry.js";
+import { classCostOf, classCostsOf, type GraphRouteClass } from "./route-class.js";
 
 /** Graph's JSON batching limit. */
 export const BATCH_LIMIT = 20;
@@ -71,7 +72,7 @@ export async function runBatch(
           method: "POST",
           path: `/${options.version}/$batch`,
           body: { requests: pending.map(toRequest) },
-          cost: pending.length,
+          costs: classCostsOf(pending),
           permission: options.permission,
           answerDespiteStatus: (_status, body) => batchResponse.safeParse(body).success,
         });
@@ -90,7 +91,8 @@ export async function runBatch(
 
       const retry: BatchItem[] = [];
       let waitMs = 0;
-      let throttledMs: number | undefined;
+      // Each item is throttled on its own route: only the classes that said so pause.
+      const throttledMs = new Map<GraphRouteClass, number>();
       for (const item of pending) {
         const attempt = attempts.get(item.id) ?? 0;
         const answer = answers.get(item.id);
@@ -101,7 +103,10 @@ export async function runBatch(
         }
         const retryAfterMs = parseRetryAfter(headerOf(answer?.headers, "retry-after"), timing.now());
         const wait = retryAfterMs ?? backoffDelay(attempt, backoffBaseMs, maxBackoffMs, timing.random);
-        if (status === 429) throttledMs = Math.max(throttledMs ?? 0, wait);
+        if (status === 429) {
+          const { routeClass } = classCostOf(item.method, item.url);
+          throttledMs.set(routeClass, Math.max(throttledMs.get(routeClass) ?? 0, wait));
+        }
         // Inside a batch any 5xx is the item's own transient failure; a 424 item was not run
         // (it failed along with the batch); neither was applied, so both go again.
         const retryable = !answer || status === 429 || status === 424 || status >= 500;
@@ -116,7 +121,7 @@ export async function runBatch(
           : new DirectoryError("unavailable", "Graph gave no answer for this item of the $batch");
         results.set(item.id, { ok: false, error });
       }
-      if (throttledMs !== undefined) http.throttled(throttledMs);
+      for (const [routeClass, ms] of throttledMs) http.throttled(ms, routeClass);
       if (retry.length > 0) await timing.sleep(waitMs);
       pending = retry;
     }

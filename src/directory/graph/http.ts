@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../../log.js";
 import { DirectoryError } from "../errors.js";
 import { type ErrorContext, errorFromResponse, isRetryableStatus } from "./errors.js";
+import { currentGraphLane } from "./lane.js";
 import { backoffDelay, parseRetryAfter, type Timing } from "./retry.js";
+import { type ClassCosts, classCostOf, type GraphRouteClass } from "./route-class.js";
 import type { GraphBudget } from "./throttle.js";
 import type { TokenSource } from "./token.js";
 
@@ -14,8 +16,12 @@ export interface GraphRequest extends Omit<ErrorContext, "retryAfterMs" | "reque
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
-  /** Requests drawn from the budget: a $batch costs one per item. */
+  /** Requests drawn from the budget, in the route's own class (default: its documented cost). */
   cost?: number;
+  /** What a `$batch` draws, class by class (each item counts on its own route). */
+  costs?: ClassCosts;
+  /** Rather fail ("throttled") than wait longer than this for the budget (BudgetClaim.maxWaitMs). */
+  maxBudgetWaitMs?: number;
   /**
    * Give up at the first 429 without pausing everyone: for calls with their own,
    * separate limit and a cheaper fallback (the registration report).
@@ -46,13 +52,17 @@ export interface GraphHttpOptions {
   maxBackoffMs: number;
   /** $batch requests in flight at once. */
   batchConcurrency: number;
-  onThrottle?: (retryAfterMs: number) => void;
+  /** Every 429, with the route class it came from (undefined: the whole app). */
+  onThrottle?: (retryAfterMs: number, routeClass?: GraphRouteClass) => void;
 }
 
 export interface GraphHttp {
   request(request: GraphRequest): Promise<GraphResponse>;
-  /** Called for every 429, whole-request or $batch item: pauses the shared gate and tells the owner. */
-  throttled(retryAfterMs: number): void;
+  /**
+   * Called for every 429, whole-request or $batch item: pauses that route class's shared
+   * budget (every class without one) and tells the owner.
+   */
+  throttled(retryAfterMs: number, routeClass?: GraphRouteClass): void;
   readonly options: GraphHttpOptions;
 }
 
@@ -82,20 +92,43 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
     return new URL(`${base.origin}${basePath}${path}`);
   }
 
-  function throttled(retryAfterMs: number): void {
-    options.budget.pause(retryAfterMs);
-    options.onThrottle?.(retryAfterMs);
+  function throttled(retryAfterMs: number, routeClass?: GraphRouteClass): void {
+    options.budget.pause(retryAfterMs, routeClass);
+    options.onThrottle?.(retryAfterMs, routeClass);
+  }
+
+  /** What one send draws: the $batch's per-class costs, or the route's own class. */
+  function costsOf(request: GraphRequest): Array<[GraphRouteClass, number]> {
+    if (request.costs) return Object.entries(request.costs) as Array<[GraphRouteClass, number]>;
+    const own = classCostOf(request.method, request.path);
+    return [[own.routeClass, request.cost ?? own.cost]];
   }
 
   function backoff(attempt: number): number {
     return backoffDelay(attempt, options.backoffBaseMs, options.maxBackoffMs, timing.random);
   }
 
+  let tokenWarm = false;
+
   async function request(request: GraphRequest): Promise<GraphResponse> {
     const url = urlOf(request.path);
     let reauthenticated = false;
+    const costs = costsOf(request);
+    const lane = currentGraphLane();
     for (let attempt = 0; ; attempt++) {
-      await options.budget.acquire(request.cost ?? 1);
+      // The first token before the first send: a request the budget timed must leave when
+      // timed, not after a token round trip, or it lands in Graph's window with the next one.
+      if (!tokenWarm) {
+        await options.tokens.getToken();
+        tokenWarm = true;
+      }
+      for (const [routeClass, cost] of costs) {
+        await options.budget.acquire(cost, {
+          routeClass,
+          lane,
+          ...(request.maxBudgetWaitMs === undefined ? {} : { maxWaitMs: request.maxBudgetWaitMs }),
+        });
+      }
       const token = await options.tokens.getToken();
       const clientRequestId = randomUUID();
       const headers: Record<string, string> = {
@@ -143,7 +176,7 @@ export function createGraphHttp(options: GraphHttpOptions): GraphHttp {
         if (request.failFastOn429) {
           throw errorFromResponse(status, body, { ...context, retryAfterMs: wait });
         }
-        throttled(wait);
+        for (const [routeClass] of costs) throttled(wait, routeClass);
         if (attempt >= options.maxRetries) {
           throw errorFromResponse(status, body, { ...context, retryAfterMs: wait });
         }

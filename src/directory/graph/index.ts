@@ -1,5 +1,6 @@
 import { type Logger, silentLogger } from "../../log.js";
 import type { Directory } from "../port.js";
+import { createLocalClassBudget } from "./class-budget.js";
 import { createConditionalAccessReader } from "./conditional-access.js";
 import { groupMembers, memberOf } from "./groups.js";
 import { createGraphHttp } from "./http.js";
@@ -7,12 +8,16 @@ import { deleteMethod, listMethods, requireReregistration } from "./methods.js";
 import { getMfaState, getMfaStates, setMfaState, setMfaStates } from "./mfa-state.js";
 import { createRegistrationReader } from "./registration.js";
 import { realTiming, type Timing } from "./retry.js";
+import type { GraphRouteClass } from "./route-class.js";
 import { createLocalBudget, type GraphBudget } from "./throttle.js";
 import { type CertificateCredential, createTokenClient } from "./token.js";
-import { getUser, listUsers } from "./users.js";
+import { getUser, listUsers, userPages } from "./users.js";
 
 export { DirectoryError, isDirectoryError } from "../errors.js";
-export type { GraphBudget } from "./throttle.js";
+export { createLocalClassBudget } from "./class-budget.js";
+export { currentGraphLane, type GraphLane, inGraphLane } from "./lane.js";
+export { GRAPH_ROUTE_CLASSES, type GraphRouteClass } from "./route-class.js";
+export type { BudgetClaim, GraphBudget } from "./throttle.js";
 export { createLocalBudget } from "./throttle.js";
 export type { CertificateCredential } from "./token.js";
 
@@ -27,19 +32,26 @@ export interface GraphDirectoryOptions {
   certificate?: CertificateCredential;
   logger?: Logger;
   /**
-   * The shared request budget and throttle gate. Every call through this Directory
-   * shares one by default (build one Directory per process); pass a shared one
-   * (e.g. Redis-backed) to share it across processes.
+   * The shared request budget and throttle gate. By default one budget per route class
+   * with Graph's documented limits (class-budget.ts), for every call through this Directory
+   * (build one Directory per process); pass a shared one (createRedisClassBudget) to share
+   * it across processes.
    */
   budget?: GraphBudget;
-  /** Called on every 429 Graph sends the shared budget, with how long to hold off. */
-  onThrottle?: (retryAfterMs: number) => void;
+  /** Called on every 429 Graph sends, with how long to hold off and the route class throttled. */
+  onThrottle?: (retryAfterMs: number, routeClass?: GraphRouteClass) => void;
+  /**
+   * The default budget's limits shrunk by this factor, for a sandbox run with the same
+   * `--limit-scale` (0 < x ≤ 1). Default 1: Graph's own numbers.
+   */
+  limitScale?: number;
+  /** The default budget's read limit: the tenant's size column (3,500 / 5,000 / 8,000 RU per 10 s). */
+  readUnitsPer10s?: number;
   /** Retries of one request after 429, 502/503/504 or a network error. Default 6. */
   maxRetries?: number;
   /**
-   * Rate of the default budget, a ceiling: never more in any one second, and paced
-   * {@link BUDGET_HEADROOM} under it so that jitter on the way never pushes Graph's count
-   * over. Default 20 (Graph's identity write limit per app and tenant).
+   * An overall cap on top of the per-class budget (`MFA_BOT_GRAPH_RPS`): never more in any
+   * one second, paced {@link BUDGET_HEADROOM} under it. Default: none, the classes decide.
    */
   requestsPerSecond?: number;
   /** First backoff step when Graph gives no Retry-After. Default 500 ms. */
@@ -82,12 +94,21 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     backoffBaseMs,
     maxBackoffMs,
   });
+  const overall =
+    options.requestsPerSecond === undefined
+      ? undefined
+      : createLocalBudget({
+          requestsPerSecond: options.requestsPerSecond,
+          headroom: BUDGET_HEADROOM,
+          slidingWindow: true,
+          timing,
+        });
   const budget =
     options.budget ??
-    createLocalBudget({
-      ...(options.requestsPerSecond === undefined ? {} : { requestsPerSecond: options.requestsPerSecond }),
-      headroom: BUDGET_HEADROOM,
-      slidingWindow: true,
+    createLocalClassBudget({
+      ...(options.limitScale === undefined ? {} : { limitScale: options.limitScale }),
+      ...(options.readUnitsPer10s === undefined ? {} : { readUnitsPer10s: options.readUnitsPer10s }),
+      ...(overall ? { overall } : {}),
       timing,
     });
   const http = createGraphHttp({
@@ -119,6 +140,9 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     getMfaStates: (userIds) => getMfaStates(http, userIds),
     setMfaStates: (changes) => setMfaStates(http, changes),
     getRegistration: (userId, readOptions) => registration.getRegistration(userId, readOptions),
+    getRegistrations: (userIds, readOptions) => registration.getRegistrations(userIds, readOptions),
+    registrationPages: () => registration.registrationPages(),
+    userPages: () => userPages(http),
     listMethods: (userId) => listMethods(http, userId),
     deleteMethod: (userId, method) => deleteMethod(http, userId, method),
     requireReregistration: (userId) => requireReregistration(http, userId),

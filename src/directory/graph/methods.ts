@@ -50,7 +50,12 @@ export async function listMethodsDetailed(http: GraphHttp, userId: string): Prom
     permission: READ_PERMISSION,
     notFound: "no such user",
   });
-  return methodList.parse(response.body).value.map((raw) => {
+  return methodsFromBody(response.body);
+}
+
+/** A methods list's body (a request of its own or a `$batch` item) as the bot's methods. */
+export function methodsFromBody(body: unknown): ListedMethod[] {
+  return methodList.parse(body).value.map((raw) => {
     const type = shortMethodType(raw["@odata.type"]);
     const detail = raw.phoneNumber ?? raw.displayName ?? raw.emailAddress ?? undefined;
     const phoneType = type === "phone" ? phoneTypeOf(raw.id, raw.phoneType) : undefined;

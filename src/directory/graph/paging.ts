@@ -16,13 +16,25 @@ export async function collectPages<T>(
   item: z.ZodType<T>,
 ): Promise<T[]> {
   const items: T[] = [];
+  for await (const values of pagesOf(http, first, item)) items.push(...values);
+  return items;
+}
+
+/**
+ * The same, a page at a time: the next page is asked for only when the caller wants it,
+ * so a 50,000-user tenant is never held in memory at once.
+ */
+export async function* pagesOf<T>(
+  http: GraphHttp,
+  first: GraphRequest,
+  item: z.ZodType<T>,
+): AsyncGenerator<T[]> {
   let request: GraphRequest | undefined = first;
   while (request) {
     const response = await http.request(request);
     const parsed = page.parse(response.body);
-    for (const raw of parsed.value) items.push(item.parse(raw));
+    yield parsed.value.map((raw) => item.parse(raw));
     const nextLink = parsed["@odata.nextLink"];
     request = nextLink ? { ...first, path: nextLink } : undefined;
   }
-  return items;
 }

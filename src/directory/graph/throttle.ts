@@ -1,4 +1,6 @@
+import type { GraphLane } from "./lane.js";
 import { realTiming, type Timing } from "./retry.js";
+import type { GraphRouteClass } from "./route-class.js";
 
 /**
  * The request budget every Graph call draws from. Graph limits an app per tenant
@@ -10,10 +12,28 @@ import { realTiming, type Timing } from "./retry.js";
  * injected to share the budget across worker processes.
  */
 export interface GraphBudget {
-  /** Resolves when `requests` Graph requests may be sent (each $batch item counts as one). */
-  acquire(requests: number): Promise<void>;
-  /** Nobody sends for `ms` from now (a later pause never shortens an earlier one). */
-  pause(ms: number): void;
+  /**
+   * Resolves when `requests` Graph requests (resource units, for reads) of the claim's
+   * class may be sent. Budgets without classes (this file's, the Redis one) ignore the claim.
+   */
+  acquire(requests: number, claim?: BudgetClaim): Promise<void>;
+  /**
+   * Nobody sends for `ms` from now (a later pause never shortens an earlier one); with a
+   * class, only that class's senders wait (class-budget.ts).
+   */
+  pause(ms: number, routeClass?: GraphRouteClass): void;
+}
+
+/** What a request draws on: its route class and whose work it is (lane.ts). */
+export interface BudgetClaim {
+  routeClass?: GraphRouteClass;
+  lane?: GraphLane;
+  /**
+   * Longer than this and the caller would rather not send at all: `acquire` throws a
+   * "throttled" DirectoryError (retryAfterMs: the wait) and takes nothing. For reads with a
+   * cheaper source elsewhere (the registration report, whose limit is 5 per 10 s).
+   */
+  maxWaitMs?: number;
 }
 
 export interface LocalBudgetOptions {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isDirectoryError } from "../errors.js";
 import type { DirectoryUser } from "../port.js";
 import type { GraphHttp } from "./http.js";
-import { collectPages } from "./paging.js";
+import { pagesOf } from "./paging.js";
 
 // proxyAddresses: the policy's protected list may name an account by any of its addresses.
 export const USER_SELECT = "id,userPrincipalName,displayName,mail,proxyAddresses,accountEnabled";
@@ -77,10 +77,17 @@ export async function getUser(http: GraphHttp, ref: string): Promise<DirectoryUs
 
 /** Every user of the tenant, all pages (999 a page, Graph's largest), for `report` and `convert`. */
 export async function listUsers(http: GraphHttp): Promise<DirectoryUser[]> {
-  const users = await collectPages(
-    http,
-    { method: "GET", path: `/v1.0/users?$select=${USER_SELECT}&$top=999`, permission: USER_PERMISSION },
-    directoryUser,
-  );
-  return users.map(toDirectoryUser);
+  const users: DirectoryUser[] = [];
+  for await (const page of userPages(http)) users.push(...page);
+  return users;
+}
+
+/** Every user of the tenant, 999 a page, a page at a time (`report`, `convert plan`). */
+export async function* userPages(http: GraphHttp): AsyncGenerator<DirectoryUser[]> {
+  const first = {
+    method: "GET" as const,
+    path: `/v1.0/users?$select=${USER_SELECT}&$top=999`,
+    permission: USER_PERMISSION,
+  };
+  for await (const page of pagesOf(http, first, directoryUser)) yield page.map(toDirectoryUser);
 }

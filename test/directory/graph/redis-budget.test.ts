@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRedisBudget } from "../../../src/directory/graph/redis-budget.js";
+import { createRedisBudget, createRedisClassBudget } from "../../../src/directory/graph/redis-budget.js";
 import { connectRedis } from "../../../src/queue/queues.js";
 
 const redis = connectRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { blocking: false });
@@ -54,6 +54,51 @@ describe("the Graph budget shared through Redis", () => {
     await new Promise((r) => setTimeout(r, 50));
     await b.acquire(1);
     expect(waits[1]).toBeGreaterThan(4_000);
+    await cleanup(prefix);
+  });
+
+  it("per route class: one process's 429 pauses that class for both, the others keep going", async () => {
+    const prefix = `test-${randomUUID().slice(0, 8)}`;
+    const waits: number[] = [];
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+    };
+    const a = createRedisClassBudget(redis, prefix, { sleep });
+    const b = createRedisClassBudget(redis, prefix, { sleep });
+    a.pause(5_000, "writes");
+    await new Promise((r) => setTimeout(r, 50));
+    await b.acquire(20, { routeClass: "reads" });
+    await b.acquire(1, { routeClass: "reports" });
+    expect(waits).toEqual([]);
+    await b.acquire(1, { routeClass: "writes" });
+    expect(waits[0]).toBeGreaterThan(4_000);
+    await cleanup(prefix);
+  });
+
+  it("per route class: a bulk claim books nothing while it waits; an interactive one does", async () => {
+    const prefix = `test-${randomUUID().slice(0, 8)}`;
+    const waits: number[] = [];
+    let bulkAsks = 0;
+    const a = createRedisClassBudget(redis, prefix, {
+      // Stops the bulk caller's polling after two asks, so the test sees what it booked.
+      sleep: async (ms) => {
+        waits.push(ms);
+        if (++bulkAsks >= 2) throw new Error("stop");
+      },
+    });
+    const b = createRedisClassBudget(redis, prefix, {
+      sleep: async (ms) => {
+        waits.push(ms);
+      },
+    });
+    // Conditional Access: one request a second.
+    await a.acquire(1, { routeClass: "conditionalAccess" });
+    await expect(a.acquire(1, { routeClass: "conditionalAccess", lane: "bulk" })).rejects.toThrow("stop");
+    await b.acquire(1, { routeClass: "conditionalAccess", lane: "interactive" });
+    // Two bulk asks and the interactive one all saw the same next free second: nothing booked by bulk.
+    expect(waits).toHaveLength(3);
+    expect(Math.abs(waits[2]! - waits[0]!)).toBeLessThan(100);
+    expect(waits[2]).toBeGreaterThan(800);
     await cleanup(prefix);
   });
 });
