@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { checkAddress, groupIdOf, groupRef, isGuid } from "../core/ids.js";
 import { LINK_REQUIREMENTS } from "../core/linked-identity.js";
+import { MAX_QUORUM } from "../core/quorum.js";
 import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
 
 /**
@@ -74,6 +75,14 @@ export const remindersSchema = z.strictObject(
   { error: "must be an object with scheduleDays and/or escalateAfter" },
 );
 
+/** Distinct approvers per approvable action, 1 to MAX_QUORUM; an action not named needs one. */
+export const quorumSchema = z.strictObject(
+  Object.fromEntries(
+    APPROVABLE_ACTIONS.map((action) => [action, integerIn(1, MAX_QUORUM).optional()]),
+  ) as Record<(typeof APPROVABLE_ACTIONS)[number], z.ZodOptional<ReturnType<typeof integerIn>>>,
+  { error: `must be an object of ${APPROVABLE_ACTIONS.join(", ")} → number of approvers` },
+);
+
 export const policySchema = z.strictObject(
   {
     roles: rolesSchema,
@@ -86,6 +95,7 @@ export const policySchema = z.strictObject(
     // prefault, not default: an absent "reminders" is parsed as {} so its own defaults apply.
     reminders: remindersSchema.prefault({}),
     // Roles that act from a chat account only once it is linked to Entra by signing in; none by default.
+    quorum: quorumSchema.default({}),
     requireLinkedIdentity: list(
       z.enum(LINK_REQUIREMENTS, { error: `is not one of ${LINK_REQUIREMENTS.join(", ")}` }),
     ).default([]),
@@ -98,4 +108,5 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   "": Object.keys(policySchema.shape),
   roles: [...ROLES],
   reminders: Object.keys(remindersSchema.shape),
+  quorum: [...APPROVABLE_ACTIONS],
 };

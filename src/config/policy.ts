@@ -32,6 +32,8 @@ export interface Policy {
    * linked to its Entra user by signing in (`link`); empty: the chat profile's address is trusted.
    */
   readonly requireLinkedIdentity: readonly LinkRequirement[];
+  /** Distinct approvers each approvable action needs (absent: one); the requester never counts. */
+  readonly quorum: Readonly<Partial<Record<ApprovableAction, number>>>;
 }
 
 /** Reads and validates the policy file; every failure is a one-line PolicyError. */

@@ -33,6 +33,8 @@ export interface ApprovalView {
   operationStatus: OperationStatus;
   decidedBy?: string;
   decidedAt?: string;
+  /** With a quorum of more than one: approvers needed, and who approved so far (in order). */
+  quorum?: { needed: number; approvedBy: string[] };
   /** Counts of the plan shown for approval. */
   counts: { change: number; noop: number; refused: number; notFound: number; reregistrationNeeded: number };
   /** Who will change (first ones; `more` tells how many are left out). */

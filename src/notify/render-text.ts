@@ -5,6 +5,7 @@ import {
   approvalStatusLabel,
   approvalTitle,
   flagLabel,
+  quorumLine,
   reminderWords,
   stateLabel,
 } from "./words.js";
@@ -33,6 +34,7 @@ export function renderApprovalText(a: ApprovalView): string {
     ),
     ...a.approvalReasons.map((r) => `Needs approval: ${r}`),
     ...a.warnings.map((w) => `Warning: ${w}`),
+    ...(a.quorum ? [quorumLine(a.quorum)] : []),
   ];
   if (a.status === "pending") {
     lines.push(`Expires ${a.expiresAt}. An approver answers: approve ${a.id} / reject ${a.id}`);

@@ -79,6 +79,12 @@ export function approvalTitle(approval: Pick<ApprovalView, "action" | "counts">)
   return `${actionLabel(approval.action)} for ${plural(approval.counts.change, "user")}`;
 }
 
+/** "1 of 2 approvals: manager@contoso.com", for a request that needs more than one approver. */
+export function quorumLine(quorum: NonNullable<ApprovalView["quorum"]>): string {
+  const k = quorum.approvedBy.length;
+  return `${k} of ${quorum.needed} approvals${k > 0 ? `: ${quorum.approvedBy.join(", ")}` : ""}`;
+}
+
 /** The parts of an approval, in the order every platform shows them. */
 export const approvalSectionSchema = z.enum(["change", "unchanged", "refused", "notFound"]);
 export type ApprovalSectionKey = z.infer<typeof approvalSectionSchema>;

@@ -29,16 +29,23 @@ export const operationSchema = z.object({
   /** The operation this one undoes, for the audit trail. */
   undoOf: z.string().optional(),
   plan: planSchema,
+  /** Distinct approvers the request needs (policy `quorum`, fixed when it was asked); absent: one. */
+  quorum: z.number().int().min(1).optional(),
   /** The directory's view of each target when the plan was made, for the drift check. */
   views: z.array(targetViewSchema),
 });
 export type Operation = z.infer<typeof operationSchema>;
+
+export const approvalSchema = z.object({ by: z.string(), at: z.string() });
+export type Approval = z.infer<typeof approvalSchema>;
 
 /** The mutable part, kept in separate hash fields so Lua scripts can change it atomically. */
 export interface OperationState {
   status: OperationStatus;
   decidedBy?: string;
   decidedAt?: string;
+  /** Approvals given so far, in order (a quorum of n needs n distinct approvers). */
+  approvals: Approval[];
   cardRef?: z.infer<typeof messageRefSchema>;
   progressRef?: z.infer<typeof messageRefSchema>;
 }

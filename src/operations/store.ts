@@ -7,6 +7,7 @@ import type { Decision } from "../core/verbs.js";
 import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
 import type { MessageRef } from "../notify/port.js";
 import {
+  approvalSchema,
   messageRefSchema,
   type Operation,
   type OperationState,
@@ -22,13 +23,19 @@ const refusalSchema = z.enum(["missing", "self", "expired"]);
 
 export type DecisionResult =
   | { ok: true }
+  /** An approval counted, short of the quorum: the request stays pending. */
+  | { ok: true; partial: { approvals: number; quorum: number } }
+  /** This approver already approved it: refused, nothing changed. */
+  | { ok: false; why: "again"; approvals: number; quorum: number }
   | { ok: false; why: z.infer<typeof refusalSchema> }
   | { ok: false; why: "decided"; status: OperationStatus; decidedBy?: string; decidedAt?: string };
 
 /*
  * pending → approved/rejected/expired happens in one Lua script: two clicks, two approvers
  * at once or a Slack retry cannot both win, an expired request can never be approved, and
- * nobody approves their own request (withdrawing it with a reject is allowed).
+ * nobody approves their own request (withdrawing it with a reject is allowed). With a quorum
+ * of n, each approval is appended to the `approvals` list (JSON) until n distinct approvers
+ * have approved; the same approver twice is refused and changes nothing; one reject ends it.
  * KEYS[1] operation hash; ARGV: decider upn, new status, now (ms), now (ISO).
  */
 const DECIDE_SCRIPT = `
@@ -42,6 +49,16 @@ if tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'expiresAtMs')) the
   return {'expired'}
 end
 if ARGV[2] == 'approved' and redis.call('HGET', KEYS[1], 'requester') == ARGV[1] then return {'self'} end
+if ARGV[2] == 'approved' then
+  local quorum = tonumber(redis.call('HGET', KEYS[1], 'quorum') or '1')
+  local approvals = cjson.decode(redis.call('HGET', KEYS[1], 'approvals') or '[]')
+  for _, a in ipairs(approvals) do
+    if a.by == ARGV[1] then return {'again', tostring(#approvals), tostring(quorum)} end
+  end
+  table.insert(approvals, {by = ARGV[1], at = ARGV[4]})
+  redis.call('HSET', KEYS[1], 'approvals', cjson.encode(approvals))
+  if #approvals < quorum then return {'partial', tostring(#approvals), tostring(quorum)} end
+end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'decidedBy', ARGV[1], 'decidedAt', ARGV[4])
 return {'ok'}
 `;
@@ -83,6 +100,7 @@ export class OperationStore {
       status,
       requester: op.requester.upn,
       expiresAtMs: String(Date.parse(op.expiresAt)),
+      quorum: String(op.quorum ?? 1),
     });
     tx.expire(key, OPERATION_RETENTION_SECONDS);
     if (status === "pending") {
@@ -102,7 +120,10 @@ export class OperationStore {
     // Between `create`'s two writes the status is not there yet: that is a pending creation.
     fields.status ??= "pending";
     const op = operationSchema.parse(JSON.parse(fields.data));
-    const state: OperationState = { status: operationStatusSchema.parse(fields.status) };
+    const state: OperationState = {
+      status: operationStatusSchema.parse(fields.status),
+      approvals: fields.approvals ? z.array(approvalSchema).parse(JSON.parse(fields.approvals)) : [],
+    };
     if (fields.decidedBy) state.decidedBy = fields.decidedBy;
     if (fields.decidedAt) state.decidedAt = fields.decidedAt;
     if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
@@ -122,6 +143,10 @@ export class OperationStore {
     )) as string[];
     const [code, status, decidedBy, decidedAt] = reply;
     if (code === "ok") return { ok: true };
+    if (code === "partial" || code === "again") {
+      const counts = { approvals: Number(status), quorum: Number(decidedBy) };
+      return code === "partial" ? { ok: true, partial: counts } : { ok: false, why: "again", ...counts };
+    }
     if (code === "decided") {
       return {
         ok: false,

@@ -44,8 +44,16 @@ export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void
   if (status === "done") await announce(deps, op, changes);
 }
 
-/** The drift check: the plan made from fresh states must hash to what was approved. */
-async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
+/**
+ * The drift check: the plan made from fresh states must hash to what was approved (or, `from`
+ * "pending", to what the approvers so far approved: a quorum's later approvers must see the
+ * same plan, or the request starts again from zero).
+ */
+export async function hasDrifted(
+  deps: WorkerDeps,
+  op: Operation,
+  from: "approved" | "pending" = "approved",
+): Promise<boolean> {
   const views = await refreshViews(deps, op.views, op.plan.action);
   const actor = await resolveActor(deps, op.requester.upn);
   const replanned = planFor(
@@ -62,7 +70,8 @@ async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
   if (replanned.hash === op.plan.hash) return false;
   deps.logger.info({ operationId: op.id, was: op.plan.hash, now: replanned.hash }, "plan drifted");
   if (!replanned.items.some((i) => i.kind === "change")) {
-    if (await deps.operations.transition(op.id, "approved", "superseded")) {
+    if (await deps.operations.transition(op.id, from, "superseded")) {
+      if (from === "pending") await deps.operations.clearPending(op);
       await refreshCard(deps, op.id, "Not applied: nothing is left to change (see the answer for why).");
       await reply(deps, op.replyTo, nothingToDo({ ...op, plan: replanned }));
     }
@@ -79,11 +88,14 @@ async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
     plan: { ...replanned, requiresApproval: true },
     views,
   });
-  if (await deps.operations.transition(op.id, "approved", "superseded")) {
+  if (await deps.operations.transition(op.id, from, "superseded")) {
+    if (from === "pending") await deps.operations.clearPending(op);
     await refreshCard(
       deps,
       op.id,
-      "Not applied: users changed since this was approved. A new request follows.",
+      from === "pending"
+        ? "Not applied: users changed between approvals. A new request follows; every approver approves it again."
+        : "Not applied: users changed since this was approved. A new request follows.",
     );
   }
   return true;

@@ -1,6 +1,7 @@
 import type { AuditEntry } from "../audit/audit-log.js";
 import { plan } from "../core/plan.js";
 import type { ChangeAction, Plan, TargetView } from "../core/plan-types.js";
+import { quorumFor } from "../core/quorum.js";
 import type { Actor } from "../core/roles.js";
 import { isKnownMfaState, type KnownMfaState } from "../core/states.js";
 import type { Operation } from "../operations/operation.js";
@@ -65,6 +66,9 @@ export async function submitChange(
     ...(change.forMinutes ? { forMinutes: change.forMinutes } : {}),
     ...(change.undoOf ? { undoOf: change.undoOf } : {}),
     plan: planned,
+    ...(planned.requiresApproval
+      ? { quorum: quorumFor(deps.policy.quorum, change.action, change.bulk) }
+      : {}),
     views,
   };
   await deps.audit.append(requestAudit(op, now));
@@ -108,7 +112,7 @@ export async function askApproval(deps: WorkerDeps, op: Operation): Promise<void
   if ((await deps.operations.get(op.id))?.state.cardRef) return;
   const card = await post(deps, op.replyTo, {
     kind: "approval",
-    approval: approvalView(op, { status: "pending" }, undefined, { allNames: true }),
+    approval: approvalView(op, { status: "pending", approvals: [] }, undefined, { allNames: true }),
   });
   await deps.operations.setRef(op.id, "cardRef", card);
   // Nobody may decide: the card must still stop offering buttons when the request expires.

@@ -44,6 +44,7 @@ describe("policy.example.json", () => {
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
       requireLinkedIdentity: ["approve", "admin"],
+      quorum: { bulk: 2, convert: 2 },
     } satisfies Policy);
   });
 });
@@ -58,6 +59,7 @@ describe("parsePolicy", () => {
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
       requireLinkedIdentity: [],
+      quorum: {},
     });
   });
 
@@ -226,6 +228,25 @@ describe("parsePolicy", () => {
     );
     expect(policyError({ ...MINIMAL, comment: "hi" }, "X").message).toBe(
       'policy file X: unknown key "comment"',
+    );
+  });
+
+  it("takes a quorum of 1 to 5 approvers per approvable action, and nothing else", () => {
+    expect(parsePolicy({ ...MINIMAL, quorum: { bulk: 2, undo: 5 } }, "p.json").quorum).toEqual({
+      bulk: 2,
+      undo: 5,
+    });
+    expect(policyError({ ...MINIMAL, quorum: { bulk: 6 } }, "X").message).toBe(
+      "policy file X: quorum.bulk 6 must be an integer 1-5",
+    );
+    expect(policyError({ ...MINIMAL, quorum: { bulk: 0 } }, "X").message).toBe(
+      "policy file X: quorum.bulk 0 must be an integer 1-5",
+    );
+    expect(policyError({ ...MINIMAL, quorum: { blk: 2 } }, "X").message).toBe(
+      'policy file X: unknown key "quorum.blk" (did you mean "bulk"?)',
+    );
+    expect(policyError({ ...MINIMAL, quorum: 2 }, "X").message).toBe(
+      "policy file X: quorum 2 must be an object of enable, bulk, disable, reregister, convert, undo → number of approvers",
     );
   });
 

@@ -1,5 +1,11 @@
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
-import { APPROVAL_SECTION_TITLES, actionLabel, approvalTitle, STATE_LABELS } from "../../src/notify/words.js";
+import {
+  APPROVAL_SECTION_TITLES,
+  actionLabel,
+  approvalTitle,
+  quorumLine,
+  STATE_LABELS,
+} from "../../src/notify/words.js";
 
 /**
  * One outcome of every kind, for every platform's tests: the renderers' own tests and the
@@ -106,7 +112,10 @@ export const OUTCOMES: { [K in Outcome["kind"]]: Extract<Outcome, { kind: K }> }
     notFound: [],
     warnings: [],
   },
-  approval: { kind: "approval", approval: approvalView() },
+  approval: {
+    kind: "approval",
+    approval: approvalView({ quorum: { needed: 2, approvedBy: ["manager@contoso.com"] } }),
+  },
   progress: { kind: "progress", operationId: "abcdefgh", action: "enable", done: 40, total: 160, failed: 2 },
   summary: {
     kind: "summary",
@@ -185,6 +194,7 @@ export const MUST_SAY: { [K in Outcome["kind"]]: readonly string[] } = {
     "breakglass@contoso.com",
     APPROVAL_SECTION_TITLES.notFound,
     "nobody@contoso.com",
+    quorumLine({ needed: 2, approvedBy: ["manager@contoso.com"] }),
   ],
   progress: [actionLabel("enable"), "40", "160"],
   summary: [actionLabel("enable"), "alice@contoso.com", "bob@contoso.com", "throttled"],

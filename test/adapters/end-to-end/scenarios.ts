@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { Policy } from "../../../src/config/policy.js";
 import type { PlanItemOf } from "../../../src/core/plan-types.js";
 import type { DecisionVerb } from "../../../src/core/verbs.js";
 import {
   APPROVAL_STATUS_LABELS,
   actionLabel,
+  quorumLine,
   reminderWords,
   STATE_LABELS,
 } from "../../../src/notify/words.js";
@@ -24,15 +26,16 @@ export const ISAIAH = "isaiahl@contoso.com";
 export const ALEX = SANDBOX_SAMPLE_USERS.disabledUnregistered;
 export const ADELE = SANDBOX_SAMPLE_USERS.enabledUnregistered;
 
-/** Both platforms' tests start from this policy. */
-export const SCENARIO_POLICY = testPolicy({
+const SCENARIO_POLICY_INPUT = {
   roles: {
     helpdesk: [HELPDESK],
     admin: [ADMIN],
     // The admin approves too, so the self-approval rule (not the role) is what refuses them.
     approver: [MANAGER, ISAIAH, ADMIN],
   },
-});
+};
+/** Both platforms' tests start from this policy. */
+export const SCENARIO_POLICY = testPolicy(SCENARIO_POLICY_INPUT);
 
 /** The people both platforms have, each with their Entra UPN. */
 export const UPNS = {
@@ -95,6 +98,8 @@ export interface Trail<Sent, Card, Click> {
 export interface Scenario {
   id: ScenarioId;
   name: string;
+  /** The policy this scenario's run starts with; SCENARIO_POLICY when absent. */
+  policy?: Policy;
   run<S, C, K>(d: ChatDriver<S, C, K>): Promise<Trail<S, C, K>>;
 }
 
@@ -107,7 +112,8 @@ export type ScenarioId =
   | "approvalCard"
   | "selfApproval"
   | "twoApprovers"
-  | "doubleClick";
+  | "doubleClick"
+  | "quorum";
 
 function contains(text: string, words: readonly string[]): void {
   for (const word of words) expect(text).toContain(word);
@@ -326,18 +332,84 @@ export const SCENARIOS: readonly Scenario[] = [
       return { sent: [sent], cards: [card], clicks, approvalId, changes };
     },
   },
+  {
+    id: "quorum",
+    name: "a bulk that needs two approvers: the requester refused, the first approval leaves it pending, the same approver again refused, the second applies it once",
+    policy: testPolicy({ ...SCENARIO_POLICY_INPUT, quorum: { bulk: 2 } }),
+    async run(d) {
+      const { sent, card, approvalId, changes } = await requestBulk(d);
+      const operations = d.worker.deps().operations;
+      const approvalsSoFar = async () => (await operations.get(approvalId))?.state.approvals.map((a) => a.by);
+
+      const byAdmin = await d.click("admin", "approve", approvalId, card);
+      await d.settle();
+      expect(d.answersToClicks("admin", [byAdmin]).at(-1)).toContain(
+        `You cannot approve ${approvalId}: nobody approves their own request`,
+      );
+      expect(await approvalsSoFar()).toEqual([]);
+
+      const first = await d.click("manager", "approve", approvalId, card);
+      await d.settle();
+      expect(d.answersToClicks("manager", [first]).at(-1)).toContain(
+        `You approved ${approvalId}: 1 of 2 approvals; it waits for another approver.`,
+      );
+      const pendingView = await d.card(card);
+      expect(pendingView.text).toContain(quorumLine({ needed: 2, approvedBy: [MANAGER] }));
+      expect(pendingView.buttons).toEqual([
+        { decision: "approve", approvalId },
+        { decision: "reject", approvalId },
+      ]);
+      expect((await operations.get(approvalId))?.state.status).toBe("pending");
+      expect(d.patches.size).toBe(0);
+
+      const again = await d.click("manager", "approve", approvalId, card);
+      await d.settle();
+      expect(d.answersToClicks("manager", [again]).at(-1)).toContain(
+        `You cannot approve ${approvalId}: you have already approved it (1 of 2 approvals); another approver must.`,
+      );
+      expect(await approvalsSoFar()).toEqual([MANAGER]);
+      expect((await operations.get(approvalId))?.state.status).toBe("pending");
+      expect(d.patches.size).toBe(0);
+
+      const second = await d.click("isaiah", "approve", approvalId, card);
+      await d.summaryPosted();
+      await d.settle();
+      for (const change of changes) expect(d.patches.get(change.userId.toLowerCase())).toBe(1);
+      expect([...d.patches.values()].reduce((sum, n) => sum + n, 0)).toBe(changes.length);
+      expect(d.posted().summaries).toHaveLength(1);
+      expect(d.answersToClicks("isaiah", [second]).at(-1)).toContain(`You approved ${approvalId}.`);
+
+      const view = await d.card(card);
+      expect(view.buttons).toEqual([]);
+      contains(view.text, [
+        APPROVAL_STATUS_LABELS.approved,
+        quorumLine({ needed: 2, approvedBy: [MANAGER, ISAIAH] }),
+        `Applied: ${changes.length} done, 0 failed.`,
+      ]);
+      // Each approval is in the audit trail, the first as recorded short of the quorum.
+      const audit = await d.worker.deps().audit.forOperation(approvalId);
+      const approvals = audit.filter((e) => e.action === "approve");
+      expect(approvals.map((e) => [e.actor, e.result])).toEqual([
+        [ADMIN, "refused"],
+        [MANAGER, "recorded"],
+        [MANAGER, "refused"],
+        [ISAIAH, "ok"],
+      ]);
+      return { sent: [sent], cards: [card], clicks: [byAdmin, first, again, second], approvalId, changes };
+    },
+  },
 ];
 
 /** Runs every scenario at one platform, then that platform's own checks of what it left behind. */
 export function runScenarios<S, C, K>(
   platform: string,
-  start: () => Promise<ChatDriver<S, C, K>>,
+  start: (policy: Policy) => Promise<ChatDriver<S, C, K>>,
   checks: Partial<Record<ScenarioId, (trail: Trail<S, C, K>) => Promise<void>>>,
 ): void {
   describe(`${platform} end to end: the shared scenarios`, () => {
     for (const scenario of SCENARIOS) {
       it(scenario.name, async () => {
-        const trail = await scenario.run(await start());
+        const trail = await scenario.run(await start(scenario.policy ?? SCENARIO_POLICY));
         await checks[scenario.id]?.(trail);
       });
     }
@@ -345,15 +417,15 @@ export function runScenarios<S, C, K>(
 }
 
 /** One platform run per test, closed after it: `start` opens the test's run. */
-export function endToEndRuns<H extends { close(): Promise<void> }>(open: () => Promise<H>) {
+export function endToEndRuns<H extends { close(): Promise<void> }>(open: (policy: Policy) => Promise<H>) {
   let current: H | undefined;
   afterEach(async () => {
     await current?.close();
     current = undefined;
   });
   return {
-    async start(): Promise<H> {
-      current = await open();
+    async start(policy: Policy = SCENARIO_POLICY): Promise<H> {
+      current = await open(policy);
       return current;
     },
   };
