@@ -83,6 +83,19 @@ export const quorumSchema = z.strictObject(
   { error: `must be an object of ${APPROVABLE_ACTIONS.join(", ")} → number of approvers` },
 );
 
+/** Staged bulks: bulks of at least minBulk users apply `size` first; any bulk pauses past maxFailureRate. */
+export const canarySchema = z.strictObject(
+  {
+    minBulk: integerIn(1, 100000),
+    size: integerIn(1, 100000),
+    maxFailureRate: z
+      .number({ error: "must be a number from 0 to 1" })
+      .min(0, { error: "must be a number from 0 to 1" })
+      .max(1, { error: "must be a number from 0 to 1" }),
+  },
+  { error: "must be an object with minBulk, size and maxFailureRate" },
+);
+
 export const policySchema = z.strictObject(
   {
     roles: rolesSchema,
@@ -96,6 +109,7 @@ export const policySchema = z.strictObject(
     reminders: remindersSchema.prefault({}),
     // Roles that act from a chat account only once it is linked to Entra by signing in; none by default.
     quorum: quorumSchema.default({}),
+    canary: canarySchema.optional(),
     requireLinkedIdentity: list(
       z.enum(LINK_REQUIREMENTS, { error: `is not one of ${LINK_REQUIREMENTS.join(", ")}` }),
     ).default([]),
@@ -109,4 +123,5 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   roles: [...ROLES],
   reminders: Object.keys(remindersSchema.shape),
   quorum: [...APPROVABLE_ACTIONS],
+  canary: Object.keys(canarySchema.shape),
 };

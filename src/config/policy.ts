@@ -34,6 +34,12 @@ export interface Policy {
   readonly requireLinkedIdentity: readonly LinkRequirement[];
   /** Distinct approvers each approvable action needs (absent: one); the requester never counts. */
   readonly quorum: Readonly<Partial<Record<ApprovableAction, number>>>;
+  /**
+   * Staged bulks (absent: off). A bulk changing at least `minBulk` users applies `size` of them,
+   * then waits for an approver's Continue; any bulk pauses when the share of failed users over
+   * the last few writes passes `maxFailureRate` (0..1).
+   */
+  readonly canary?: { readonly minBulk: number; readonly size: number; readonly maxFailureRate: number };
 }
 
 /** Reads and validates the policy file; every failure is a one-line PolicyError. */

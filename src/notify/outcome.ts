@@ -1,13 +1,19 @@
 import { z } from "zod";
 import { type ChangeAction, planFlagSchema } from "../core/plan-types.js";
+import type { PauseReason } from "../core/stages.js";
 import type { PerUserMfaState } from "../core/states.js";
 import type { ApprovalStatus, OperationStatus } from "../core/statuses.js";
+import type { Verb } from "../core/verbs.js";
 
 /**
  * What the worker tells a person, independent of any chat platform. Each adapter renders
  * these its own way (Block Kit, Adaptive Cards, plain text); render-text.ts gives the
  * plain-text form every platform can fall back to.
  */
+
+/** The answers to a paused staged bulk: the verbs its buttons stand for. */
+export const STAGE_VERBS = ["continue", "abort"] as const satisfies readonly Verb[];
+export type StageVerb = (typeof STAGE_VERBS)[number];
 
 export interface UserLabel {
   upn: string;
@@ -144,6 +150,25 @@ export type Outcome =
       enabledUnregistered: string[];
       /** CSV export (upn,displayName,state,registered,methods). */
       csv: string;
+    }
+  | {
+      /** A staged bulk waiting for Continue or Abort (after its canary, or too many failures). */
+      kind: "paused";
+      operationId: string;
+      action: ChangeAction;
+      reason: PauseReason;
+      /** Users with a result so far, of them failed, and users in the operation. */
+      done: number;
+      failed: number;
+      total: number;
+      /** The failed users (the first few) and why. */
+      failures: { users: Array<{ upn: string; reason: string }>; more: number };
+      /** The policy's limit, for a pause on failures. */
+      maxFailureRate?: number;
+      /** Continue is possible until then; after it, the rest is not applied. */
+      expiresAt: string;
+      /** Once answered: no buttons, and who answered. */
+      answered?: { verb: StageVerb; by: string; at: string };
     }
   | { kind: "audit"; subject: string; entries: AuditLine[] }
   | {

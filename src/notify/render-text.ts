@@ -5,6 +5,7 @@ import {
   approvalStatusLabel,
   approvalTitle,
   flagLabel,
+  pauseWords,
   quorumLine,
   reminderWords,
   stateLabel,
@@ -96,6 +97,19 @@ export function renderText(outcome: Outcome): string {
     }
     case "approval":
       return renderApprovalText(outcome.approval);
+    case "paused": {
+      const words = pauseWords(outcome);
+      return [
+        `Operation ${outcome.operationId}: ${words.title}`,
+        words.detail,
+        ...list(
+          "Failed",
+          outcome.failures.users.map((f) => `${f.upn} (${f.reason})`),
+          outcome.failures.more,
+        ),
+        words.answer,
+      ].join("\n");
+    }
     case "progress":
       return `Operation ${outcome.operationId}: ${actionLabel(outcome.action)} ${outcome.done}/${outcome.total} done${outcome.failed ? `, ${outcome.failed} failed` : ""}`;
     case "summary":

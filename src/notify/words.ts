@@ -4,7 +4,7 @@ import { HELP_SUMMARY } from "../core/grammar.js";
 import type { PlanFlag } from "../core/plan-types.js";
 import { isKnownMfaState, type KnownMfaState } from "../core/states.js";
 import type { ApprovalStatus } from "../core/statuses.js";
-import type { ApprovalView } from "./outcome.js";
+import type { ApprovalView, Outcome } from "./outcome.js";
 
 /**
  * What things are called, for every platform: Slack, Teams and the console only format these
@@ -163,3 +163,26 @@ export const NOT_QUEUED = {
   request: "Your request could not be queued, so nothing was changed. Try again in a minute.",
   decision: "Your decision could not be recorded, so nothing was decided. Try again in a minute.",
 } as const;
+
+/** What a paused staged bulk says, on every platform (README, "Safer rollouts"). */
+export function pauseWords(o: Extract<Outcome, { kind: "paused" }>): {
+  title: string;
+  detail: string;
+  answer: string;
+} {
+  const applied = `${o.done} of ${o.total} users applied, ${o.failed} failed`;
+  const title =
+    o.reason === "canary"
+      ? `${actionLabel(o.action)}: canary done, waiting for Continue`
+      : `${actionLabel(o.action)}: paused, too many failures`;
+  const why =
+    o.reason === "failures" && o.maxFailureRate !== undefined
+      ? ` More than ${Math.round(o.maxFailureRate * 100)}% of the latest writes failed.`
+      : "";
+  const answer = o.answered
+    ? `${o.answered.verb === "continue" ? "Continued" : "Aborted"} by ${o.answered.by} at ${o.answered.at}.`
+    : `An approver continues or aborts it by ${o.expiresAt} (continue ${o.operationId} / abort ${o.operationId}); after that the rest is not applied.`;
+  return { title, detail: `${applied}.${why}`, answer };
+}
+
+export const STAGE_BUTTON_LABELS = { continue: "Continue", abort: "Abort" } as const;

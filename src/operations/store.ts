@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { auditEntrySchema } from "../audit/audit-log.js";
 import { canonicalAddress } from "../core/ids.js";
+import { type PauseReason, pauseReasonSchema } from "../core/stages.js";
 import { operationStatusSchema } from "../core/statuses.js";
 import type { Decision } from "../core/verbs.js";
 import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
@@ -72,6 +73,37 @@ end
 return 0
 `;
 
+/*
+ * applying → paused, with why and until when (a staged bulk's canary, or too many failures).
+ * KEYS[1] operation hash; ARGV: reason, paused at (ISO), expires at (ms), expires at (ISO).
+ */
+const PAUSE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'applying' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'paused', 'pauseReason', ARGV[1], 'pausedAt', ARGV[2],
+  'pauseExpiresAtMs', ARGV[3], 'pauseExpiresAt', ARGV[4])
+redis.call('HDEL', KEYS[1], 'pauseRef')
+return 1
+`;
+
+/*
+ * paused → applying on Continue (the canary counts as passed), unless the pause has expired;
+ * the requester cannot continue their own bulk. KEYS[1] operation hash; ARGV: upn, now (ms).
+ */
+const RESUME_SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing'} end
+if status ~= 'paused' then return {'state', status} end
+if redis.call('HGET', KEYS[1], 'requester') == ARGV[1] then return {'self'} end
+if tonumber(ARGV[2]) >= tonumber(redis.call('HGET', KEYS[1], 'pauseExpiresAtMs')) then return {'expired'} end
+redis.call('HSET', KEYS[1], 'status', 'applying', 'canaryPassed', '1')
+return {'ok'}
+`;
+
+export type ResumeResult =
+  | { ok: true }
+  | { ok: false; why: "missing" | "self" | "expired" }
+  | { ok: false; why: "state"; status: OperationStatus };
+
 /** A user's last change through the bot: the audit facts of it, with the states it moved between. */
 const lastChangeSchema = auditEntrySchema
   .pick({ operationId: true, at: true, actor: true, action: true })
@@ -128,6 +160,15 @@ export class OperationStore {
     if (fields.decidedAt) state.decidedAt = fields.decidedAt;
     if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
     if (fields.progressRef) state.progressRef = messageRefSchema.parse(JSON.parse(fields.progressRef));
+    if (fields.canaryPassed) state.canaryPassed = true;
+    if (fields.pauseReason && fields.pausedAt && fields.pauseExpiresAt) {
+      state.pause = {
+        reason: pauseReasonSchema.parse(fields.pauseReason),
+        at: fields.pausedAt,
+        expiresAt: fields.pauseExpiresAt,
+      };
+    }
+    if (fields.pauseRef) state.pauseRef = messageRefSchema.parse(JSON.parse(fields.pauseRef));
     return { op, state };
   }
 
@@ -164,13 +205,33 @@ export class OperationStore {
     return (await this.redis.eval(TRANSITION_SCRIPT, 1, this.key(id), expected, next)) === 1;
   }
 
+  /** applying → paused (false when the operation is not applying: another run got there first). */
+  async pause(id: string, reason: PauseReason, now: Date, expiresAt: Date): Promise<boolean> {
+    const args = [reason, now.toISOString(), String(expiresAt.getTime()), expiresAt.toISOString()];
+    return (await this.redis.eval(PAUSE_SCRIPT, 1, this.key(id), ...args)) === 1;
+  }
+
+  /** paused → applying, for an approver's Continue. */
+  async resume(id: string, upn: string, now: Date): Promise<ResumeResult> {
+    const [code, status] = (await this.redis.eval(
+      RESUME_SCRIPT,
+      1,
+      this.key(id),
+      canonicalAddress(upn),
+      String(now.getTime()),
+    )) as string[];
+    if (code === "ok") return { ok: true };
+    if (code === "state") return { ok: false, why: "state", status: operationStatusSchema.parse(status) };
+    return { ok: false, why: z.enum(["missing", "self", "expired"]).parse(code) };
+  }
+
   async clearPending(op: Operation): Promise<void> {
     const tx = this.redis.multi();
     for (const item of op.plan.items) if (item.kind === "change") tx.srem(this.pendingKey(item.upn), op.id);
     await tx.exec();
   }
 
-  async setRef(id: string, field: "cardRef" | "progressRef", ref: MessageRef): Promise<void> {
+  async setRef(id: string, field: "cardRef" | "progressRef" | "pauseRef", ref: MessageRef): Promise<void> {
     await this.redis.hset(this.key(id), field, JSON.stringify(ref));
   }
 

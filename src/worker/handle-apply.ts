@@ -10,6 +10,7 @@ import type { WorkerDeps } from "./deps.js";
 import { refreshViews } from "./gather-targets.js";
 import { refreshCard } from "./handle-decision.js";
 import { bestEffort, post, reply, update } from "./notify.js";
+import { announcePause, pauseApply } from "./staged-bulk.js";
 import { askApproval, nothingToDo, planFor } from "./submit-change.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
@@ -34,8 +35,23 @@ export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void
     status = "applying";
   }
   const changes = op.plan.items.filter((i): i is Change => i.kind === "change");
+  if (status === "paused") {
+    // A retry after the pause was recorded but before it was posted.
+    await announcePause(deps, op);
+    return;
+  }
   if (status === "applying") {
-    const lines = await applyChanges(deps, op, changes);
+    const canaryPassed = (await deps.operations.get(op.id))?.state.canaryPassed ?? false;
+    const stages = op.stages ?? {};
+    const run = await applyChanges(deps, op, changes, {
+      ...(stages.canary !== undefined && !canaryPassed ? { stopAfter: stages.canary } : {}),
+      ...(stages.maxFailureRate !== undefined ? { maxFailureRate: stages.maxFailureRate } : {}),
+    });
+    if (run.paused) {
+      await pauseApply(deps, op, run.paused, run.lines);
+      return;
+    }
+    const lines = run.lines;
     await afterApply(deps, op, lines);
     await deps.operations.transition(op.id, "applying", "done");
     status = "done";

@@ -3,6 +3,7 @@ import {
   actionLabel,
   approvalStatusLabel,
   approvalTitle,
+  pauseWords,
   reminderWords,
   stateLabel,
 } from "../../../src/notify/words.js";
@@ -11,6 +12,7 @@ import { auditCard } from "./audit.js";
 import { changeCard } from "./change.js";
 import { convertPlanCard } from "./convert-plan.js";
 import { type AdaptiveCard, clean, userLabel } from "./elements.js";
+import { pausedCard } from "./paused.js";
 import { progressCard } from "./progress.js";
 import { registerReminderCard } from "./register-reminder.js";
 import { reportCard } from "./report.js";
@@ -55,6 +57,8 @@ function render(outcome: Outcome): RenderedOutcome {
         card: progressCard(outcome),
         summary: `${actionLabel(outcome.action)}: ${outcome.done} of ${outcome.total} done`,
       };
+    case "paused":
+      return { card: pausedCard(outcome), summary: pauseWords(outcome).title };
     case "summary":
       return {
         card: summaryCard(outcome),
