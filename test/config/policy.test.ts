@@ -45,6 +45,7 @@ describe("policy.example.json", () => {
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
       requireLinkedIdentity: ["approve", "admin"],
       quorum: { bulk: 2, convert: 2 },
+      canary: { minBulk: 200, size: 20, maxFailureRate: 0.1 },
     } satisfies Policy);
   });
 });
@@ -247,6 +248,20 @@ describe("parsePolicy", () => {
     );
     expect(policyError({ ...MINIMAL, quorum: 2 }, "X").message).toBe(
       "policy file X: quorum 2 must be an object of enable, bulk, disable, reregister, convert, undo → number of approvers",
+    );
+  });
+
+  it("takes a canary with minBulk, size and a failure rate from 0 to 1", () => {
+    const canary = { minBulk: 200, size: 20, maxFailureRate: 0.1 };
+    expect(parsePolicy({ ...MINIMAL, canary }, "p.json").canary).toEqual(canary);
+    expect(policyError({ ...MINIMAL, canary: { ...canary, maxFailureRate: 1.5 } }, "X").message).toBe(
+      "policy file X: canary.maxFailureRate 1.5 must be a number from 0 to 1",
+    );
+    expect(policyError({ ...MINIMAL, canary: { minBulk: 200, size: 20 } }, "X").message).toBe(
+      "policy file X: canary.maxFailureRate is missing",
+    );
+    expect(policyError({ ...MINIMAL, canary: { ...canary, sise: 3 } }, "X").message).toBe(
+      'policy file X: unknown key "canary.sise" (did you mean "size"?)',
     );
   });
 

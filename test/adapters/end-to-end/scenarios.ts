@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Policy } from "../../../src/config/policy.js";
 import type { PlanItemOf } from "../../../src/core/plan-types.js";
 import type { DecisionVerb } from "../../../src/core/verbs.js";
+import type { StageVerb } from "../../../src/notify/outcome.js";
 import {
   APPROVAL_STATUS_LABELS,
   actionLabel,
@@ -10,6 +11,7 @@ import {
   STATE_LABELS,
 } from "../../../src/notify/words.js";
 import { SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import { BENCH_GROUP_ID, generateSeed, type SandboxOptions } from "../../../src/sandbox/index.js";
 import { ADMIN, HELPDESK, MANAGER, testPolicy, type WorkerHarness } from "../../helpers/worker-harness.js";
 
 /**
@@ -34,6 +36,10 @@ const SCENARIO_POLICY_INPUT = {
     approver: [MANAGER, ISAIAH, ADMIN],
   },
 };
+/** The staged-bulk scenarios' tenant: this many users in one group (BENCH_GROUP_ID). */
+const BENCH_USERS = 200;
+const PATCH_ROUTE = "PATCH /beta/users/{id}/authentication/requirements";
+
 /** Both platforms' tests start from this policy. */
 export const SCENARIO_POLICY = testPolicy(SCENARIO_POLICY_INPUT);
 
@@ -52,7 +58,7 @@ export interface CardView {
   text: string;
   edits: number;
   /** The decision each button stands for, and the approval id it carries (nothing else). */
-  buttons: Array<{ decision: DecisionVerb; approvalId: string }>;
+  buttons: Array<{ decision: DecisionVerb | StageVerb; approvalId: string }>;
 }
 
 /**
@@ -71,6 +77,10 @@ export interface ChatDriver<Sent, Card, Click> {
   approvalCard(sent: Sent): Promise<{ approvalId: string; card: Card }>;
   card(card: Card): Promise<CardView>;
   click(person: PersonKey, decision: DecisionVerb, approvalId: string, card: Card): Promise<Click>;
+  /** The message of a staged bulk that paused (Continue/Abort buttons), once it is posted. */
+  pauseMessage(): Promise<{ operationId: string; card: Card }>;
+  /** A click on Continue or Abort of a paused bulk's message. */
+  press(person: PersonKey, verb: StageVerb, operationId: string, card: Card): Promise<Click>;
   /** The private answers `person` got for these clicks so far. */
   answersToClicks(person: PersonKey, clicks: readonly Click[]): string[];
   /** Waits until the summary of an applied bulk is posted where the request came from. */
@@ -100,6 +110,8 @@ export interface Scenario {
   name: string;
   /** The policy this scenario's run starts with; SCENARIO_POLICY when absent. */
   policy?: Policy;
+  /** The sandbox tenant it runs against; the shipped one when absent. */
+  sandbox?: SandboxOptions;
   run<S, C, K>(d: ChatDriver<S, C, K>): Promise<Trail<S, C, K>>;
 }
 
@@ -113,7 +125,9 @@ export type ScenarioId =
   | "selfApproval"
   | "twoApprovers"
   | "doubleClick"
-  | "quorum";
+  | "quorum"
+  | "canary"
+  | "failurePause";
 
 function contains(text: string, words: readonly string[]): void {
   for (const word of words) expect(text).toContain(word);
@@ -398,18 +412,79 @@ export const SCENARIOS: readonly Scenario[] = [
       return { sent: [sent], cards: [card], clicks: [byAdmin, first, again, second], approvalId, changes };
     },
   },
+  {
+    id: "canary",
+    name: "a canary of 10 in a 200-user bulk: ten applied, then it waits; Continue applies the other 190 once",
+    sandbox: { seed: generateSeed({ users: BENCH_USERS }) },
+    async run(d) {
+      const sent = await d.type("admin", `bulk enable group:${BENCH_GROUP_ID} --canary 10`, {
+        inChannel: true,
+      });
+      const { approvalId, card } = await d.approvalCard(sent);
+      const approve = await d.click("manager", "approve", approvalId, card);
+      const paused = await d.pauseMessage();
+      expect(paused.operationId).toBe(approvalId);
+      await d.settle();
+      expect(d.patches.size).toBe(10);
+      expect(d.posted().summaries).toEqual([]);
+      const waiting = await d.card(paused.card);
+      contains(waiting.text, [`10 of ${BENCH_USERS} users applied, 0 failed`, `continue ${approvalId}`]);
+      expect(waiting.buttons.map((b) => b.decision)).toEqual(["continue", "abort"]);
+
+      const go = await d.press("manager", "continue", approvalId, paused.card);
+      await d.summaryPosted();
+      await d.settle();
+      expect(d.patches.size).toBe(BENCH_USERS);
+      for (const n of d.patches.values()) expect(n).toBe(1);
+      expect(d.posted().summaries).toHaveLength(1);
+      expect(d.answersToClicks("manager", [go]).at(-1)).toContain(`You continued ${approvalId}`);
+      const answered = await d.card(paused.card);
+      expect(answered.buttons).toEqual([]);
+      expect(answered.text).toContain(`Continued by ${MANAGER}`);
+      return { sent: [sent], cards: [card, paused.card], clicks: [approve, go], approvalId };
+    },
+  },
+  {
+    id: "failurePause",
+    name: "a bulk pauses by itself when 30 % of the sandbox's writes fail; Abort leaves the rest unapplied",
+    policy: testPolicy({
+      ...SCENARIO_POLICY_INPUT,
+      canary: { minBulk: 1000, size: 10, maxFailureRate: 0.1 },
+    }),
+    sandbox: { seed: generateSeed({ users: BENCH_USERS }), writeFailureRate: 0.3 },
+    async run(d) {
+      const sent = await d.type("admin", `bulk enable group:${BENCH_GROUP_ID}`, { inChannel: true });
+      const { approvalId, card } = await d.approvalCard(sent);
+      const approve = await d.click("manager", "approve", approvalId, card);
+      const paused = await d.pauseMessage();
+      await d.settle();
+      const written = d.worker.sandbox.stats.count(PATCH_ROUTE);
+      expect(d.patches.size).toBeLessThan(BENCH_USERS);
+      const view = await d.card(paused.card);
+      contains(view.text, ["paused, too many failures", "More than 10% of the latest writes failed"]);
+
+      const stop = await d.press("manager", "abort", approvalId, paused.card);
+      await d.settle();
+      expect(d.answersToClicks("manager", [stop]).at(-1)).toContain(`You aborted ${approvalId}`);
+      expect((await d.worker.deps().operations.get(approvalId))?.state.status).toBe("aborted");
+      expect(d.worker.sandbox.stats.count(PATCH_ROUTE)).toBe(written);
+      expect((await d.card(paused.card)).text).toContain(`Aborted by ${MANAGER}`);
+      expect(d.posted().summaries).toEqual([]);
+      return { sent: [sent], cards: [card, paused.card], clicks: [approve, stop], approvalId };
+    },
+  },
 ];
 
 /** Runs every scenario at one platform, then that platform's own checks of what it left behind. */
 export function runScenarios<S, C, K>(
   platform: string,
-  start: (policy: Policy) => Promise<ChatDriver<S, C, K>>,
+  start: (policy: Policy, sandbox?: SandboxOptions) => Promise<ChatDriver<S, C, K>>,
   checks: Partial<Record<ScenarioId, (trail: Trail<S, C, K>) => Promise<void>>>,
 ): void {
   describe(`${platform} end to end: the shared scenarios`, () => {
     for (const scenario of SCENARIOS) {
       it(scenario.name, async () => {
-        const trail = await scenario.run(await start(scenario.policy ?? SCENARIO_POLICY));
+        const trail = await scenario.run(await start(scenario.policy ?? SCENARIO_POLICY, scenario.sandbox));
         await checks[scenario.id]?.(trail);
       });
     }
@@ -417,15 +492,17 @@ export function runScenarios<S, C, K>(
 }
 
 /** One platform run per test, closed after it: `start` opens the test's run. */
-export function endToEndRuns<H extends { close(): Promise<void> }>(open: (policy: Policy) => Promise<H>) {
+export function endToEndRuns<H extends { close(): Promise<void> }>(
+  open: (policy: Policy, sandbox?: SandboxOptions) => Promise<H>,
+) {
   let current: H | undefined;
   afterEach(async () => {
     await current?.close();
     current = undefined;
   });
   return {
-    async start(policy: Policy = SCENARIO_POLICY): Promise<H> {
-      current = await open(policy);
+    async start(policy: Policy = SCENARIO_POLICY, sandbox?: SandboxOptions): Promise<H> {
+      current = await open(policy, sandbox);
       return current;
     },
   };

@@ -4,6 +4,7 @@ import { HttpServer } from "../../../src/http/server.js";
 import { type Logger, silentLogger } from "../../../src/log.js";
 import { connectRedis, RequestQueue } from "../../../src/queue/queues.js";
 import type { WorkerRuntimeOptions } from "../../../src/run/worker-runtime.js";
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { HARNESS_SETTINGS, REDIS_URL, WorkerHarness } from "../../helpers/worker-harness.js";
 
 /**
@@ -49,10 +50,11 @@ export async function startServeSide(
 export async function startWorkerSide(
   policy: Policy | undefined,
   notifiers: WorkerRuntimeOptions["notifiers"],
-  options: { publicUrl?: string; logger?: Logger } = {},
+  options: { publicUrl?: string; logger?: Logger; sandbox?: SandboxOptions } = {},
 ): Promise<{ worker: WorkerHarness; patches: Map<string, number> }> {
   const worker = await WorkerHarness.start({
     ...(policy ? { policy } : {}),
+    ...(options.sandbox ? { sandbox: options.sandbox } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     startWorker: false,
   });

@@ -1,4 +1,9 @@
-import { DECISION_ACTION_IDS, decisionOfAction } from "../../../adapters/slack/action-ids.js";
+import {
+  DECISION_ACTION_IDS,
+  decisionOfAction,
+  STAGE_ACTION_IDS,
+  stageVerbOfAction,
+} from "../../../adapters/slack/action-ids.js";
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from "../../../adapters/slack/app.js";
 import { SlackNotifier } from "../../../adapters/slack/notifier.js";
 import { freePort } from "../../../src/cli/local-redis.js";
@@ -6,6 +11,7 @@ import type { Policy } from "../../../src/config/policy.js";
 import { type Logger, silentLogger } from "../../../src/log.js";
 import { statePrefix } from "../../../src/run/worker-runtime.js";
 import { SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { mountSignInRoutes } from "../../../src/signin/wiring.js";
 import { FakeSlack, type FakeSlackUser } from "../../helpers/fake-slack.js";
 import {
@@ -84,7 +90,7 @@ export class SlackEndToEnd {
    * `logger` is where serve's sign-in routes, the worker and the Graph client write.
    */
   static async start(
-    options: { policy?: Policy; signIn?: boolean; logger?: Logger } = {},
+    options: { policy?: Policy; signIn?: boolean; logger?: Logger; sandbox?: SandboxOptions } = {},
   ): Promise<SlackEndToEnd> {
     const fake = await FakeSlack.start();
     for (const person of Object.values(PEOPLE)) fake.addUser(person);
@@ -96,7 +102,11 @@ export class SlackEndToEnd {
       () => ({
         slack: new SlackNotifier({ botToken: fake.botToken, apiUrl: fake.apiUrl, logger: silentLogger }),
       }),
-      { ...(publicUrl ? { publicUrl } : {}), logger },
+      {
+        ...(publicUrl ? { publicUrl } : {}),
+        logger,
+        ...(options.sandbox ? { sandbox: options.sandbox } : {}),
+      },
     );
     // The serve side, as src/cli/serve.ts wires it.
     let adapter: SlackAdapter | undefined;
@@ -268,13 +278,23 @@ export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, S
         text: readSlack(message),
         edits: message?.edits.length ?? 0,
         buttons: buttonsOf(message?.blocks ?? []).map((b) => ({
-          decision: decisionOfAction(b.action_id)!,
+          decision: decisionOfAction(b.action_id) ?? stageVerbOfAction(b.action_id)!,
           approvalId: b.value,
         })),
       };
     },
     click: (person, decision, approvalId, ts) =>
       e2e.click(PEOPLE[person], DECISION_ACTION_IDS[decision], approvalId, ts),
+    async pauseMessage() {
+      const isStage = (b: Button) => stageVerbOfAction(b.action_id) !== undefined;
+      const paused = await e2e.fake.waitFor(
+        () => posts().find((m) => buttonsOf(m.blocks).some(isStage)),
+        20_000,
+      );
+      return { operationId: buttonsOf(paused.blocks).find(isStage)!.value, card: paused.ts };
+    },
+    press: (person, verb, operationId, ts) =>
+      e2e.click(PEOPLE[person], STAGE_ACTION_IDS[verb], operationId, ts),
     answersToClicks: (_person, clicks) =>
       clicks.flatMap((click) => e2e.fake.responsesTo(click.responseUrl).map((r) => readSlack(r.body))),
     summaryPosted: async () => {

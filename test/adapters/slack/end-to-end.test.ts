@@ -25,8 +25,8 @@ import {
 
 let e2e: SlackEndToEnd;
 /** Every test opens its own run (a fresh worker, queue prefix and fake), closed after it. */
-const runs = endToEndRuns(async (policy) => {
-  e2e = await SlackEndToEnd.start({ policy });
+const runs = endToEndRuns(async (policy, sandbox) => {
+  e2e = await SlackEndToEnd.start({ policy, ...(sandbox ? { sandbox } : {}) });
   return e2e;
 });
 
@@ -178,7 +178,11 @@ const SLACK_CHECKS: Partial<Record<ScenarioId, (trail: SlackTrail) => Promise<vo
   },
 };
 
-runScenarios("Slack", async (policy) => slackDriver(await runs.start(policy)), SLACK_CHECKS);
+runScenarios(
+  "Slack",
+  async (policy, sandbox) => slackDriver(await runs.start(policy, sandbox)),
+  SLACK_CHECKS,
+);
 
 describe("Slack end to end: Slack's own", () => {
   it("hostile text gets a safe usage answer in the ack, and nothing is queued or sent", async () => {

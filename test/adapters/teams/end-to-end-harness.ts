@@ -1,15 +1,17 @@
 import { expect } from "vitest";
 import { createTeamsAdapter, mountTeams } from "../../../adapters/teams/adapter.js";
 import { MfaTeamsBot } from "../../../adapters/teams/bot.js";
-import { decisionVerbs } from "../../../adapters/teams/card-actions.js";
+import { decisionVerbs, stageVerbs } from "../../../adapters/teams/card-actions.js";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier } from "../../../adapters/teams/notifier.js";
 import type { TeamsSettings } from "../../../adapters/teams/settings.js";
 import type { Policy } from "../../../src/config/policy.js";
 import { type DecisionVerb, verbsTaking } from "../../../src/core/verbs.js";
 import { silentLogger } from "../../../src/log.js";
+import { STAGE_VERBS, type StageVerb } from "../../../src/notify/outcome.js";
 import { statePrefix } from "../../../src/run/worker-runtime.js";
 import { guidFrom, SANDBOX_ACCOUNTS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import type { SandboxOptions } from "../../../src/sandbox/index.js";
 import { FakeBotConnector, type FakeMember, type SentActivity } from "../../helpers/fake-bot-connector.js";
 import type { WorkerHarness } from "../../helpers/worker-harness.js";
 import type { ChatDriver } from "../end-to-end/scenarios.js";
@@ -58,12 +60,16 @@ export class TeamsEndToEnd {
     return this.serve.baseUrl;
   }
 
-  static async start(options: { policy?: Policy } = {}): Promise<TeamsEndToEnd> {
+  static async start(options: { policy?: Policy; sandbox?: SandboxOptions } = {}): Promise<TeamsEndToEnd> {
     const connector = await new FakeBotConnector().start();
     for (const member of Object.values(MEMBERS)) connector.addMember(member);
-    const { worker, patches } = await startWorkerSide(options.policy, (state, prefix) => ({
-      teams: createTeamsNotifier(EMULATOR, { redis: state, keyPrefix: prefix, logger: silentLogger }),
-    }));
+    const { worker, patches } = await startWorkerSide(
+      options.policy,
+      (state, prefix) => ({
+        teams: createTeamsNotifier(EMULATOR, { redis: state, keyPrefix: prefix, logger: silentLogger }),
+      }),
+      options.sandbox ? { sandbox: options.sandbox } : {},
+    );
     // The serve side, as src/cli/serve.ts wires it.
     const serve = await startServeSide(worker.prefix, (server, serveQueue, serveRedis) => {
       const bot = new MfaTeamsBot({
@@ -173,9 +179,10 @@ export function readTeams(sent: SentActivity | undefined): string {
   return sent ? `${summaryOf(sent)}\n${textOf(sent)}` : "";
 }
 
-const DECISION_OF: Readonly<Record<string, DecisionVerb>> = Object.fromEntries(
-  verbsTaking("approval").map((decision) => [decisionVerbs[decision], decision]),
-);
+const DECISION_OF: Readonly<Record<string, DecisionVerb | StageVerb>> = Object.fromEntries([
+  ...verbsTaking("approval").map((decision) => [decisionVerbs[decision], decision]),
+  ...STAGE_VERBS.map((verb) => [stageVerbs[verb], verb]),
+]);
 
 /**
  * The shared end-to-end scenarios (test/adapters/end-to-end/scenarios.ts) at Teams: commands
@@ -241,8 +248,12 @@ export function teamsDriver(e2e: TeamsEndToEnd): ChatDriver<TeamsSent, TeamsCard
           .filter((a) => a.type === "Action.Execute")
           .map((a) => {
             // Everything the button carries besides the id shows up here, and fails the check.
-            const { approvalId, ...rest } = a.data ?? {};
-            return { decision: DECISION_OF[a.verb ?? ""]!, approvalId: String(approvalId), ...rest };
+            const { approvalId, operationId, ...rest } = a.data ?? {};
+            return {
+              decision: DECISION_OF[a.verb ?? ""]!,
+              approvalId: String(approvalId ?? operationId),
+              ...rest,
+            };
           }),
       };
     },
@@ -251,6 +262,27 @@ export function teamsDriver(e2e: TeamsEndToEnd): ChatDriver<TeamsSent, TeamsCard
         cardActionInvoke(e2e.serviceUrl, {
           verb: decisionVerbs[decision],
           data: { approvalId },
+          clicker: MEMBERS[person],
+          conversation: { id: card.thread, conversationType: "channel" },
+          cardActivityId: card.activityId,
+        }),
+      ),
+    async pauseMessage() {
+      const stageAction = (a: SentActivity) =>
+        cardOf(a)?.actions.find((x) => x.type === "Action.Execute" && x.verb === stageVerbs.continue);
+      const paused = await e2e.waitForActivity(
+        (a) => a.conversationId === requestThread && a.kind === "send" && stageAction(a) !== undefined,
+      );
+      return {
+        operationId: String(stageAction(paused)?.data?.operationId ?? ""),
+        card: { thread: requestThread, activityId: paused.activityId },
+      };
+    },
+    press: (person, verb, operationId, card) =>
+      e2e.post(
+        cardActionInvoke(e2e.serviceUrl, {
+          verb: stageVerbs[verb],
+          data: { operationId },
           clicker: MEMBERS[person],
           conversation: { id: card.thread, conversationType: "channel" },
           cardActivityId: card.activityId,

@@ -34,8 +34,8 @@ const threadOf = (activity: Record<string, unknown>) => (activity.conversation a
 
 let e2e: TeamsEndToEnd;
 /** Every test opens its own run (a fresh worker, queue prefix and fake), closed after it. */
-const runs = endToEndRuns(async (policy) => {
-  e2e = await TeamsEndToEnd.start({ policy });
+const runs = endToEndRuns(async (policy, sandbox) => {
+  e2e = await TeamsEndToEnd.start({ policy, ...(sandbox ? { sandbox } : {}) });
   return e2e;
 });
 
@@ -163,7 +163,11 @@ const TEAMS_CHECKS: Partial<Record<ScenarioId, (trail: TeamsTrail) => Promise<vo
   },
 };
 
-runScenarios("Teams", async (policy) => teamsDriver(await runs.start(policy)), TEAMS_CHECKS);
+runScenarios(
+  "Teams",
+  async (policy, sandbox) => teamsDriver(await runs.start(policy, sandbox)),
+  TEAMS_CHECKS,
+);
 
 describe("Teams end to end: Teams' own", () => {
   it("status in a channel after an @mention of the bot, the user named by a Teams mention", async () => {
