@@ -186,7 +186,7 @@ export async function abortBulk(
 export async function expirePause(deps: WorkerDeps, job: ExpireJob): Promise<void> {
   const found = await deps.operations.get(job.operationId);
   const expiresAt = found?.state.pause?.expiresAt;
-  if (!found || found.state.status !== "paused" || !expiresAt) return;
+  if (found?.state.status !== "paused" || !expiresAt) return;
   if (deps.now().getTime() < Date.parse(expiresAt)) return;
   if (!(await deps.operations.transition(found.op.id, "paused", "aborted"))) return;
   const now = deps.now().toISOString();
