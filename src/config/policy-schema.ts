@@ -96,6 +96,24 @@ export const canarySchema = z.strictObject(
   { error: "must be an object with minBulk, size and maxFailureRate" },
 );
 
+/** The periodic sweep for states changed outside the bot; absent: off. */
+export const driftSweepSchema = z.strictObject(
+  { everyMinutes: integerIn(1, 10080) },
+  { error: "must be an object with everyMinutes" },
+);
+
+const conversationId = z
+  .string({ error: "must be a conversation id" })
+  .trim()
+  .min(1, { error: "must be a conversation id" })
+  .max(256, { error: "must be a conversation id" });
+
+/** Where alerts go: a Slack channel id and/or a Teams conversation id (the bot must be in it). */
+export const alertsSchema = z.strictObject(
+  { slackChannel: conversationId.optional(), teamsConversation: conversationId.optional() },
+  { error: "must be an object with slackChannel and/or teamsConversation" },
+);
+
 export const policySchema = z.strictObject(
   {
     roles: rolesSchema,
@@ -110,6 +128,8 @@ export const policySchema = z.strictObject(
     // Roles that act from a chat account only once it is linked to Entra by signing in; none by default.
     quorum: quorumSchema.default({}),
     canary: canarySchema.optional(),
+    driftSweep: driftSweepSchema.optional(),
+    alerts: alertsSchema.optional(),
     requireLinkedIdentity: list(
       z.enum(LINK_REQUIREMENTS, { error: `is not one of ${LINK_REQUIREMENTS.join(", ")}` }),
     ).default([]),
@@ -124,4 +144,6 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   reminders: Object.keys(remindersSchema.shape),
   quorum: [...APPROVABLE_ACTIONS],
   canary: Object.keys(canarySchema.shape),
+  driftSweep: Object.keys(driftSweepSchema.shape),
+  alerts: Object.keys(alertsSchema.shape),
 };

@@ -40,6 +40,10 @@ export interface Policy {
    * the last few writes passes `maxFailureRate` (0..1).
    */
   readonly canary?: { readonly minBulk: number; readonly size: number; readonly maxFailureRate: number };
+  /** How often the drift sweep runs (absent: never); its findings go to `alerts`. */
+  readonly driftSweep?: { readonly everyMinutes: number };
+  /** Where alerts (states changed outside the bot) are posted. */
+  readonly alerts?: { readonly slackChannel?: string; readonly teamsConversation?: string };
 }
 
 /** Reads and validates the policy file; every failure is a one-line PolicyError. */
@@ -84,6 +88,13 @@ export function parsePolicy(json: unknown, path: string): Policy {
       path,
       result.error.issues.flatMap((i) => describeIssue(i, json)),
     );
+  // A sweep with nowhere to post would find drift and tell no one.
+  const { driftSweep, alerts } = result.data;
+  if (driftSweep && !alerts?.slackChannel && !alerts?.teamsConversation) {
+    throw new PolicyError(path, [
+      "driftSweep needs alerts.slackChannel and/or alerts.teamsConversation to post to",
+    ]);
+  }
   return deepFreeze(result.data);
 }
 

@@ -104,6 +104,8 @@ export type Outcome =
         kind?: "conditionalAccess" | "securityDefaults" | "none";
       };
       pendingApprovals: string[];
+      /** The state differs from the one the bot last set: changed outside the bot. */
+      drift?: { set: string; operationId: string; at: string };
       lastChange?: {
         operationId: string;
         at: string;
@@ -169,6 +171,20 @@ export type Outcome =
       expiresAt: string;
       /** Once answered: no buttons, and who answered. */
       answered?: { verb: StageVerb; by: string; at: string };
+    }
+  | {
+      /** A per-user MFA state changed outside the bot, found by the drift sweep. */
+      kind: "drift";
+      user: UserLabel & { id: string };
+      /** The state the bot set (read back after its change), by which operation, when. */
+      set: string;
+      operationId: string;
+      setAt: string;
+      /** The state now. */
+      now: string;
+      /** Who changed it and when, when the directory audit log names them. */
+      changedBy?: string;
+      changedAt?: string;
     }
   | { kind: "audit"; subject: string; entries: AuditLine[] }
   | {

@@ -4,11 +4,13 @@ import {
   approvalSections,
   approvalStatusLabel,
   approvalTitle,
+  driftWords,
   flagLabel,
   pauseWords,
   quorumLine,
   reminderWords,
   stateLabel,
+  statusDriftLine,
 } from "./words.js";
 
 /**
@@ -63,6 +65,7 @@ export function renderText(outcome: Outcome): string {
       if (outcome.reregistrationNeeded)
         lines.push("⚠ Re-registration needed: the user must register their methods again.");
       if (outcome.isProtected) lines.push("🔒 Protected (break-glass) account: the bot never changes it.");
+      if (outcome.drift) lines.push(`⚠ ${statusDriftLine(outcome.drift, outcome.state)}`);
       if (outcome.pendingApprovals.length)
         lines.push(`Pending approvals: ${outcome.pendingApprovals.join(", ")}`);
       if (outcome.lastChange) {
@@ -97,6 +100,10 @@ export function renderText(outcome: Outcome): string {
     }
     case "approval":
       return renderApprovalText(outcome.approval);
+    case "drift": {
+      const words = driftWords(outcome);
+      return [`⚠ ${words.title}`, ...words.lines].join("\n");
+    }
     case "paused": {
       const words = pauseWords(outcome);
       return [

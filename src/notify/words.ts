@@ -186,3 +186,24 @@ export function pauseWords(o: Extract<Outcome, { kind: "paused" }>): {
 }
 
 export const STAGE_BUTTON_LABELS = { continue: "Continue", abort: "Abort" } as const;
+
+/** A drift alert, on every platform: the user, the state the bot set, the state now, and who. */
+export function driftWords(o: Extract<Outcome, { kind: "drift" }>): { title: string; lines: string[] } {
+  return {
+    title: `Per-user MFA changed outside the bot: ${o.user.upn}`,
+    lines: [
+      `The bot set ${stateLabel(o.set)} (operation ${o.operationId}, ${o.setAt}); it is now ${stateLabel(o.now)}.`,
+      o.changedBy
+        ? `Changed by ${o.changedBy} at ${o.changedAt ?? "an unknown time"} (directory audit log).`
+        : "The directory audit log does not say who changed it.",
+    ],
+  };
+}
+
+/** `status`'s line for a user whose state differs from the one the bot last set. */
+export function statusDriftLine(
+  drift: { set: string; operationId: string; at: string },
+  now: string,
+): string {
+  return `Changed outside the bot: the bot set ${stateLabel(drift.set)} (operation ${drift.operationId}, ${drift.at}); it is now ${stateLabel(now)}.`;
+}

@@ -29,6 +29,15 @@ export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeR
       },
     })),
   );
+  // What the drift sweep compares with: the state Graph reported after the bot's write.
+  await deps.drift.record(
+    done.flatMap((line) => {
+      const user = users.get(line.upn);
+      return user && line.now
+        ? [{ userId: user.id, upn: line.upn, state: line.now, operationId: op.id, at }]
+        : [];
+    }),
+  );
   await deps.queue.enqueueMany(
     done
       .filter((line) => line.now === "enabled" && line.from !== "enabled")

@@ -46,6 +46,8 @@ describe("policy.example.json", () => {
       requireLinkedIdentity: ["approve", "admin"],
       quorum: { bulk: 2, convert: 2 },
       canary: { minBulk: 200, size: 20, maxFailureRate: 0.1 },
+      driftSweep: { everyMinutes: 60 },
+      alerts: { slackChannel: "C0123ABCD", teamsConversation: "19:ops@thread.tacv2" },
     } satisfies Policy);
   });
 });
@@ -262,6 +264,23 @@ describe("parsePolicy", () => {
     );
     expect(policyError({ ...MINIMAL, canary: { ...canary, sise: 3 } }, "X").message).toBe(
       'policy file X: unknown key "canary.sise" (did you mean "size"?)',
+    );
+  });
+
+  it("takes a drift sweep only with somewhere to post its alerts", () => {
+    const alerts = { slackChannel: "C0123ABCD", teamsConversation: "19:abc@thread.tacv2" };
+    expect(parsePolicy({ ...MINIMAL, driftSweep: { everyMinutes: 60 }, alerts }, "p.json")).toMatchObject({
+      driftSweep: { everyMinutes: 60 },
+      alerts,
+    });
+    expect(policyError({ ...MINIMAL, driftSweep: { everyMinutes: 60 } }, "X").message).toBe(
+      "policy file X: driftSweep needs alerts.slackChannel and/or alerts.teamsConversation to post to",
+    );
+    expect(policyError({ ...MINIMAL, driftSweep: { everyMinutes: 0 }, alerts }, "X").message).toBe(
+      "policy file X: driftSweep.everyMinutes 0 must be an integer 1-10080",
+    );
+    expect(policyError({ ...MINIMAL, alerts: { slackChanel: "C1" } }, "X").message).toBe(
+      'policy file X: unknown key "alerts.slackChanel" (did you mean "slackChannel"?)',
     );
   });
 

@@ -118,6 +118,16 @@ export const OUTCOMES: { [K in Outcome["kind"]]: Extract<Outcome, { kind: K }> }
     approval: approvalView({ quorum: { needed: 2, approvedBy: ["manager@contoso.com"] } }),
   },
   progress: { kind: "progress", operationId: "abcdefgh", action: "enable", done: 40, total: 160, failed: 2 },
+  drift: {
+    kind: "drift",
+    user: { id: "00000000-0000-0000-0000-000000000001", upn: "alice@contoso.com" },
+    set: "enabled",
+    operationId: "abcdefgh",
+    setAt: "2024-05-01T10:00:00Z",
+    now: "disabled",
+    changedBy: "admin@contoso.com",
+    changedAt: "2024-05-02T09:00:00Z",
+  },
   paused: {
     kind: "paused",
     operationId: "abcdefgh",
@@ -210,6 +220,7 @@ export const MUST_SAY: { [K in Outcome["kind"]]: readonly string[] } = {
     quorumLine({ needed: 2, approvedBy: ["manager@contoso.com"] }),
   ],
   progress: [actionLabel("enable"), "40", "160"],
+  drift: ["alice@contoso.com", STATE_LABELS.enabled, STATE_LABELS.disabled, "admin@contoso.com"],
   paused: [
     pauseWords(OUTCOMES.paused).title,
     pauseWords(OUTCOMES.paused).detail,

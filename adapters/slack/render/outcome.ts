@@ -2,6 +2,7 @@ import type { Outcome } from "../../../src/notify/outcome.js";
 import { renderApproval } from "./approval.js";
 import type { SlackMessage } from "./blocks.js";
 import { renderChange, renderProgress, renderSummary } from "./change.js";
+import { renderDrift } from "./drift.js";
 import { renderPaused } from "./paused.js";
 import { renderAudit, renderConvertPlan, renderReport } from "./report.js";
 import { renderStatus } from "./status.js";
@@ -24,6 +25,8 @@ export function renderOutcome(outcome: Outcome): SlackMessage {
       return renderProgress(outcome);
     case "paused":
       return renderPaused(outcome);
+    case "drift":
+      return renderDrift(outcome);
     case "summary":
       return renderSummary(outcome);
     case "report":

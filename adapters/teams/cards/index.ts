@@ -3,6 +3,7 @@ import {
   actionLabel,
   approvalStatusLabel,
   approvalTitle,
+  driftWords,
   pauseWords,
   reminderWords,
   stateLabel,
@@ -11,6 +12,7 @@ import { approvalCard } from "./approval.js";
 import { auditCard } from "./audit.js";
 import { changeCard } from "./change.js";
 import { convertPlanCard } from "./convert-plan.js";
+import { driftCard } from "./drift.js";
 import { type AdaptiveCard, clean, userLabel } from "./elements.js";
 import { pausedCard } from "./paused.js";
 import { progressCard } from "./progress.js";
@@ -59,6 +61,8 @@ function render(outcome: Outcome): RenderedOutcome {
       };
     case "paused":
       return { card: pausedCard(outcome), summary: pauseWords(outcome).title };
+    case "drift":
+      return { card: driftCard(outcome), summary: driftWords(outcome).title };
     case "summary":
       return {
         card: summaryCard(outcome),

@@ -1,5 +1,6 @@
 import { type Logger, silentLogger } from "../../log.js";
 import type { Directory } from "../port.js";
+import { directoryAudits } from "./audit-logs.js";
 import { createConditionalAccessReader } from "./conditional-access.js";
 import { groupMembers, memberOf } from "./groups.js";
 import { createGraphHttp } from "./http.js";
@@ -128,5 +129,6 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     securityDefaultsEnabled: () => conditionalAccess.securityDefaultsEnabled(),
     mfaCoverage: (userId) => conditionalAccess.mfaCoverage(userId),
     forgetPolicies: () => conditionalAccess.forgetPolicies(),
+    directoryAudits: (since) => directoryAudits(http, since),
   };
 }

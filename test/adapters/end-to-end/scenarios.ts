@@ -36,6 +36,9 @@ const SCENARIO_POLICY_INPUT = {
     approver: [MANAGER, ISAIAH, ADMIN],
   },
 };
+/** Where drift alerts go: the ops channel of each platform's test (Slack's and Teams' harness). */
+const ALERTS = { slackChannel: "C0MFAOPS", teamsConversation: "19:mfa-ops@thread.tacv2" };
+
 /** The staged-bulk scenarios' tenant: this many users in one group (BENCH_GROUP_ID). */
 const BENCH_USERS = 200;
 const PATCH_ROUTE = "PATCH /beta/users/{id}/authentication/requirements";
@@ -93,6 +96,8 @@ export interface ChatDriver<Sent, Card, Click> {
   jobsQueued(): Promise<number>;
   settle(): Promise<void>;
   readonly worker: WorkerHarness;
+  /** Drift alerts posted to the policy's alert destination on this platform, as read there. */
+  alerts(): string[];
   /** PATCHes of per-user MFA state the sandbox received, by user object id. */
   readonly patches: Map<string, number>;
 }
@@ -127,7 +132,8 @@ export type ScenarioId =
   | "doubleClick"
   | "quorum"
   | "canary"
-  | "failurePause";
+  | "failurePause"
+  | "drift";
 
 function contains(text: string, words: readonly string[]): void {
   for (const word of words) expect(text).toContain(word);
@@ -473,7 +479,62 @@ export const SCENARIOS: readonly Scenario[] = [
       return { sent: [sent], cards: [card, paused.card], clicks: [approve, stop], approvalId };
     },
   },
+  {
+    id: "drift",
+    name: "a state changed directly in the sandbox: one alert within one sweep, none on the next, and status shows it",
+    policy: testPolicy({
+      ...SCENARIO_POLICY_INPUT,
+      driftSweep: { everyMinutes: 60 },
+      alerts: ALERTS,
+    }),
+    async run(d) {
+      // In the ops channel, so the bot knows the channel (Teams needs that to post there later).
+      const sent = await d.type("admin", "enable {alex}", { inChannel: true });
+      contains(await d.answerTo(sent), [ALEX.userPrincipalName, STATE_LABELS.enabled]);
+      await d.settle();
+
+      // An admin turns it off in the Entra admin center (the sandbox's admin route), not through the bot.
+      const outside = await fetch(
+        `${d.worker.sandbox.url}/_sandbox/users/${ALEX.userPrincipalName}/mfa-state`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ state: "disabled", by: MANAGER }),
+        },
+      );
+      expect(outside.status).toBe(200);
+      expect(d.alerts()).toEqual([]);
+
+      await runDriftSweep(d);
+      const alerts = d.alerts();
+      expect(alerts).toHaveLength(1);
+      contains(alerts[0]!, [ALEX.userPrincipalName, STATE_LABELS.enabled, STATE_LABELS.disabled, MANAGER]);
+
+      await runDriftSweep(d);
+      expect(d.alerts()).toHaveLength(1);
+
+      const status = await d.type("helpdesk", "status {alex}");
+      contains(await d.answerTo(status), ["Changed outside the bot", STATE_LABELS.disabled]);
+      // The bot wrote once (its enable) and never "repaired" the state: alerting is all it does.
+      expect(d.worker.sandbox.stats.count(PATCH_ROUTE)).toBe(1);
+      return { sent: [sent, status], cards: [], clicks: [] };
+    },
+  },
 ];
+
+let sweeps = 0;
+/** One drift sweep through the queue, as the periodic job runs it, and everything it led to. */
+async function runDriftSweep<S, C, K>(d: ChatDriver<S, C, K>): Promise<void> {
+  const slot = Math.floor(Date.now() / 3_600_000);
+  sweeps++;
+  await d.worker
+    .deps()
+    .queue.enqueue(
+      { kind: "driftSweep", requestId: `test-sweep-${sweeps}`, slot },
+      { dedupeKey: `test-sweep-${process.pid}-${sweeps}-${Date.now()}` },
+    );
+  await d.settle();
+}
 
 /** Runs every scenario at one platform, then that platform's own checks of what it left behind. */
 export function runScenarios<S, C, K>(

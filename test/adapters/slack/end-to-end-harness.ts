@@ -318,6 +318,10 @@ export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, S
       );
       return `${String(dm.args.text)}\n${blockText(JSON.parse(String(dm.args.blocks)))}`;
     },
+    alerts: () =>
+      posts()
+        .filter((m) => m.text.includes("changed outside the bot"))
+        .map(readSlack),
     jobsQueued: () =>
       e2e.worker.queue.queue.getJobCountByTypes("completed", "failed", "waiting", "active", "delayed"),
     settle: () => e2e.settle(),

@@ -16,7 +16,7 @@ import { FakeBotConnector, type FakeMember, type SentActivity } from "../../help
 import type { WorkerHarness } from "../../helpers/worker-harness.js";
 import type { ChatDriver } from "../end-to-end/scenarios.js";
 import { type ServeSide, startServeSide, startWorkerSide } from "../end-to-end/serve-side.js";
-import { cardActionInvoke, channelMessage, mention, personalMessage } from "./activities.js";
+import { CHANNEL_ID, cardActionInvoke, channelMessage, mention, personalMessage } from "./activities.js";
 
 /**
  * The whole Teams path on one machine: `POST /api/messages` mounted as `mfa-bot serve` mounts it
@@ -309,6 +309,10 @@ export function teamsDriver(e2e: TeamsEndToEnd): ChatDriver<TeamsSent, TeamsCard
       await e2e.waitForActivity((a) => a.conversationId === dmOf(person));
       return readTeams(sentTo(dmOf(person)).at(-1));
     },
+    alerts: () =>
+      sentTo(CHANNEL_ID)
+        .filter((a) => a.kind === "send" && summaryOf(a).includes("changed outside the bot"))
+        .map(readTeams),
     jobsQueued: () =>
       e2e.worker.queue.queue.getJobCountByTypes("completed", "failed", "waiting", "active", "delayed"),
     settle: () => e2e.settle(),
