@@ -10,6 +10,7 @@ const BENCHMARKS: Array<{ name: string; file: string; nodeArgs: string[]; requir
   // --expose-gc: memory is read after a full collection, so growth means memory kept.
   { name: "bulk enable", file: "bulk-enable.js", nodeArgs: ["--expose-gc"], required: true },
   { name: "Slack ack", file: "slack-ack.js", nodeArgs: [], required: false },
+  { name: "drift sweep", file: "drift-sweep.js", nodeArgs: [], required: true },
 ];
 
 function run(path: string, nodeArgs: string[]): Promise<number> {

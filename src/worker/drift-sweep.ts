@@ -10,12 +10,23 @@ import { bestEffort, post } from "./notify.js";
  * The drift sweep (README, "Safer rollouts"): per-user MFA states changed outside the bot. Each
  * sweep reads the directory audit log since the last one and checks every user the bot changed
  * that the log names, plus the next slice of all of them — so a change the log records is found
- * within one sweep, one it does not within a pass over the slices, and a 50,000-user tenant is
+ * within one sweep, one it does not within a day (sliceSize), and a 50,000-user tenant is
  * never re-read in one go. Reads go through the Graph client and its budget like any other.
  */
 
-/** Users the sweep reads besides those the audit log names (one $batch is 20). */
+/** The least users a sweep reads besides those the audit log names (one $batch is 20). */
 export const SWEEP_SLICE = 500;
+const DAY_MINUTES = 24 * 60;
+
+/**
+ * Users to read per sweep besides the named ones: enough that every user the bot changed is
+ * read at least once a day (a change the audit log does not name is found within a day), and
+ * never fewer than SWEEP_SLICE.
+ */
+export function sliceSize(tracked: number, everyMinutes: number): number {
+  const sweepsPerDay = Math.max(1, Math.floor(DAY_MINUTES / everyMinutes));
+  return Math.max(SWEEP_SLICE, Math.ceil(tracked / sweepsPerDay));
+}
 /** The audit log can lag a little behind a change; read a few minutes back each time. */
 const AUDIT_OVERLAP_MS = 5 * 60_000;
 
@@ -48,10 +59,11 @@ export async function sweepDrift(deps: WorkerDeps): Promise<SweepResult> {
   const position = await deps.drift.position();
   const since = position.since
     ? new Date(Date.parse(position.since) - AUDIT_OVERLAP_MS)
-    : new Date(started.getTime() - (deps.policy.driftSweep?.everyMinutes ?? 60) * 60_000);
+    : new Date(started.getTime() - (deps.policy.driftSweep?.everyMinutes ?? 60) * 60_000 - AUDIT_OVERLAP_MS);
   const audits = await readAudits(deps, since);
   const named = await deps.drift.get([...audits.keys()]);
-  const slice = await deps.drift.slice(position.cursor, SWEEP_SLICE);
+  const every = deps.policy.driftSweep?.everyMinutes ?? 60;
+  const slice = await deps.drift.slice(position.cursor, sliceSize(await deps.drift.size(), every));
   const candidates = new Map<string, ExpectedState>([...slice.users, ...named]);
   const states = await deps.directory.getMfaStates([...candidates.keys()]);
   let alerted = 0;
