@@ -110,11 +110,8 @@ export async function continueBulk(
   operationId: string,
   reason?: string,
 ): Promise<void> {
-  const found = await deps.operations.get(operationId);
-  if (!found) {
-    await reply(deps, job.replyTo, textOutcome("error", `There is no operation ${operationId}.`));
-    return;
-  }
+  const found = await findOperation(deps, job, operationId);
+  if (!found) return;
   const { op } = found;
   const pausedAt = found.state.pause?.at;
   const result = await deps.operations.resume(op.id, actorUpn, deps.now());
@@ -125,19 +122,7 @@ export async function continueBulk(
     return;
   }
   const now = deps.now().toISOString();
-  if (result.ok) {
-    await deps.audit.append([
-      {
-        at: now,
-        operationId: op.id,
-        actor: actorUpn,
-        action: "continue",
-        planHash: op.plan.hash,
-        result: "ok",
-        ...(reason ? { detail: reason } : {}),
-      },
-    ]);
-  }
+  if (result.ok) await auditAnswer(deps, op, "continue", actorUpn, now, reason);
   // One apply job per pause: the key names the pause this Continue answered.
   await deps.queue.enqueue(
     { kind: "apply", requestId: op.requestId, operationId: op.id },
@@ -155,11 +140,8 @@ export async function abortBulk(
   operationId: string,
   reason?: string,
 ): Promise<void> {
-  const found = await deps.operations.get(operationId);
-  if (!found) {
-    await reply(deps, job.replyTo, textOutcome("error", `There is no operation ${operationId}.`));
-    return;
-  }
+  const found = await findOperation(deps, job, operationId);
+  if (!found) return;
   const { op } = found;
   if (!(await deps.operations.transition(op.id, "paused", "aborted"))) {
     const status = (await deps.operations.get(op.id))?.state.status;
@@ -167,17 +149,7 @@ export async function abortBulk(
     return;
   }
   const now = deps.now().toISOString();
-  await deps.audit.append([
-    {
-      at: now,
-      operationId: op.id,
-      actor: actorUpn,
-      action: "abort",
-      planHash: op.plan.hash,
-      result: "ok",
-      ...(reason ? { detail: reason } : {}),
-    },
-  ]);
+  await auditAnswer(deps, op, "abort", actorUpn, now, reason);
   await finishAborted(deps, op, { verb: "abort", by: actorUpn, at: now });
   await reply(deps, job.replyTo, textOutcome("info", `You aborted ${op.id}: the rest will not be applied.`));
 }
@@ -218,6 +190,33 @@ async function finishAborted(
     op.id,
     `Aborted by ${answered.by}: ${recorded.length - failed} done, ${failed} failed, ${total - recorded.length} not applied.`,
   );
+}
+
+async function findOperation(deps: WorkerDeps, job: RequestJob, operationId: string) {
+  const found = await deps.operations.get(operationId);
+  if (!found) await reply(deps, job.replyTo, textOutcome("error", `There is no operation ${operationId}.`));
+  return found;
+}
+
+async function auditAnswer(
+  deps: WorkerDeps,
+  op: Operation,
+  verb: StageVerb,
+  actorUpn: string,
+  at: string,
+  reason?: string,
+): Promise<void> {
+  await deps.audit.append([
+    {
+      at,
+      operationId: op.id,
+      actor: actorUpn,
+      action: verb,
+      planHash: op.plan.hash,
+      result: "ok",
+      ...(reason ? { detail: reason } : {}),
+    },
+  ]);
 }
 
 async function refuseStage(

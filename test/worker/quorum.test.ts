@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ApprovalView } from "../../src/notify/outcome.js";
 import { SANDBOX_GROUPS } from "../../src/sandbox/default-seed.js";
 import {
   ADMIN,
+  approvalOf,
   HELPDESK,
   MANAGER,
-  type Message,
   testPolicy,
   WorkerHarness,
 } from "../helpers/worker-harness.js";
@@ -14,11 +13,6 @@ const FINANCE = `group:${SANDBOX_GROUPS.finance.id}`;
 const PATCH_ROUTE = "PATCH /beta/users/{id}/authentication/requirements";
 const MANAGER2 = "manager2@contoso.com";
 const ISAIAH = "isaiahl@contoso.com";
-
-function approvalOf(m: Message): ApprovalView {
-  if (m.outcome.kind !== "approval") throw new Error(`expected an approval card, got ${m.outcome.kind}`);
-  return m.outcome.approval;
-}
 
 describe("quorum: a request that needs more than one approver", () => {
   let h: WorkerHarness;
