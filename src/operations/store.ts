@@ -254,6 +254,25 @@ export class OperationStore {
     );
   }
 
+  /**
+   * Users whose follow-up (reminder, last change, drift record) is done: a staged bulk follows up
+   * its canary at the pause and the rest at the end, never the same user twice, however long
+   * the pause (finished reminder jobs, which dedupe, are only kept for a day).
+   */
+  async markFollowedUp(id: string, upns: readonly string[]): Promise<void> {
+    if (upns.length === 0) return;
+    const key = this.key(id, ":followed");
+    await this.redis
+      .multi()
+      .sadd(key, ...upns)
+      .expire(key, OPERATION_RETENTION_SECONDS)
+      .exec();
+  }
+
+  async followedUp(id: string): Promise<Set<string>> {
+    return new Set(await this.redis.smembers(this.key(id, ":followed")));
+  }
+
   /** The right to post an operation's summary: granted once. Released if the post fails. */
   async claimSummary(id: string): Promise<boolean> {
     const set = await this.redis.set(this.key(id, ":summary"), "1", "EX", OPERATION_RETENTION_SECONDS, "NX");

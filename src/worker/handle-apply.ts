@@ -4,7 +4,7 @@ import type { Operation } from "../operations/operation.js";
 import { operationIdFor } from "../operations/operation-id.js";
 import type { ApplyJob } from "../queue/jobs.js";
 import { resolveActor } from "./actor.js";
-import { afterApply } from "./after-apply.js";
+import { followUp } from "./after-apply.js";
 import { applyChanges } from "./apply-changes.js";
 import type { WorkerDeps } from "./deps.js";
 import { refreshViews } from "./gather-targets.js";
@@ -52,7 +52,7 @@ export async function handleApply(deps: WorkerDeps, job: ApplyJob): Promise<void
       return;
     }
     const lines = run.lines;
-    await afterApply(deps, op, lines);
+    await followUp(deps, op, lines);
     await deps.operations.transition(op.id, "applying", "done");
     status = "done";
   }

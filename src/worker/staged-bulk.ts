@@ -2,7 +2,7 @@ import type { PauseReason } from "../core/stages.js";
 import type { ChangeResultLine, Outcome, StageVerb } from "../notify/outcome.js";
 import type { Operation, OperationState } from "../operations/operation.js";
 import type { ExpireJob, RequestJob } from "../queue/jobs.js";
-import { afterApply } from "./after-apply.js";
+import { followUp } from "./after-apply.js";
 import type { WorkerDeps } from "./deps.js";
 import { refreshCard } from "./handle-decision.js";
 import { bestEffort, post, reply, textOutcome, update } from "./notify.js";
@@ -24,7 +24,7 @@ export async function pauseApply(
   lines: ChangeResultLine[],
 ): Promise<void> {
   // Reminders and "last change" for those done so far: the rest may never come.
-  await afterApply(deps, op, lines);
+  await followUp(deps, op, lines);
   const now = deps.now();
   const expiresAt = new Date(now.getTime() + deps.policy.approvalTtlMinutes * 60_000);
   if (!(await deps.operations.pause(op.id, reason, now, expiresAt))) return;

@@ -40,12 +40,20 @@ describe("staged bulk changes", () => {
     // The requester cannot wave their own bulk on; an approver can.
     const own = await h.answerTo(await h.send(ADMIN, `continue ${id}`));
     expect(own.outcome.kind === "text" && own.outcome.text).toMatch(/another approver must/);
+    // As after a long pause: finished jobs (the canary's reminders among them) are kept a day only.
+    await h.queue.queue.clean(0, 100_000, "completed");
     const go = await h.answerTo(await h.send(MANAGER2, `continue ${id}`));
     expect(go.outcome).toMatchObject({ kind: "text", tone: "info" });
     await h.waitFor((m) => m.outcome.kind === "summary");
     await h.settle();
     expect(patches.size).toBe(USERS);
     for (const n of patches.values()) expect(n).toBe(1);
+    // Each user told to register once: the canary at the pause, the rest at the end.
+    const told = () => h.received.filter((m) => m.type === "dm" && m.outcome.kind === "registerReminder");
+    for (let i = 0; i < 50 && told().length < USERS; i++) await h.poll(200);
+    await h.poll(300);
+    expect(new Set(told().map((m) => m.to)).size).toBe(USERS);
+    expect(told()).toHaveLength(USERS);
     const again = await h.answerTo(await h.send(MANAGER2, `continue ${id}`));
     expect(again.outcome.kind === "text" && again.outcome.text).toMatch(/it is done, not paused/);
     // The pause message lost its buttons and says who continued.
