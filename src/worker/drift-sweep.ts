@@ -1,3 +1,4 @@
+import { changedOutsideBot } from "../core/drift.js";
 import type { DirectoryAudit } from "../directory/port.js";
 import type { ReplyAddress } from "../notify/address.js";
 import type { Outcome } from "../notify/outcome.js";
@@ -70,8 +71,11 @@ export async function sweepDrift(deps: WorkerDeps): Promise<SweepResult> {
   for (const [userId, expected] of candidates) {
     const now = states.get(userId);
     if (now === undefined || now instanceof Error) continue;
-    if (now === expected.state) {
-      if (expected.reported !== undefined) await deps.drift.setReported(userId, expected, undefined);
+    if (!changedOutsideBot(expected.state, now)) {
+      // As set, or Enabled → Enforced by the user's own registration: what to compare with next.
+      if (now !== expected.state || expected.reported !== undefined) {
+        await deps.drift.setReported(userId, { ...expected, state: now }, undefined);
+      }
       continue;
     }
     if (expected.reported === now) continue;

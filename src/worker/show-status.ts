@@ -1,4 +1,5 @@
 import { isProtected } from "../config/roles.js";
+import { changedOutsideBot } from "../core/drift.js";
 import { canonicalAddress } from "../core/ids.js";
 import type { DirectoryTarget, RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BENCH_GROUP_ID, generateSeed } from "../../src/sandbox/index.js";
 import { sliceSize, sweepDrift } from "../../src/worker/drift-sweep.js";
-import { MANAGER, testPolicy, WorkerHarness } from "../helpers/worker-harness.js";
+import { ADMIN, MANAGER, testPolicy, WorkerHarness } from "../helpers/worker-harness.js";
 
 const USERS = 1200;
 const READ_ROUTE = "GET /beta/users/{id}/authentication/requirements";
@@ -67,6 +67,30 @@ describe("the drift sweep", () => {
     for (let sweep = 0; sweep < pass && alerted === 0; sweep++)
       alerted += (await sweepDrift(harness.deps())).alerted;
     expect(alerted).toBe(1);
+  });
+});
+
+describe("the drift sweep and registration", () => {
+  it("does not alert when an Enabled user registers and turns Enforced by themselves", async () => {
+    const h = await WorkerHarness.start({
+      policy: testPolicy({ driftSweep: { everyMinutes: 60 }, alerts: { slackChannel: "C0ALERTS" } }),
+    });
+    try {
+      const upn = "alexw@contoso.com";
+      const alex = h.sandbox.tenant.user(upn)!;
+      await h.answerTo(await h.send(ADMIN, `enable ${upn}`));
+      expect((await h.deps().drift.get([alex.id])).get(alex.id.toLowerCase())?.state).toBe("enabled");
+      h.sandbox.tenant.register(upn, { id: "m1", type: "microsoftAuthenticator" });
+      h.sandbox.tenant.signIn(upn);
+      expect(h.sandbox.tenant.user(upn)?.perUserMfaState).toBe("enforced");
+      expect((await sweepDrift(h.deps())).alerted).toBe(0);
+      // Enforced is now what a later change is compared with.
+      expect((await h.deps().drift.get([alex.id])).get(alex.id.toLowerCase())?.state).toBe("enforced");
+      h.sandbox.tenant.changeMfaStateAsAdmin(upn, "disabled", MANAGER);
+      expect((await sweepDrift(h.deps())).alerted).toBe(1);
+    } finally {
+      await h.close();
+    }
   });
 });
 
