@@ -40,7 +40,7 @@ export async function showStatus(deps: WorkerDeps, job: RequestJob, target: Dire
     isProtected: isProtected(deps.policy, user),
     coverage,
     pendingApprovals: pending,
-    ...(set && set.state !== state
+    ...(set && changedOutsideBot(set.state, state)
       ? { drift: { set: set.state, operationId: set.operationId, at: set.at } }
       : {}),
     ...(last ? { lastChange: last } : {}),
