@@ -80,7 +80,7 @@ export async function sweepDrift(deps: WorkerDeps): Promise<SweepResult> {
     }
     if (expected.reported === now) continue;
     const change = audits.get(userId);
-    await alert(deps, {
+    const delivered = await alert(deps, {
       kind: "drift",
       user: { id: userId, upn: expected.upn },
       set: expected.state,
@@ -90,6 +90,8 @@ export async function sweepDrift(deps: WorkerDeps): Promise<SweepResult> {
       ...(change?.initiatedBy ? { changedBy: change.initiatedBy } : {}),
       ...(change ? { changedAt: change.at } : {}),
     });
+    // Not posted anywhere: not marked either, so the next sweep tries again (nothing is lost).
+    if (!delivered) continue;
     await deps.drift.setReported(userId, expected, now);
     await deps.audit.append([
       {
@@ -129,8 +131,11 @@ async function readAudits(deps: WorkerDeps, since: Date): Promise<Map<string, Di
   return latest;
 }
 
-/** The alert, to each destination the policy names; one that fails does not stop the others. */
-async function alert(deps: WorkerDeps, outcome: Extract<Outcome, { kind: "drift" }>): Promise<void> {
+/**
+ * The alert, to each destination the policy names; one that fails does not stop the others.
+ * True when at least one took it.
+ */
+async function alert(deps: WorkerDeps, outcome: Extract<Outcome, { kind: "drift" }>): Promise<boolean> {
   const { slackChannel, teamsConversation } = deps.policy.alerts ?? {};
   const to: ReplyAddress[] = [
     ...(slackChannel
@@ -140,9 +145,12 @@ async function alert(deps: WorkerDeps, outcome: Extract<Outcome, { kind: "drift"
       ? [{ platform: "teams" as const, conversation: teamsConversation, user: "mfa-bot", extra: {} }]
       : []),
   ];
+  let delivered = false;
   for (const address of to) {
     await bestEffort(deps, `post a drift alert to ${address.platform}`, async () => {
       await post(deps, address, outcome);
+      delivered = true;
     });
   }
+  return delivered;
 }

@@ -1,7 +1,17 @@
+import type { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { BENCH_GROUP_ID, generateSeed } from "../../src/sandbox/index.js";
 import { sliceSize, sweepDrift } from "../../src/worker/drift-sweep.js";
 import { ADMIN, MANAGER, testPolicy, WorkerHarness } from "../helpers/worker-harness.js";
+
+/** Alerts to "Slack" land in the console mailbox the harness reads. */
+const WITH_ALERTS = {
+  notifiers: (state: Redis, p: string) => ({
+    console: new ConsoleNotifier(state, p),
+    slack: new ConsoleNotifier(state, p),
+  }),
+};
 
 const USERS = 1200;
 const READ_ROUTE = "GET /beta/users/{id}/authentication/requirements";
@@ -31,6 +41,7 @@ describe("the drift sweep", () => {
     const harness = await WorkerHarness.start({
       sandbox: { seed: generateSeed({ users: USERS }) },
       policy: testPolicy({ driftSweep: { everyMinutes: 60 }, alerts: { slackChannel: "C0ALERTS" } }),
+      worker: WITH_ALERTS,
     });
     h = harness;
     const users = await tracked(harness);
@@ -58,6 +69,7 @@ describe("the drift sweep", () => {
     const harness = await WorkerHarness.start({
       sandbox: { seed: generateSeed({ users: USERS }) },
       policy: testPolicy({ driftSweep: { everyMinutes: 60 }, alerts: { slackChannel: "C0ALERTS" } }),
+      worker: WITH_ALERTS,
     });
     h = harness;
     const users = await tracked(harness);
@@ -74,6 +86,7 @@ describe("the drift sweep and registration", () => {
   it("does not alert when an Enabled user registers and turns Enforced by themselves", async () => {
     const h = await WorkerHarness.start({
       policy: testPolicy({ driftSweep: { everyMinutes: 60 }, alerts: { slackChannel: "C0ALERTS" } }),
+      worker: WITH_ALERTS,
     });
     try {
       const upn = "alexw@contoso.com";
@@ -88,6 +101,25 @@ describe("the drift sweep and registration", () => {
       expect((await h.deps().drift.get([alex.id])).get(alex.id.toLowerCase())?.state).toBe("enforced");
       h.sandbox.tenant.changeMfaStateAsAdmin(upn, "disabled", MANAGER);
       expect((await sweepDrift(h.deps())).alerted).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe("an alert nobody took", () => {
+  it("is not marked as posted: the next sweep tries again", async () => {
+    // No notifier for Slack: the post fails.
+    const h = await WorkerHarness.start({
+      policy: testPolicy({ driftSweep: { everyMinutes: 60 }, alerts: { slackChannel: "C0ALERTS" } }),
+    });
+    try {
+      const upn = "alexw@contoso.com";
+      await h.answerTo(await h.send(ADMIN, `enable ${upn}`));
+      h.sandbox.tenant.changeMfaStateAsAdmin(upn, "disabled", MANAGER);
+      expect((await sweepDrift(h.deps())).alerted).toBe(0);
+      const id = h.sandbox.tenant.user(upn)!.id.toLowerCase();
+      expect((await h.deps().drift.get([id])).get(id)?.reported).toBeUndefined();
     } finally {
       await h.close();
     }
