@@ -12,6 +12,7 @@ const BENCHMARKS: Array<{ name: string; file: string; nodeArgs: string[]; requir
   { name: "Slack ack", file: "slack-ack.js", nodeArgs: [], required: false },
   // Against Graph's documented per-route limits (scaled): bulk, statuses, 10k bulk RSS, report.
   { name: "documented limits", file: "documented-limits.js", nodeArgs: [], required: true },
+  { name: "drift sweep", file: "drift-sweep.js", nodeArgs: [], required: true },
 ];
 
 function run(path: string, nodeArgs: string[]): Promise<number> {

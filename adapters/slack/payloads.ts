@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { operationIdSchema } from "../../src/core/ids.js";
-import { DECISION_ACTION_IDS } from "./action-ids.js";
+import { DECISION_ACTION_IDS, STAGE_ACTION_IDS } from "./action-ids.js";
 
 /**
  * What we read from Slack's (signature-verified) payloads, and nothing more. A button click
@@ -42,7 +42,7 @@ export const approvalClickSchema = z.object({
   actions: z
     .array(
       z.object({
-        action_id: z.enum(Object.values(DECISION_ACTION_IDS)),
+        action_id: z.enum([...Object.values(DECISION_ACTION_IDS), ...Object.values(STAGE_ACTION_IDS)]),
         value: operationIdSchema,
       }),
     )

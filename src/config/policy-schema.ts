@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { checkAddress, groupIdOf, groupRef, isGuid } from "../core/ids.js";
 import { LINK_REQUIREMENTS } from "../core/linked-identity.js";
+import { MAX_QUORUM } from "../core/quorum.js";
 import { APPROVABLE_ACTIONS, ROLES } from "../core/roles.js";
 
 /**
@@ -74,6 +75,45 @@ export const remindersSchema = z.strictObject(
   { error: "must be an object with scheduleDays and/or escalateAfter" },
 );
 
+/** Distinct approvers per approvable action, 1 to MAX_QUORUM; an action not named needs one. */
+export const quorumSchema = z.strictObject(
+  Object.fromEntries(
+    APPROVABLE_ACTIONS.map((action) => [action, integerIn(1, MAX_QUORUM).optional()]),
+  ) as Record<(typeof APPROVABLE_ACTIONS)[number], z.ZodOptional<ReturnType<typeof integerIn>>>,
+  { error: `must be an object of ${APPROVABLE_ACTIONS.join(", ")} → number of approvers` },
+);
+
+/** Staged bulks: bulks of at least minBulk users apply `size` first; any bulk pauses past maxFailureRate. */
+export const canarySchema = z.strictObject(
+  {
+    minBulk: integerIn(1, 100000),
+    size: integerIn(1, 100000),
+    maxFailureRate: z
+      .number({ error: "must be a number from 0 to 1" })
+      .min(0, { error: "must be a number from 0 to 1" })
+      .max(1, { error: "must be a number from 0 to 1" }),
+  },
+  { error: "must be an object with minBulk, size and maxFailureRate" },
+);
+
+/** The periodic sweep for states changed outside the bot; absent: off. */
+export const driftSweepSchema = z.strictObject(
+  { everyMinutes: integerIn(1, 10080) },
+  { error: "must be an object with everyMinutes" },
+);
+
+const conversationId = z
+  .string({ error: "must be a conversation id" })
+  .trim()
+  .min(1, { error: "must be a conversation id" })
+  .max(256, { error: "must be a conversation id" });
+
+/** Where alerts go: a Slack channel id and/or a Teams conversation id (the bot must be in it). */
+export const alertsSchema = z.strictObject(
+  { slackChannel: conversationId.optional(), teamsConversation: conversationId.optional() },
+  { error: "must be an object with slackChannel and/or teamsConversation" },
+);
+
 export const policySchema = z.strictObject(
   {
     roles: rolesSchema,
@@ -86,6 +126,10 @@ export const policySchema = z.strictObject(
     // prefault, not default: an absent "reminders" is parsed as {} so its own defaults apply.
     reminders: remindersSchema.prefault({}),
     // Roles that act from a chat account only once it is linked to Entra by signing in; none by default.
+    quorum: quorumSchema.default({}),
+    canary: canarySchema.optional(),
+    driftSweep: driftSweepSchema.optional(),
+    alerts: alertsSchema.optional(),
     requireLinkedIdentity: list(
       z.enum(LINK_REQUIREMENTS, { error: `is not one of ${LINK_REQUIREMENTS.join(", ")}` }),
     ).default([]),
@@ -98,4 +142,8 @@ export const KNOWN_KEYS: Readonly<Record<string, readonly string[]>> = {
   "": Object.keys(policySchema.shape),
   roles: [...ROLES],
   reminders: Object.keys(remindersSchema.shape),
+  quorum: [...APPROVABLE_ACTIONS],
+  canary: Object.keys(canarySchema.shape),
+  driftSweep: Object.keys(driftSweepSchema.shape),
+  alerts: Object.keys(alertsSchema.shape),
 };

@@ -32,6 +32,18 @@ export interface Policy {
    * linked to its Entra user by signing in (`link`); empty: the chat profile's address is trusted.
    */
   readonly requireLinkedIdentity: readonly LinkRequirement[];
+  /** Distinct approvers each approvable action needs (absent: one); the requester never counts. */
+  readonly quorum: Readonly<Partial<Record<ApprovableAction, number>>>;
+  /**
+   * Staged bulks (absent: off). A bulk changing at least `minBulk` users applies `size` of them,
+   * then waits for an approver's Continue; any bulk pauses when the share of failed users over
+   * the last few writes passes `maxFailureRate` (0..1).
+   */
+  readonly canary?: { readonly minBulk: number; readonly size: number; readonly maxFailureRate: number };
+  /** How often the drift sweep runs (absent: never); its findings go to `alerts`. */
+  readonly driftSweep?: { readonly everyMinutes: number };
+  /** Where alerts (states changed outside the bot) are posted. */
+  readonly alerts?: { readonly slackChannel?: string; readonly teamsConversation?: string };
 }
 
 /** Reads and validates the policy file; every failure is a one-line PolicyError. */
@@ -76,6 +88,13 @@ export function parsePolicy(json: unknown, path: string): Policy {
       path,
       result.error.issues.flatMap((i) => describeIssue(i, json)),
     );
+  // A sweep with nowhere to post would find drift and tell no one.
+  const { driftSweep, alerts } = result.data;
+  if (driftSweep && !alerts?.slackChannel && !alerts?.teamsConversation) {
+    throw new PolicyError(path, [
+      "driftSweep needs alerts.slackChannel and/or alerts.teamsConversation to post to",
+    ]);
+  }
   return deepFreeze(result.data);
 }
 

@@ -49,6 +49,8 @@ export function commandVariants<T extends z.ZodType>(target: T, maxTargets: numb
       verb: z.enum(verbsTaking("targets")),
       targets: z.array(target).min(1).max(maxTargets),
       reason,
+      /** `--canary <n>`: apply n users first, the rest after an approver's Continue. */
+      canary: z.number().int().min(1).max(MAX_CANARY).optional(),
     }),
     none: z.object({ verb: z.enum(verbsTaking("none")), reason }),
     convertMode: z.object({ verb: z.enum(verbsTaking("convertMode")), mode: convertModeSchema, reason }),
@@ -64,6 +66,9 @@ export function commandVariants<T extends z.ZodType>(target: T, maxTargets: numb
     topic: z.object({ verb: z.enum(verbsTaking("topic")), topic: z.enum(VERB_NAMES).optional() }),
   } satisfies Record<ArgumentKind, z.ZodObject>;
 }
+
+/** The largest `--canary` (the policy's maxBulk bounds a bulk far below this). */
+export const MAX_CANARY = 100_000;
 
 /** A bound on parsing work only; the policy's maxBulk is enforced by the worker. */
 export const MAX_BULK_TARGETS = 10_000;

@@ -8,6 +8,7 @@ import {
   type CommandOf,
   convertModeSchema,
   MAX_BULK_TARGETS,
+  MAX_CANARY,
   type ParseResult,
   type TargetRef,
 } from "./command.js";
@@ -18,7 +19,15 @@ import { isUserTarget, parseTarget, parseUser, readTarget, uniqueTargets } from 
 import { tokenize } from "./grammar/tokens.js";
 import { HELP_SUMMARY, helpTopic, USAGE } from "./grammar/usage.js";
 import { normalizeOperationId } from "./ids.js";
-import { type ArgumentKind, VERB_NAMES, VERBS, type Verb, type VerbTaking, wordsOf } from "./verbs.js";
+import {
+  type ArgumentKind,
+  VERB_NAMES,
+  VERBS,
+  type Verb,
+  type VerbTaking,
+  verbSpec,
+  wordsOf,
+} from "./verbs.js";
 
 export { MAX_BULK_TARGETS } from "./command.js";
 export { MAX_DISABLE_MINUTES } from "./grammar/duration.js";
@@ -134,8 +143,11 @@ type Reader<K extends ArgumentKind> = (
 const READERS: { [K in ArgumentKind]: Reader<K> } = {
   user: singleUser,
   targets: (verb, tokens, limits) => {
-    const targets = manyTargets(verb, tokens, limits);
-    return targets instanceof Failure ? targets : { verb, targets };
+    const canary = takeCanary(verb, tokens);
+    if (canary instanceof Failure) return canary;
+    const targets = manyTargets(verb, canary.rest, limits);
+    if (targets instanceof Failure) return targets;
+    return canary.size === undefined ? { verb, targets } : { verb, targets, canary: canary.size };
   },
   none: (verb, tokens) =>
     tokens.length === 0 ? { verb } : new Failure(`"${verb}" takes no arguments, not ${quoted(tokens[0]!)}`),
@@ -192,6 +204,22 @@ function singleUser(verb: VerbTaking<"user">, tokens: string[]): CommandOf<VerbT
   }
   const command = { verb, target: users[0]! };
   return forMinutes === undefined ? command : { ...command, forMinutes };
+}
+
+/** `--canary <n>` among a bulk's targets: n users first, the rest after Continue. */
+function takeCanary(verb: Verb, tokens: string[]): { rest: string[]; size?: number } | Failure {
+  const at = tokens.findIndex((token) => token.toLowerCase() === "--canary");
+  if (at === -1) return { rest: tokens };
+  if (!verbSpec(verb).canary) return new Failure(`"${wordsOf(verb)}" does not take --canary`);
+  const value = tokens[at + 1];
+  const size = value !== undefined && /^\d{1,6}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_CANARY) {
+    return new Failure(`"--canary" needs a number of users from 1 to ${MAX_CANARY}, such as --canary 20`);
+  }
+  const rest = [...tokens.slice(0, at), ...tokens.slice(at + 2)];
+  if (rest.some((token) => token.toLowerCase() === "--canary"))
+    return new Failure('give "--canary" only once');
+  return { rest, size };
 }
 
 function manyTargets(verb: Verb, tokens: string[], limits: GrammarLimits): TargetRef[] | Failure {

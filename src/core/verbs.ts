@@ -40,6 +40,8 @@ export interface VerbSpec {
   readonly reason: boolean;
   /** Takes `for 30m|4h|2d` (a temporary change). */
   readonly duration?: boolean;
+  /** Takes `--canary <n>`: apply n users first, then wait for Continue. */
+  readonly canary?: boolean;
   /** Slack acknowledges it with "Working on it…" instead of an empty ack. */
   readonly slow: boolean;
   /** The usage line without a platform prefix (Slack adds `/mfa `, Teams `mfa `). */
@@ -115,9 +117,11 @@ export const VERBS = {
     doing: "bulk enable MFA",
     approval: "bulk",
     reason: true,
+    canary: true,
     slow: true,
-    usage: 'bulk enable <user|group> [<user|group>…] [--reason "…"]',
-    description: "preview, then ask for approval to enable many users at once",
+    usage: 'bulk enable <user|group> [<user|group>…] [--canary <n>] [--reason "…"]',
+    description:
+      "preview, then ask for approval to enable many users at once; with --canary, n users first, the rest after Continue",
   },
   report: {
     args: "none",
@@ -156,6 +160,24 @@ export const VERBS = {
     slow: true,
     usage: 'undo <operation-id> [--reason "…"]',
     description: "restore the states an operation changed",
+  },
+  continue: {
+    args: "operation",
+    role: "approver",
+    doing: "continue a paused bulk change",
+    reason: true,
+    slow: false,
+    usage: 'continue <operation-id> [--reason "…"]',
+    description: "apply the rest of a staged bulk change that is waiting after its canary or a pause",
+  },
+  abort: {
+    args: "operation",
+    role: "approver",
+    doing: "abort a paused bulk change",
+    reason: true,
+    slow: false,
+    usage: 'abort <operation-id> [--reason "…"]',
+    description: "stop a paused bulk change: what was applied stays, the rest is not applied",
   },
   approve: {
     args: "approval",

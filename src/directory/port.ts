@@ -107,6 +107,17 @@ export interface MfaCoverage {
   gaps: CoverageGap[];
 }
 
+/** One entry of the directory audit log, as far as the drift alerts read it. */
+export interface DirectoryAudit {
+  /** activityDateTime, ISO. */
+  at: string;
+  activity: string;
+  /** The user's UPN (or the app's name) that did it, when the log names one. */
+  initiatedBy?: string;
+  /** Object ids (lower-cased) of the users it changed. */
+  targetUserIds: string[];
+}
+
 export interface Directory {
   /** By object id, UPN or email; null when there is no such user. */
   getUser(ref: string): Promise<DirectoryUser | null>;
@@ -164,4 +175,6 @@ export interface Directory {
    * they are cached briefly): the next coverage read is fresh. For the apply-time check.
    */
   forgetPolicies(): void;
+  /** The directory audit log since `since` (AuditLog.Read.All), for naming who changed a user. */
+  directoryAudits(since: Date): Promise<DirectoryAudit[]>;
 }

@@ -1,13 +1,19 @@
 import { z } from "zod";
 import { type ChangeAction, planFlagSchema } from "../core/plan-types.js";
+import type { PauseReason } from "../core/stages.js";
 import type { PerUserMfaState } from "../core/states.js";
 import type { ApprovalStatus, OperationStatus } from "../core/statuses.js";
+import type { Verb } from "../core/verbs.js";
 
 /**
  * What the worker tells a person, independent of any chat platform. Each adapter renders
  * these its own way (Block Kit, Adaptive Cards, plain text); render-text.ts gives the
  * plain-text form every platform can fall back to.
  */
+
+/** The answers to a paused staged bulk: the verbs its buttons stand for. */
+export const STAGE_VERBS = ["continue", "abort"] as const satisfies readonly Verb[];
+export type StageVerb = (typeof STAGE_VERBS)[number];
 
 export interface UserLabel {
   upn: string;
@@ -33,6 +39,8 @@ export interface ApprovalView {
   operationStatus: OperationStatus;
   decidedBy?: string;
   decidedAt?: string;
+  /** With a quorum of more than one: approvers needed, and who approved so far (in order). */
+  quorum?: { needed: number; approvedBy: string[] };
   /** Counts of the plan shown for approval. */
   counts: { change: number; noop: number; refused: number; notFound: number; reregistrationNeeded: number };
   /** Who will change (first ones; `more` tells how many are left out). */
@@ -96,6 +104,8 @@ export type Outcome =
         kind?: "conditionalAccess" | "securityDefaults" | "none";
       };
       pendingApprovals: string[];
+      /** The state differs from the one the bot last set: changed outside the bot. */
+      drift?: { set: string; operationId: string; at: string };
       lastChange?: {
         operationId: string;
         at: string;
@@ -145,6 +155,39 @@ export type Outcome =
       enabledUnregisteredTotal: number;
       /** The CSV of every user that goes with the message (Notifier.share), when there is one. */
       csv?: { filename: string; lines: number };
+    }
+  | {
+      /** A staged bulk waiting for Continue or Abort (after its canary, or too many failures). */
+      kind: "paused";
+      operationId: string;
+      action: ChangeAction;
+      reason: PauseReason;
+      /** Users with a result so far, of them failed, and users in the operation. */
+      done: number;
+      failed: number;
+      total: number;
+      /** The failed users (the first few) and why. */
+      failures: { users: Array<{ upn: string; reason: string }>; more: number };
+      /** The policy's limit, for a pause on failures. */
+      maxFailureRate?: number;
+      /** Continue is possible until then; after it, the rest is not applied. */
+      expiresAt: string;
+      /** Once answered: no buttons, and who answered. */
+      answered?: { verb: StageVerb; by: string; at: string };
+    }
+  | {
+      /** A per-user MFA state changed outside the bot, found by the drift sweep. */
+      kind: "drift";
+      user: UserLabel & { id: string };
+      /** The state the bot set (read back after its change), by which operation, when. */
+      set: string;
+      operationId: string;
+      setAt: string;
+      /** The state now. */
+      now: string;
+      /** Who changed it and when, when the directory audit log names them. */
+      changedBy?: string;
+      changedAt?: string;
     }
   | { kind: "audit"; subject: string; entries: AuditLine[] }
   | {

@@ -4,10 +4,14 @@ import {
   approvalSections,
   approvalStatusLabel,
   approvalTitle,
+  driftWords,
   flagLabel,
+  pauseWords,
+  quorumLine,
   reminderWords,
   reportWords,
   stateLabel,
+  statusDriftLine,
 } from "./words.js";
 
 /**
@@ -34,6 +38,7 @@ export function renderApprovalText(a: ApprovalView): string {
     ),
     ...a.approvalReasons.map((r) => `Needs approval: ${r}`),
     ...a.warnings.map((w) => `Warning: ${w}`),
+    ...(a.quorum ? [quorumLine(a.quorum)] : []),
   ];
   if (a.status === "pending") {
     lines.push(`Expires ${a.expiresAt}. An approver answers: approve ${a.id} / reject ${a.id}`);
@@ -61,6 +66,7 @@ export function renderText(outcome: Outcome): string {
       if (outcome.reregistrationNeeded)
         lines.push("⚠ Re-registration needed: the user must register their methods again.");
       if (outcome.isProtected) lines.push("🔒 Protected (break-glass) account: the bot never changes it.");
+      if (outcome.drift) lines.push(`⚠ ${statusDriftLine(outcome.drift, outcome.state)}`);
       if (outcome.pendingApprovals.length)
         lines.push(`Pending approvals: ${outcome.pendingApprovals.join(", ")}`);
       if (outcome.lastChange) {
@@ -95,6 +101,23 @@ export function renderText(outcome: Outcome): string {
     }
     case "approval":
       return renderApprovalText(outcome.approval);
+    case "drift": {
+      const words = driftWords(outcome);
+      return [`⚠ ${words.title}`, ...words.lines].join("\n");
+    }
+    case "paused": {
+      const words = pauseWords(outcome);
+      return [
+        `Operation ${outcome.operationId}: ${words.title}`,
+        words.detail,
+        ...list(
+          "Failed",
+          outcome.failures.users.map((f) => `${f.upn} (${f.reason})`),
+          outcome.failures.more,
+        ),
+        words.answer,
+      ].join("\n");
+    }
     case "progress":
       return `Operation ${outcome.operationId}: ${actionLabel(outcome.action)} ${outcome.done}/${outcome.total} done${outcome.failed ? `, ${outcome.failed} failed` : ""}`;
     case "summary":

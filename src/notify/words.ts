@@ -79,6 +79,12 @@ export function approvalTitle(approval: Pick<ApprovalView, "action" | "counts">)
   return `${actionLabel(approval.action)} for ${plural(approval.counts.change, "user")}`;
 }
 
+/** "1 of 2 approvals: manager@contoso.com", for a request that needs more than one approver. */
+export function quorumLine(quorum: NonNullable<ApprovalView["quorum"]>): string {
+  const k = quorum.approvedBy.length;
+  return `${k} of ${quorum.needed} approvals${k > 0 ? `: ${quorum.approvedBy.join(", ")}` : ""}`;
+}
+
 /** The parts of an approval, in the order every platform shows them. */
 export const approvalSectionSchema = z.enum(["change", "unchanged", "refused", "notFound"]);
 export type ApprovalSectionKey = z.infer<typeof approvalSectionSchema>;
@@ -172,4 +178,47 @@ export function reportWords(o: ReportOutcome): { states: string; registration: s
       ? { file: `Every user is in ${o.csv.filename} (${plural(o.csv.lines - 1, "user row")} and a header).` }
       : {}),
   };
+}
+/** What a paused staged bulk says, on every platform (README, "Safer rollouts"). */
+export function pauseWords(o: Extract<Outcome, { kind: "paused" }>): {
+  title: string;
+  detail: string;
+  answer: string;
+} {
+  const applied = `${o.done} of ${o.total} users applied, ${o.failed} failed`;
+  const title =
+    o.reason === "canary"
+      ? `${actionLabel(o.action)}: canary done, waiting for Continue`
+      : `${actionLabel(o.action)}: paused, too many failures`;
+  const why =
+    o.reason === "failures" && o.maxFailureRate !== undefined
+      ? ` More than ${Math.round(o.maxFailureRate * 100)}% of the latest writes failed.`
+      : "";
+  const answer = o.answered
+    ? `${o.answered.verb === "continue" ? "Continued" : "Aborted"} by ${o.answered.by} at ${o.answered.at}.`
+    : `An approver continues or aborts it by ${o.expiresAt} (continue ${o.operationId} / abort ${o.operationId}); after that the rest is not applied.`;
+  return { title, detail: `${applied}.${why}`, answer };
+}
+
+export const STAGE_BUTTON_LABELS = { continue: "Continue", abort: "Abort" } as const;
+
+/** A drift alert, on every platform: the user, the state the bot set, the state now, and who. */
+export function driftWords(o: Extract<Outcome, { kind: "drift" }>): { title: string; lines: string[] } {
+  return {
+    title: `Per-user MFA changed outside the bot: ${o.user.upn}`,
+    lines: [
+      `The bot set ${stateLabel(o.set)} (operation ${o.operationId}, ${o.setAt}); it is now ${stateLabel(o.now)}.`,
+      o.changedBy
+        ? `Changed by ${o.changedBy} at ${o.changedAt ?? "an unknown time"} (directory audit log).`
+        : "The directory audit log does not say who changed it.",
+    ],
+  };
+}
+
+/** `status`'s line for a user whose state differs from the one the bot last set. */
+export function statusDriftLine(
+  drift: { set: string; operationId: string; at: string },
+  now: string,
+): string {
+  return `Changed outside the bot: the bot set ${stateLabel(drift.set)} (operation ${drift.operationId}, ${drift.at}); it is now ${stateLabel(now)}.`;
 }

@@ -2,11 +2,13 @@ import type { Redis } from "ioredis";
 import { z } from "zod";
 import { auditEntrySchema } from "../audit/audit-log.js";
 import { canonicalAddress } from "../core/ids.js";
+import { type PauseReason, pauseReasonSchema } from "../core/stages.js";
 import { operationStatusSchema } from "../core/statuses.js";
 import type { Decision } from "../core/verbs.js";
 import { type ChangeResultLine, changeResultLineSchema } from "../notify/outcome.js";
 import type { MessageRef } from "../notify/port.js";
 import {
+  approvalSchema,
   messageRefSchema,
   type Operation,
   type OperationState,
@@ -22,13 +24,19 @@ const refusalSchema = z.enum(["missing", "self", "expired"]);
 
 export type DecisionResult =
   | { ok: true }
+  /** An approval counted, short of the quorum: the request stays pending. */
+  | { ok: true; partial: { approvals: number; quorum: number } }
+  /** This approver already approved it: refused, nothing changed. */
+  | { ok: false; why: "again"; approvals: number; quorum: number }
   | { ok: false; why: z.infer<typeof refusalSchema> }
   | { ok: false; why: "decided"; status: OperationStatus; decidedBy?: string; decidedAt?: string };
 
 /*
  * pending → approved/rejected/expired happens in one Lua script: two clicks, two approvers
  * at once or a Slack retry cannot both win, an expired request can never be approved, and
- * nobody approves their own request (withdrawing it with a reject is allowed).
+ * nobody approves their own request (withdrawing it with a reject is allowed). With a quorum
+ * of n, each approval is appended to the `approvals` list (JSON) until n distinct approvers
+ * have approved; the same approver twice is refused and changes nothing; one reject ends it.
  * KEYS[1] operation hash; ARGV: decider upn, new status, now (ms), now (ISO).
  */
 const DECIDE_SCRIPT = `
@@ -42,6 +50,16 @@ if tonumber(ARGV[3]) >= tonumber(redis.call('HGET', KEYS[1], 'expiresAtMs')) the
   return {'expired'}
 end
 if ARGV[2] == 'approved' and redis.call('HGET', KEYS[1], 'requester') == ARGV[1] then return {'self'} end
+if ARGV[2] == 'approved' then
+  local quorum = tonumber(redis.call('HGET', KEYS[1], 'quorum') or '1')
+  local approvals = cjson.decode(redis.call('HGET', KEYS[1], 'approvals') or '[]')
+  for _, a in ipairs(approvals) do
+    if a.by == ARGV[1] then return {'again', tostring(#approvals), tostring(quorum)} end
+  end
+  table.insert(approvals, {by = ARGV[1], at = ARGV[4]})
+  redis.call('HSET', KEYS[1], 'approvals', cjson.encode(approvals))
+  if #approvals < quorum then return {'partial', tostring(#approvals), tostring(quorum)} end
+end
 redis.call('HSET', KEYS[1], 'status', ARGV[2], 'decidedBy', ARGV[1], 'decidedAt', ARGV[4])
 return {'ok'}
 `;
@@ -54,6 +72,37 @@ if redis.call('HGET', KEYS[1], 'status') == ARGV[1] then
 end
 return 0
 `;
+
+/*
+ * applying → paused, with why and until when (a staged bulk's canary, or too many failures).
+ * KEYS[1] operation hash; ARGV: reason, paused at (ISO), expires at (ms), expires at (ISO).
+ */
+const PAUSE_SCRIPT = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'applying' then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'paused', 'pauseReason', ARGV[1], 'pausedAt', ARGV[2],
+  'pauseExpiresAtMs', ARGV[3], 'pauseExpiresAt', ARGV[4])
+redis.call('HDEL', KEYS[1], 'pauseRef')
+return 1
+`;
+
+/*
+ * paused → applying on Continue (the canary counts as passed), unless the pause has expired;
+ * the requester cannot continue their own bulk. KEYS[1] operation hash; ARGV: upn, now (ms).
+ */
+const RESUME_SCRIPT = `
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return {'missing'} end
+if status ~= 'paused' then return {'state', status} end
+if redis.call('HGET', KEYS[1], 'requester') == ARGV[1] then return {'self'} end
+if tonumber(ARGV[2]) >= tonumber(redis.call('HGET', KEYS[1], 'pauseExpiresAtMs')) then return {'expired'} end
+redis.call('HSET', KEYS[1], 'status', 'applying', 'canaryPassed', '1')
+return {'ok'}
+`;
+
+export type ResumeResult =
+  | { ok: true }
+  | { ok: false; why: "missing" | "self" | "expired" }
+  | { ok: false; why: "state"; status: OperationStatus };
 
 /** A user's last change through the bot: the audit facts of it, with the states it moved between. */
 const lastChangeSchema = auditEntrySchema
@@ -83,6 +132,7 @@ export class OperationStore {
       status,
       requester: op.requester.upn,
       expiresAtMs: String(Date.parse(op.expiresAt)),
+      quorum: String(op.quorum ?? 1),
     });
     tx.expire(key, OPERATION_RETENTION_SECONDS);
     if (status === "pending") {
@@ -102,11 +152,23 @@ export class OperationStore {
     // Between `create`'s two writes the status is not there yet: that is a pending creation.
     fields.status ??= "pending";
     const op = operationSchema.parse(JSON.parse(fields.data));
-    const state: OperationState = { status: operationStatusSchema.parse(fields.status) };
+    const state: OperationState = {
+      status: operationStatusSchema.parse(fields.status),
+      approvals: fields.approvals ? z.array(approvalSchema).parse(JSON.parse(fields.approvals)) : [],
+    };
     if (fields.decidedBy) state.decidedBy = fields.decidedBy;
     if (fields.decidedAt) state.decidedAt = fields.decidedAt;
     if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
     if (fields.progressRef) state.progressRef = messageRefSchema.parse(JSON.parse(fields.progressRef));
+    if (fields.canaryPassed) state.canaryPassed = true;
+    if (fields.pauseReason && fields.pausedAt && fields.pauseExpiresAt) {
+      state.pause = {
+        reason: pauseReasonSchema.parse(fields.pauseReason),
+        at: fields.pausedAt,
+        expiresAt: fields.pauseExpiresAt,
+      };
+    }
+    if (fields.pauseRef) state.pauseRef = messageRefSchema.parse(JSON.parse(fields.pauseRef));
     return { op, state };
   }
 
@@ -122,6 +184,10 @@ export class OperationStore {
     )) as string[];
     const [code, status, decidedBy, decidedAt] = reply;
     if (code === "ok") return { ok: true };
+    if (code === "partial" || code === "again") {
+      const counts = { approvals: Number(status), quorum: Number(decidedBy) };
+      return code === "partial" ? { ok: true, partial: counts } : { ok: false, why: "again", ...counts };
+    }
     if (code === "decided") {
       return {
         ok: false,
@@ -139,13 +205,33 @@ export class OperationStore {
     return (await this.redis.eval(TRANSITION_SCRIPT, 1, this.key(id), expected, next)) === 1;
   }
 
+  /** applying → paused (false when the operation is not applying: another run got there first). */
+  async pause(id: string, reason: PauseReason, now: Date, expiresAt: Date): Promise<boolean> {
+    const args = [reason, now.toISOString(), String(expiresAt.getTime()), expiresAt.toISOString()];
+    return (await this.redis.eval(PAUSE_SCRIPT, 1, this.key(id), ...args)) === 1;
+  }
+
+  /** paused → applying, for an approver's Continue. */
+  async resume(id: string, upn: string, now: Date): Promise<ResumeResult> {
+    const [code, status] = (await this.redis.eval(
+      RESUME_SCRIPT,
+      1,
+      this.key(id),
+      canonicalAddress(upn),
+      String(now.getTime()),
+    )) as string[];
+    if (code === "ok") return { ok: true };
+    if (code === "state") return { ok: false, why: "state", status: operationStatusSchema.parse(status) };
+    return { ok: false, why: z.enum(["missing", "self", "expired"]).parse(code) };
+  }
+
   async clearPending(op: Operation): Promise<void> {
     const tx = this.redis.multi();
     for (const item of op.plan.items) if (item.kind === "change") tx.srem(this.pendingKey(item.upn), op.id);
     await tx.exec();
   }
 
-  async setRef(id: string, field: "cardRef" | "progressRef", ref: MessageRef): Promise<void> {
+  async setRef(id: string, field: "cardRef" | "progressRef" | "pauseRef", ref: MessageRef): Promise<void> {
     await this.redis.hset(this.key(id), field, JSON.stringify(ref));
   }
 
@@ -166,6 +252,25 @@ export class OperationStore {
     return new Map(
       Object.entries(raw).map(([userId, json]) => [userId, changeResultLineSchema.parse(JSON.parse(json))]),
     );
+  }
+
+  /**
+   * Users whose follow-up (reminder, last change, drift record) is done: a staged bulk follows up
+   * its canary at the pause and the rest at the end, never the same user twice, however long
+   * the pause (finished reminder jobs, which dedupe, are only kept for a day).
+   */
+  async markFollowedUp(id: string, upns: readonly string[]): Promise<void> {
+    if (upns.length === 0) return;
+    const key = this.key(id, ":followed");
+    await this.redis
+      .multi()
+      .sadd(key, ...upns)
+      .expire(key, OPERATION_RETENTION_SECONDS)
+      .exec();
+  }
+
+  async followedUp(id: string): Promise<Set<string>> {
+    return new Set(await this.redis.smembers(this.key(id, ":followed")));
   }
 
   /** The right to post an operation's summary: granted once. Released if the post fails. */

@@ -149,6 +149,14 @@ export const linkedJobSchema = z.object({
 });
 export type LinkedJob = z.infer<typeof linkedJobSchema>;
 
+/** A periodic sweep for per-user MFA states changed outside the bot; `slot` numbers the period. */
+export const driftSweepJobSchema = z.object({
+  kind: z.literal("driftSweep"),
+  requestId: id,
+  slot: z.number().int().min(0),
+});
+export type DriftSweepJob = z.infer<typeof driftSweepJobSchema>;
+
 export const jobSchemas = {
   request: requestJobSchema,
   decision: decisionJobSchema,
@@ -157,10 +165,19 @@ export const jobSchemas = {
   digest: digestJobSchema,
   expire: expireJobSchema,
   linked: linkedJobSchema,
+  driftSweep: driftSweepJobSchema,
 } as const;
 export type JobKind = keyof typeof jobSchemas;
 
 export function isJobKind(name: string): name is JobKind {
   return Object.hasOwn(jobSchemas, name);
 }
-export type AnyJob = RequestJob | DecisionJob | ApplyJob | ReminderJob | DigestJob | ExpireJob | LinkedJob;
+export type AnyJob =
+  | RequestJob
+  | DecisionJob
+  | ApplyJob
+  | ReminderJob
+  | DigestJob
+  | ExpireJob
+  | LinkedJob
+  | DriftSweepJob;

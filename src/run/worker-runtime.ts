@@ -5,11 +5,13 @@ import type { Directory } from "../directory/port.js";
 import type { Logger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 import { DigestStore } from "../operations/digests.js";
+import { DriftStore } from "../operations/drift-store.js";
 import { OperationStore } from "../operations/store.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { LinkStore } from "../signin/links.js";
 import { SignInStore } from "../signin/sign-in-store.js";
 import { DEFAULT_WORKER_SETTINGS, type WorkerDeps, type WorkerSettings } from "../worker/deps.js";
+import { scheduleDriftSweep } from "../worker/drift-sweep.js";
 import { type RunningWorker, startWorker } from "../worker/start.js";
 import type { ThrottleRelay } from "../worker/throttle-relay.js";
 
@@ -53,6 +55,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     directory: options.directory,
     policy: options.policy,
     operations: new OperationStore(state, prefix),
+    drift: new DriftStore(state, prefix),
     digests: new DigestStore(state, prefix),
     audit: new AuditLog(state, prefix, options.logger),
     links: new LinkStore(state, prefix),
@@ -71,6 +74,10 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
   });
   options.throttle?.attach((ms) => running.worker.rateLimit(ms));
+  // The first drift sweep of the policy's period (deduplicated: many workers queue it once).
+  scheduleDriftSweep(deps).catch((err: unknown) =>
+    options.logger.error({ err: String(err) }, "could not schedule the drift sweep"),
+  );
   return {
     deps,
     running,

@@ -42,6 +42,10 @@ function userState(user: TenantUser) {
 const registerBody = z
   .strictObject({ type: z.enum(METHOD_TYPES).default("microsoftAuthenticator") })
   .prefault({});
+const mfaStateBody = z.strictObject({
+  state: z.enum(["disabled", "enabled", "enforced"]),
+  by: z.string().min(1),
+});
 const securityDefaultsBody = z.strictObject({ isEnabled: z.boolean() });
 const policyStateBody = z.strictObject({
   state: z.enum(["enabled", "disabled", "enabledForReportingButNotEnforced"]),
@@ -67,6 +71,17 @@ export function handleAdmin(
     if (segments[2] === "sign-in") {
       const signedIn = tenant.signIn(user.id);
       return answer(200, { registered: signedIn.registered, user: userState(signedIn.user) });
+    }
+    // POST /_sandbox/users/{id|upn}/mfa-state {"state", "by"} — an admin changes the user's
+    // per-user MFA state in the Entra admin center, outside the bot; the directory audit log
+    // records it (https://learn.microsoft.com/graph/api/resources/directoryaudit).
+    if (segments[2] === "mfa-state") {
+      const parsed = mfaStateBody.safeParse(body);
+      if (!parsed.success)
+        return problem(400, 'body: { "state": "disabled" | "enabled" | "enforced", "by": <admin upn> }');
+      if (!tenant.find(parsed.data.by)) return problem(404, `no user ${parsed.data.by}`);
+      tenant.changeMfaStateAsAdmin(user.id, parsed.data.state, parsed.data.by);
+      return answer(200, { user: userState(tenant.find(user.id)!) });
     }
     if (segments[2] === "register") {
       const parsed = registerBody.safeParse(body ?? {});

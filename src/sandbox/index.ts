@@ -71,6 +71,7 @@ const optionsSchema = z.strictObject({
   limitScale: z.number().positive().max(1).default(1),
   methodsReads: z.enum(["identity", "reports"]).default("identity"),
   faultRate: z.number().min(0).max(1).default(0),
+  writeFailureRate: z.number().min(0).max(1).default(0),
   batchStatusWhenThrottled: z.union([z.literal(200), z.literal(424)]).default(200),
   defaultMethodRefusal: z.enum(DEFAULT_METHOD_REFUSALS).default("otherMethodsConfigured"),
   reportLatencyMs: z.number().min(0).default(0),
@@ -108,6 +109,8 @@ export interface SandboxOptions {
   methodsReads?: "identity" | "reports";
   /** 0..1: probability that a Graph operation answers 503 with `Retry-After: 1`. */
   faultRate?: number;
+  /** 0..1: probability that a write (PATCH) answers 400 `Request_BadRequest`, a failure the client does not retry. */
+  writeFailureRate?: number;
   /**
    * The `$batch` envelope's status when one of its items is throttled: 200 (today's JSON
    * batching page) or 424 as a whole, every item's answer still in the body (the older
@@ -144,6 +147,8 @@ export interface SandboxHandle {
   stats: SandboxStats;
   /** Writes pending changes to the persist file now (no-op without `persist`). */
   flush(): Promise<void>;
+  /** Changes the share of writes that fail for good (see SandboxOptions.writeFailureRate). */
+  setWriteFailureRate(rate: number): void;
   close(): Promise<void>;
 }
 
@@ -192,6 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         : undefined,
     faultRate: o.faultRate,
     faultRandom: createPrng(o.randomSeed),
+    writeFailureRate: o.writeFailureRate,
     batchRandom: createPrng(o.randomSeed + 0x9e3779b9),
     batchStatusWhenThrottled: o.batchStatusWhenThrottled,
     latencyMs: o.latencyMs,
@@ -219,6 +225,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     tenant,
     stats,
+    setWriteFailureRate: (rate) => {
+      parts.writeFailureRate = z.number().min(0).max(1).parse(rate);
+    },
     flush: async () => {
       await persister?.flush();
       if (persister?.lastError) throw persister.lastError;

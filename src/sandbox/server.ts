@@ -39,6 +39,13 @@ export interface ServerParts {
   documentedLimits: DocumentedLimits | undefined;
   faultRate: number;
   faultRandom: () => number;
+  /**
+   * 0..1: probability that a write (PATCH) fails for good — HTTP 400 `Request_BadRequest`, the
+   * "cannot process the request" answer of Microsoft's Graph error page
+   * (https://learn.microsoft.com/graph/errors). A 4xx is not transient, so the client does not
+   * retry it (a 5xx it retries, inside a $batch too). Mutable: tests turn it on mid-run.
+   */
+  writeFailureRate: number;
   batchRandom: () => number;
   /** The `$batch` envelope's status when an item was throttled (200, or 424 as older docs say). */
   batchStatusWhenThrottled: BatchStatusWhenThrottled;
@@ -310,6 +317,14 @@ function runOperation(parts: ServerParts, request: GraphRequest, roles: Readonly
     return graphError(503, "serviceNotAvailable", "Service unavailable. Please retry.", {
       "Retry-After": "1",
     });
+  }
+  if (
+    parts.writeFailureRate > 0 &&
+    request.method === "PATCH" &&
+    parts.faultRandom() < parts.writeFailureRate
+  ) {
+    parts.stats.faults++;
+    return graphError(400, "Request_BadRequest", "The request could not be processed (sandbox write fault).");
   }
   const context: RouteContext = {
     tenant: parts.tenant,

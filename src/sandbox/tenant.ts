@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { type DirectoryAuditRecord, mfaStateAudit } from "./directory-audits.js";
 import {
   type MethodType,
   PHONE_METHOD_IDS,
@@ -106,6 +107,8 @@ export class SandboxTenant {
   private readonly reportLatencyMs: number;
   /** The registration report's copy of each user, and when it next catches up. */
   private readonly reported = new Map<string, { user: TenantUser; at: number; until: number }>();
+  /** The directory audit log (directory-audits.ts), oldest first. */
+  readonly directoryAudits: DirectoryAuditRecord[] = [];
 
   constructor(seed: SandboxSeed, options: TenantOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -197,6 +200,28 @@ export class SandboxTenant {
    * "If the user doesn't re-register, their MFA state doesn't transition from Enabled to
    * Enforced"; shared/reference/per-user-mfa-states.txt).
    */
+  /**
+   * An admin changes a user's per-user MFA state in the Entra admin center — outside the bot —
+   * and the directory audit log records who, when, and the old and new values.
+   */
+  changeMfaStateAsAdmin(idOrUpn: string, state: string, adminIdOrUpn: string): string | undefined {
+    const user = this.find(idOrUpn);
+    const admin = this.find(adminIdOrUpn);
+    if (!user || !admin) return undefined;
+    const from = user.perUserMfaState;
+    const now = this.setMfaState(user.id, state);
+    this.directoryAudits.push(
+      mfaStateAudit({
+        at: new Date(this.now()),
+        target: { id: user.id, upn: user.userPrincipalName, displayName: user.displayName },
+        by: { id: admin.id, upn: admin.userPrincipalName, displayName: admin.displayName },
+        from,
+        to: user.perUserMfaState,
+      }),
+    );
+    return now;
+  }
+
   setMfaState(idOrUpn: string, state: string): string | undefined {
     const user = this.find(idOrUpn);
     if (!user) return undefined;

@@ -10,6 +10,17 @@ const DAY_MS = 24 * 3600 * 1000;
  * asked to register: https://learn.microsoft.com/en-us/entra/identity/authentication/howto-mfa-userstates),
  * and for `disable … for 4h` the timed re-enable.
  */
+/** afterApply for the lines not followed up yet (a staged bulk's canary was, at its pause). */
+export async function followUp(deps: WorkerDeps, op: Operation, lines: ChangeResultLine[]): Promise<void> {
+  const done = await deps.operations.followedUp(op.id);
+  const fresh = lines.filter((line) => !done.has(line.upn));
+  await afterApply(deps, op, fresh);
+  await deps.operations.markFollowedUp(
+    op.id,
+    fresh.map((line) => line.upn),
+  );
+}
+
 export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeResultLine[]): Promise<void> {
   const at = deps.now().toISOString();
   const firstDay = deps.policy.reminders.scheduleDays[0] ?? 0;
@@ -28,6 +39,15 @@ export async function afterApply(deps: WorkerDeps, op: Operation, lines: ChangeR
         ...(line.now ? { to: line.now } : {}),
       },
     })),
+  );
+  // What the drift sweep compares with: the state Graph reported after the bot's write.
+  await deps.drift.record(
+    done.flatMap((line) => {
+      const user = users.get(line.upn);
+      return user && line.now
+        ? [{ userId: user.id, upn: line.upn, state: line.now, operationId: op.id, at }]
+        : [];
+    }),
   );
   await deps.queue.enqueueMany(
     done

@@ -1,6 +1,7 @@
 import type { AuditEntry } from "../audit/audit-log.js";
 import { accountOfView, isProtected } from "../config/roles.js";
 import type { PlanItem } from "../core/plan-types.js";
+import { FAILURE_WINDOW, failureRateExceeded, type PauseReason } from "../core/stages.js";
 import type { ChangeResultLine } from "../notify/outcome.js";
 import type { Operation } from "../operations/operation.js";
 import type { WorkerDeps } from "./deps.js";
@@ -16,12 +17,32 @@ type Change = Extract<PlanItem, { kind: "change" }>;
  */
 export const APPLY_STEP = 40;
 
-/** Applies the changes not yet recorded for this operation; returns every change's result, in plan order. */
+/** Where a staged bulk stops on its own (README, "Safer rollouts"). */
+export interface StageLimits {
+  /** Stop once this many users have results (the canary), if any are left. */
+  stopAfter?: number;
+  /** Stop when the failure rate over the sliding window of this run's writes passes this. */
+  maxFailureRate?: number;
+}
+
+export interface ApplyRun {
+  /** Every change's result so far, in plan order. */
+  lines: ChangeResultLine[];
+  /** Set when the run stopped to wait for Continue, with users still to apply. */
+  paused?: PauseReason;
+}
+
+/**
+ * Applies the changes not yet recorded for this operation, up to the stage limits. The failure
+ * window covers this run's writes only: after a Continue it starts afresh, so the failures the
+ * approver has already seen do not pause the rest at once.
+ */
 export async function applyChanges(
   deps: WorkerDeps,
   op: Operation,
   changes: Change[],
-): Promise<ChangeResultLine[]> {
+  limits: StageLimits = {},
+): Promise<ApplyRun> {
   const recorded = await deps.operations.results(op.id);
   const progress = await ProgressReporter.start(deps, op, changes.length, recorded.size);
   // A last guard, whatever the plan says: a protected account is never written, by any of its names.
@@ -49,8 +70,16 @@ export async function applyChanges(
   );
   const remaining = changes.filter((c) => !recorded.has(c.userId));
   const setState = remaining.filter((c) => c.op === "setState");
-  for (let i = 0; i < setState.length; i += APPLY_STEP) {
-    const step = setState.slice(i, i + APPLY_STEP);
+  const failedThisRun: boolean[] = [];
+  const left = () => changes.some((c) => !recorded.has(c.userId));
+  const linesOf = () => changes.flatMap((c) => recorded.get(c.userId) ?? []);
+  // With a failure limit, steps are one window long, so a bad batch is caught after one window.
+  const stepSize = limits.maxFailureRate === undefined ? APPLY_STEP : Math.min(APPLY_STEP, FAILURE_WINDOW);
+  for (let i = 0; i < setState.length; ) {
+    const budget = limits.stopAfter === undefined ? stepSize : limits.stopAfter - recorded.size;
+    if (budget <= 0) return { lines: linesOf(), paused: "canary" };
+    const step = setState.slice(i, i + Math.min(stepSize, budget));
+    i += step.length;
     // Marked before the write: a worker killed after it must not leave the report trusted.
     await markRegistrationChanged(
       deps,
@@ -66,8 +95,19 @@ export async function applyChanges(
     });
     await record(deps, op, lines, recorded);
     await progress.tick(recorded);
+    failedThisRun.push(...lines.map(([, line]) => !line.ok));
+    if (
+      limits.maxFailureRate !== undefined &&
+      left() &&
+      failureRateExceeded(failedThisRun, limits.maxFailureRate)
+    ) {
+      return { lines: linesOf(), paused: "failures" };
+    }
   }
   for (const c of remaining.filter((c) => c.op === "reregister")) {
+    if (limits.stopAfter !== undefined && recorded.size >= limits.stopAfter) {
+      return { lines: linesOf(), paused: "canary" };
+    }
     await markRegistrationChanged(deps, [c.userId]);
     const deletions = await deps.directory.requireReregistration(c.userId);
     const failed = deletions.filter((d) => !d.ok);
@@ -85,10 +125,10 @@ export async function applyChanges(
     await record(deps, op, [[c.userId, line]], recorded);
     await progress.tick(recorded);
   }
-  return changes.flatMap((c) => {
-    const line = recorded.get(c.userId);
-    return line ? [line] : [];
-  });
+  if (limits.stopAfter !== undefined && recorded.size >= limits.stopAfter && left()) {
+    return { lines: linesOf(), paused: "canary" };
+  }
+  return { lines: linesOf() };
 }
 
 async function record(

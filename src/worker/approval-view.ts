@@ -37,6 +37,9 @@ export function approvalView(
     operationStatus: state.status,
     ...(state.decidedBy ? { decidedBy: state.decidedBy } : {}),
     ...(state.decidedAt ? { decidedAt: state.decidedAt } : {}),
+    ...((op.quorum ?? 1) > 1
+      ? { quorum: { needed: op.quorum ?? 1, approvedBy: state.approvals.map((a) => a.by) } }
+      : {}),
     counts: summarizePlan(op.plan),
     changes: { users: changes.shown.map((i) => ({ upn: i.upn })), more: changes.more },
     unchanged: { users: noops.shown.map((i) => ({ upn: i.upn, reason: i.reason })), more: noops.more },

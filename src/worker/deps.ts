@@ -4,6 +4,7 @@ import type { Directory } from "../directory/port.js";
 import type { Logger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 import type { DigestStore } from "../operations/digests.js";
+import type { DriftStore } from "../operations/drift-store.js";
 import type { OperationStore } from "../operations/store.js";
 import type { RequestQueue } from "../queue/queues.js";
 import type { LinkStore } from "../signin/links.js";
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   directory: Directory;
   policy: Policy;
   operations: OperationStore;
+  /** The states the bot set, for the drift sweep. */
+  drift: DriftStore;
   digests: DigestStore;
   audit: AuditLog;
   /** Chat accounts linked to Entra users by signing in. */

@@ -8,12 +8,13 @@ import type { ApplyJob } from "../queue/jobs.js";
 import { rolloutChart } from "../report/chart.js";
 import { discardFile, type OutgoingFile } from "../report/outgoing-file.js";
 import { resolveActor } from "./actor.js";
-import { afterApply } from "./after-apply.js";
+import { followUp } from "./after-apply.js";
 import { applyChanges } from "./apply-changes.js";
 import type { WorkerDeps } from "./deps.js";
 import { refreshViews } from "./gather-targets.js";
 import { refreshCard } from "./handle-decision.js";
 import { bestEffort, notifierFor, post, reply, update } from "./notify.js";
+import { announcePause, pauseApply } from "./staged-bulk.js";
 import { askApproval, nothingToDo, planFor } from "./submit-change.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
@@ -46,9 +47,24 @@ async function applyFound(
     status = "applying";
   }
   const changes = op.plan.items.filter((i): i is Change => i.kind === "change");
+  if (status === "paused") {
+    // A retry after the pause was recorded but before it was posted.
+    await announcePause(deps, op);
+    return;
+  }
   if (status === "applying") {
-    const lines = await applyChanges(deps, op, changes);
-    await afterApply(deps, op, lines);
+    const canaryPassed = (await deps.operations.get(op.id))?.state.canaryPassed ?? false;
+    const stages = op.stages ?? {};
+    const run = await applyChanges(deps, op, changes, {
+      ...(stages.canary !== undefined && !canaryPassed ? { stopAfter: stages.canary } : {}),
+      ...(stages.maxFailureRate !== undefined ? { maxFailureRate: stages.maxFailureRate } : {}),
+    });
+    if (run.paused) {
+      await pauseApply(deps, op, run.paused, run.lines);
+      return;
+    }
+    const lines = run.lines;
+    await followUp(deps, op, lines);
     await deps.operations.transition(op.id, "applying", "done");
     status = "done";
   }
@@ -56,8 +72,16 @@ async function applyFound(
   if (status === "done") await announce(deps, op, changes);
 }
 
-/** The drift check: the plan made from fresh states must hash to what was approved. */
-async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
+/**
+ * The drift check: the plan made from fresh states must hash to what was approved (or, `from`
+ * "pending", to what the approvers so far approved: a quorum's later approvers must see the
+ * same plan, or the request starts again from zero).
+ */
+export async function hasDrifted(
+  deps: WorkerDeps,
+  op: Operation,
+  from: "approved" | "pending" = "approved",
+): Promise<boolean> {
   const views = await refreshViews(deps, op.views, op.plan.action);
   const actor = await resolveActor(deps, op.requester.upn);
   const replanned = planFor(
@@ -74,7 +98,8 @@ async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
   if (replanned.hash === op.plan.hash) return false;
   deps.logger.info({ operationId: op.id, was: op.plan.hash, now: replanned.hash }, "plan drifted");
   if (!replanned.items.some((i) => i.kind === "change")) {
-    if (await deps.operations.transition(op.id, "approved", "superseded")) {
+    if (await deps.operations.transition(op.id, from, "superseded")) {
+      if (from === "pending") await deps.operations.clearPending(op);
       await refreshCard(deps, op.id, "Not applied: nothing is left to change (see the answer for why).");
       await reply(deps, op.replyTo, nothingToDo({ ...op, plan: replanned }));
     }
@@ -91,11 +116,14 @@ async function hasDrifted(deps: WorkerDeps, op: Operation): Promise<boolean> {
     plan: { ...replanned, requiresApproval: true },
     views,
   });
-  if (await deps.operations.transition(op.id, "approved", "superseded")) {
+  if (await deps.operations.transition(op.id, from, "superseded")) {
+    if (from === "pending") await deps.operations.clearPending(op);
     await refreshCard(
       deps,
       op.id,
-      "Not applied: users changed since this was approved. A new request follows.",
+      from === "pending"
+        ? "Not applied: users changed between approvals. A new request follows; every approver approves it again."
+        : "Not applied: users changed since this was approved. A new request follows.",
     );
   }
   return true;

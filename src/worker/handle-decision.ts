@@ -1,11 +1,12 @@
 import { rolePermits } from "../core/permissions.js";
 import { type Decision, VERBS } from "../core/verbs.js";
-import type { OperationStatus } from "../operations/operation.js";
+import type { Operation, OperationStatus } from "../operations/operation.js";
 import type { DecisionResult } from "../operations/store.js";
 import type { DecisionJob } from "../queue/jobs.js";
 import { actingAs } from "./acting-identity.js";
 import { approvalView } from "./approval-view.js";
 import type { WorkerDeps } from "./deps.js";
+import { hasDrifted } from "./handle-apply.js";
 import { refusedForIdentity } from "./identity-gate.js";
 import { bestEffort, reply, textOutcome, update } from "./notify.js";
 import { enqueueApply } from "./submit-change.js";
@@ -39,6 +40,11 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
   }
   const now = deps.now();
   const result = await deps.operations.decide(op.id, decider, decides, now);
+  if (!result.ok && result.why === "again" && retry) {
+    // This job's approval counted before it failed later: say so rather than refuse it.
+    await reply(deps, job.replyTo, textOutcome("info", `You approved ${op.id}.`));
+    return;
+  }
   if (!result.ok && retry && isOwnEarlierDecision(result, decider, decides)) {
     // This job decided before and failed later: finish what it started instead of
     // refusing its own decision. Enqueueing the apply is idempotent.
@@ -50,6 +56,10 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
     await refuse(deps, job, refusalText(result));
     if (result.why === "expired")
       await refreshCard(deps, job.approvalId, "Expired before anyone approved it.");
+    return;
+  }
+  if ("partial" in result) {
+    await partialApproval(deps, job, op, decider, result.partial);
     return;
   }
   await deps.operations.clearPending(op);
@@ -75,6 +85,50 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
   }
   // Everyone sees the card; the clicker also hears that their click counted.
   await reply(deps, job.replyTo, textOutcome("info", `You ${decides} ${op.id}.`));
+}
+
+/**
+ * An approval short of the quorum: audited, and the plan checked again — if the directory
+ * changed since the request, it is superseded by a new one that every approver approves anew.
+ * Otherwise the card shows who has approved, and the request waits for the next approver.
+ */
+async function partialApproval(
+  deps: WorkerDeps,
+  job: DecisionJob,
+  op: Operation,
+  decider: string,
+  counts: { approvals: number; quorum: number },
+): Promise<void> {
+  const tally = `${counts.approvals} of ${counts.quorum} approvals`;
+  await deps.audit.append([
+    {
+      at: deps.now().toISOString(),
+      operationId: op.id,
+      approvalId: op.id,
+      actor: decider,
+      action: job.decision,
+      planHash: op.plan.hash,
+      result: "recorded",
+      detail: job.reason ? `${tally} — ${job.reason}` : tally,
+    },
+  ]);
+  if (await hasDrifted(deps, op, "pending")) {
+    await reply(
+      deps,
+      job.replyTo,
+      textOutcome(
+        "warning",
+        `Users changed since ${op.id} was requested: a new request asks every approver again.`,
+      ),
+    );
+    return;
+  }
+  await refreshCard(deps, op.id, tally, "pending");
+  await reply(
+    deps,
+    job.replyTo,
+    textOutcome("info", `You approved ${op.id}: ${tally}; it waits for another approver.`),
+  );
 }
 
 function isOwnEarlierDecision(
@@ -133,6 +187,8 @@ function refusalText(result: Exclude<DecisionResult, { ok: true }>): string {
   switch (result.why) {
     case "self":
       return "nobody approves their own request; another approver must.";
+    case "again":
+      return `you have already approved it (${result.approvals} of ${result.quorum} approvals); another approver must.`;
     case "expired":
       return "the request has expired; ask for it again.";
     case "missing":

@@ -1,6 +1,7 @@
 import type { ExpireJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
 import { refreshCard } from "./handle-decision.js";
+import { expirePause } from "./staged-bulk.js";
 
 /**
  * An approval request that reached its expiry undecided: marked expired (atomically, so a
@@ -9,6 +10,10 @@ import { refreshCard } from "./handle-decision.js";
  */
 export async function handleExpire(deps: WorkerDeps, job: ExpireJob): Promise<void> {
   const found = await deps.operations.get(job.operationId);
+  if (found?.state.status === "paused") {
+    await expirePause(deps, job);
+    return;
+  }
   if (found?.state.status !== "pending") return;
   if (deps.now().getTime() < Date.parse(found.op.expiresAt)) return;
   if (!(await deps.operations.transition(job.operationId, "pending", "expired"))) return;

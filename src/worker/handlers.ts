@@ -9,6 +9,7 @@ import { reply, textOutcome } from "./notify.js";
 import { sendReminder } from "./send-reminder.js";
 import { showAudit } from "./show-audit.js";
 import { showStatus } from "./show-status.js";
+import { abortBulk, continueBulk } from "./staged-bulk.js";
 import { type ChangeRequest, submitChange, submitUndo } from "./submit-change.js";
 import { convert, showReport } from "./tenant-wide.js";
 
@@ -55,11 +56,15 @@ export const HANDLERS: { [V in RequestVerb]: Handler<V> } = {
       bulk: true,
       targets: command.targets,
       ...extras(command),
+      ...(command.canary ? { canary: command.canary } : {}),
     }),
   report: (ctx) => showReport(ctx.deps, ctx.job),
   convert: (ctx, command) => convert(ctx.deps, ctx.job, ctx.actor, command.mode, command.reason),
   audit: (ctx, command) => showAudit(ctx.deps, ctx.job, command.subject),
   undo: (ctx, command) => submitUndo(ctx.deps, ctx.job, ctx.actor, command.operationId, command.reason),
+  continue: (ctx, command) =>
+    continueBulk(ctx.deps, ctx.job, ctx.actor.upn, command.operationId, command.reason),
+  abort: (ctx, command) => abortBulk(ctx.deps, ctx.job, ctx.actor.upn, command.operationId, command.reason),
   link: (ctx) => link(ctx),
   unlink: (ctx) => unlink(ctx),
   links: (ctx) => listLinks(ctx),

@@ -1,4 +1,5 @@
 import { isProtected } from "../config/roles.js";
+import { changedOutsideBot } from "../core/drift.js";
 import { canonicalAddress } from "../core/ids.js";
 import type { DirectoryTarget, RequestJob } from "../queue/jobs.js";
 import type { WorkerDeps } from "./deps.js";
@@ -11,14 +12,16 @@ export async function showStatus(deps: WorkerDeps, job: RequestJob, target: Dire
   const user = await findOneUser(deps, job, target);
   if (!user) return;
   const upn = canonicalAddress(user.userPrincipalName);
-  const [state, registrations, coverage, pending, last] = await Promise.all([
+  const [state, registrations, coverage, pending, last, expected] = await Promise.all([
     deps.directory.getMfaState(user.id),
     // Live for a user the bot just changed: the report would still show the old methods.
     readRegistrations(deps, [user.id], "report"),
     deps.directory.mfaCoverage(user.id),
     deps.operations.pendingFor(upn),
     deps.operations.lastChange(upn),
+    deps.drift.get([user.id]),
   ]);
+  const set = expected.get(user.id.toLowerCase());
   const registration = registrations?.get(user.id);
   if (!registration) throw new Error(`no registration came back for ${upn}`);
   const hasDetails = registration.isMfaRegistered || registration.methodsRegistered.length > 0;
@@ -37,6 +40,9 @@ export async function showStatus(deps: WorkerDeps, job: RequestJob, target: Dire
     isProtected: isProtected(deps.policy, user),
     coverage,
     pendingApprovals: pending,
+    ...(set && changedOutsideBot(set.state, state)
+      ? { drift: { set: set.state, operationId: set.operationId, at: set.at } }
+      : {}),
     ...(last ? { lastChange: last } : {}),
   });
 }

@@ -11,6 +11,7 @@ import { QUEUE_NAME } from "../queue/queues.js";
 import { handleLinked } from "./chat-links.js";
 import type { WorkerDeps } from "./deps.js";
 import { addToDigest, handleDigest } from "./digest.js";
+import { handleDriftSweep, scheduleDriftSweep } from "./drift-sweep.js";
 import { handleApply } from "./handle-apply.js";
 import { handleDecision, refreshCard } from "./handle-decision.js";
 import { handleExpire } from "./handle-expire.js";
@@ -108,6 +109,7 @@ const JOB_HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   digest: (deps, job) => handleDigest(deps, job),
   expire: (deps, job) => handleExpire(deps, job),
   linked: (deps, job) => handleLinked(deps, job),
+  driftSweep: (deps, job) => handleDriftSweep(deps, job),
 };
 
 function dispatch<K extends JobKind>(
@@ -149,6 +151,11 @@ const FAILURE_REPORTS: { [K in JobKind]: FailureReport<K> } = {
       { slackUser: job.account.userId, teamId: job.account.teamId, problem: message },
       "could not tell a linked account it is linked",
     );
+  },
+  // The next period's sweep was not queued: queue it, so one failed sweep does not end them all.
+  driftSweep: async (deps, job, message) => {
+    deps.logger.error({ slot: job.slot, problem: message }, "drift sweep failed");
+    await scheduleDriftSweep(deps, job.slot + 1);
   },
   // The request stays pending; a click on it is refused as expired all the same.
   expire: async (deps, job, message) => {

@@ -1,7 +1,9 @@
 import type { AuditEntry } from "../audit/audit-log.js";
 import { plan } from "../core/plan.js";
 import type { ChangeAction, Plan, TargetView } from "../core/plan-types.js";
+import { quorumFor } from "../core/quorum.js";
 import type { Actor } from "../core/roles.js";
+import { stagesFor } from "../core/stages.js";
 import { isKnownMfaState, type KnownMfaState } from "../core/states.js";
 import type { Operation } from "../operations/operation.js";
 import { operationIdFor } from "../operations/operation-id.js";
@@ -19,6 +21,8 @@ export interface ChangeRequest {
   forMinutes?: number;
   restoreTo?: Record<string, KnownMfaState>;
   undoOf?: string;
+  /** `--canary <n>`: apply n users first, then wait for Continue. */
+  canary?: number;
 }
 
 /**
@@ -65,6 +69,10 @@ export async function submitChange(
     ...(change.forMinutes ? { forMinutes: change.forMinutes } : {}),
     ...(change.undoOf ? { undoOf: change.undoOf } : {}),
     plan: planned,
+    ...stagesOf(deps, change, planned),
+    ...(planned.requiresApproval
+      ? { quorum: quorumFor(deps.policy.quorum, change.action, change.bulk) }
+      : {}),
     views,
   };
   await deps.audit.append(requestAudit(op, now));
@@ -78,6 +86,14 @@ export async function submitChange(
   }
   await deps.operations.create(op, "approved");
   await enqueueApply(deps, op);
+}
+
+/** A bulk's stages: its `--canary`, or the policy's canary for big bulks, and the failure limit. */
+function stagesOf(deps: WorkerDeps, change: ChangeRequest, planned: Plan): Pick<Operation, "stages"> {
+  if (!change.bulk) return {};
+  const changes = planned.items.filter((i) => i.kind === "change").length;
+  const stages = stagesFor(deps.policy.canary, change.canary, changes);
+  return Object.keys(stages).length > 0 ? { stages } : {};
 }
 
 /** One apply job per operation, however often this is called. */
@@ -108,7 +124,7 @@ export async function askApproval(deps: WorkerDeps, op: Operation): Promise<void
   if ((await deps.operations.get(op.id))?.state.cardRef) return;
   const card = await post(deps, op.replyTo, {
     kind: "approval",
-    approval: approvalView(op, { status: "pending" }, undefined, { allNames: true }),
+    approval: approvalView(op, { status: "pending", approvals: [] }, undefined, { allNames: true }),
   });
   await deps.operations.setRef(op.id, "cardRef", card);
   // Nobody may decide: the card must still stop offering buttons when the request expires.

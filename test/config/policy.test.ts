@@ -44,6 +44,10 @@ describe("policy.example.json", () => {
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
       requireLinkedIdentity: ["approve", "admin"],
+      quorum: { bulk: 2, convert: 2 },
+      canary: { minBulk: 200, size: 20, maxFailureRate: 0.1 },
+      driftSweep: { everyMinutes: 60 },
+      alerts: { slackChannel: "C0123ABCD", teamsConversation: "19:ops@thread.tacv2" },
     } satisfies Policy);
   });
 });
@@ -58,6 +62,7 @@ describe("parsePolicy", () => {
       maxBulk: 5000,
       reminders: { scheduleDays: [0, 1, 3, 7], escalateAfter: 4 },
       requireLinkedIdentity: [],
+      quorum: {},
     });
   });
 
@@ -226,6 +231,56 @@ describe("parsePolicy", () => {
     );
     expect(policyError({ ...MINIMAL, comment: "hi" }, "X").message).toBe(
       'policy file X: unknown key "comment"',
+    );
+  });
+
+  it("takes a quorum of 1 to 5 approvers per approvable action, and nothing else", () => {
+    expect(parsePolicy({ ...MINIMAL, quorum: { bulk: 2, undo: 5 } }, "p.json").quorum).toEqual({
+      bulk: 2,
+      undo: 5,
+    });
+    expect(policyError({ ...MINIMAL, quorum: { bulk: 6 } }, "X").message).toBe(
+      "policy file X: quorum.bulk 6 must be an integer 1-5",
+    );
+    expect(policyError({ ...MINIMAL, quorum: { bulk: 0 } }, "X").message).toBe(
+      "policy file X: quorum.bulk 0 must be an integer 1-5",
+    );
+    expect(policyError({ ...MINIMAL, quorum: { blk: 2 } }, "X").message).toBe(
+      'policy file X: unknown key "quorum.blk" (did you mean "bulk"?)',
+    );
+    expect(policyError({ ...MINIMAL, quorum: 2 }, "X").message).toBe(
+      "policy file X: quorum 2 must be an object of enable, bulk, disable, reregister, convert, undo → number of approvers",
+    );
+  });
+
+  it("takes a canary with minBulk, size and a failure rate from 0 to 1", () => {
+    const canary = { minBulk: 200, size: 20, maxFailureRate: 0.1 };
+    expect(parsePolicy({ ...MINIMAL, canary }, "p.json").canary).toEqual(canary);
+    expect(policyError({ ...MINIMAL, canary: { ...canary, maxFailureRate: 1.5 } }, "X").message).toBe(
+      "policy file X: canary.maxFailureRate 1.5 must be a number from 0 to 1",
+    );
+    expect(policyError({ ...MINIMAL, canary: { minBulk: 200, size: 20 } }, "X").message).toBe(
+      "policy file X: canary.maxFailureRate is missing",
+    );
+    expect(policyError({ ...MINIMAL, canary: { ...canary, sise: 3 } }, "X").message).toBe(
+      'policy file X: unknown key "canary.sise" (did you mean "size"?)',
+    );
+  });
+
+  it("takes a drift sweep only with somewhere to post its alerts", () => {
+    const alerts = { slackChannel: "C0123ABCD", teamsConversation: "19:abc@thread.tacv2" };
+    expect(parsePolicy({ ...MINIMAL, driftSweep: { everyMinutes: 60 }, alerts }, "p.json")).toMatchObject({
+      driftSweep: { everyMinutes: 60 },
+      alerts,
+    });
+    expect(policyError({ ...MINIMAL, driftSweep: { everyMinutes: 60 } }, "X").message).toBe(
+      "policy file X: driftSweep needs alerts.slackChannel and/or alerts.teamsConversation to post to",
+    );
+    expect(policyError({ ...MINIMAL, driftSweep: { everyMinutes: 0 }, alerts }, "X").message).toBe(
+      "policy file X: driftSweep.everyMinutes 0 must be an integer 1-10080",
+    );
+    expect(policyError({ ...MINIMAL, alerts: { slackChanel: "C1" } }, "X").message).toBe(
+      'policy file X: unknown key "alerts.slackChanel" (did you mean "slackChannel"?)',
     );
   });
 

@@ -27,6 +27,9 @@ const GRANTS: Record<Permission, readonly Role[] | "anyone"> = {
   undo: ["admin"],
   approve: ["approver"],
   reject: ["approver"],
+  // A paused staged bulk is an approver's to continue or abort (README, "Safer rollouts").
+  continue: ["approver"],
+  abort: ["approver"],
 };
 
 const ROLE_SETS: Role[][] = [[]];

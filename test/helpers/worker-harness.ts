@@ -10,7 +10,7 @@ import { parseCommand } from "../../src/core/grammar.js";
 import { createGraphDirectory } from "../../src/directory/graph/index.js";
 import type { Directory } from "../../src/directory/port.js";
 import { type Logger, silentLogger } from "../../src/log.js";
-import type { Outcome } from "../../src/notify/outcome.js";
+import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
 import type { ReplyAddress } from "../../src/notify/port.js";
 import { buildJob } from "../../src/queue/from-command.js";
 import { connectRedis, RequestQueue } from "../../src/queue/queues.js";
@@ -57,6 +57,12 @@ export interface Message {
   outcome: Outcome;
   /** Files the console saved with the answer (the report's CSV and chart). */
   files: string[];
+}
+
+/** The approval card a message carries; throws for any other message. */
+export function approvalOf(m: Message): ApprovalView {
+  if (m.outcome.kind !== "approval") throw new Error(`expected an approval card, got ${m.outcome.kind}`);
+  return m.outcome.approval;
 }
 
 /**

@@ -1,5 +1,12 @@
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
-import { APPROVAL_SECTION_TITLES, actionLabel, approvalTitle, STATE_LABELS } from "../../src/notify/words.js";
+import {
+  APPROVAL_SECTION_TITLES,
+  actionLabel,
+  approvalTitle,
+  pauseWords,
+  quorumLine,
+  STATE_LABELS,
+} from "../../src/notify/words.js";
 
 /**
  * One outcome of every kind, for every platform's tests: the renderers' own tests and the
@@ -106,8 +113,33 @@ export const OUTCOMES: { [K in Outcome["kind"]]: Extract<Outcome, { kind: K }> }
     notFound: [],
     warnings: [],
   },
-  approval: { kind: "approval", approval: approvalView() },
+  approval: {
+    kind: "approval",
+    approval: approvalView({ quorum: { needed: 2, approvedBy: ["manager@contoso.com"] } }),
+  },
   progress: { kind: "progress", operationId: "abcdefgh", action: "enable", done: 40, total: 160, failed: 2 },
+  drift: {
+    kind: "drift",
+    user: { id: "00000000-0000-0000-0000-000000000001", upn: "alice@contoso.com" },
+    set: "enabled",
+    operationId: "abcdefgh",
+    setAt: "2024-05-01T10:00:00Z",
+    now: "disabled",
+    changedBy: "admin@contoso.com",
+    changedAt: "2024-05-02T09:00:00Z",
+  },
+  paused: {
+    kind: "paused",
+    operationId: "abcdefgh",
+    action: "enable",
+    reason: "failures",
+    done: 40,
+    failed: 9,
+    total: 160,
+    failures: { users: [{ upn: "bob@contoso.com", reason: "Graph answered HTTP 500" }], more: 8 },
+    maxFailureRate: 0.1,
+    expiresAt: "2024-05-02T14:03:00.000Z",
+  },
   summary: {
     kind: "summary",
     operationId: "abcdefgh",
@@ -187,8 +219,16 @@ export const MUST_SAY: { [K in Outcome["kind"]]: readonly string[] } = {
     "breakglass@contoso.com",
     APPROVAL_SECTION_TITLES.notFound,
     "nobody@contoso.com",
+    quorumLine({ needed: 2, approvedBy: ["manager@contoso.com"] }),
   ],
   progress: [actionLabel("enable"), "40", "160"],
+  drift: ["alice@contoso.com", STATE_LABELS.enabled, STATE_LABELS.disabled, "admin@contoso.com"],
+  paused: [
+    pauseWords(OUTCOMES.paused).title,
+    pauseWords(OUTCOMES.paused).detail,
+    "bob@contoso.com",
+    "continue abcdefgh",
+  ],
   summary: [actionLabel("enable"), "alice@contoso.com", "bob@contoso.com", "throttled"],
   report: [STATE_LABELS.disabled, STATE_LABELS.enforced, "alice@contoso.com"],
   audit: ["alice@contoso.com", "admin@contoso.com"],

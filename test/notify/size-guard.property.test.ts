@@ -149,6 +149,23 @@ function largest(
       };
     case "registerReminder":
       return { ...OUTCOMES.registerReminder, upn: upns[0] ?? "", requestedBy: display };
+    case "paused":
+      return {
+        ...OUTCOMES.paused,
+        done: count,
+        failed: count,
+        total: count * 2,
+        failures: { users: upns.map((upn) => ({ upn, reason })), more: count },
+        answered: undefined,
+      };
+    case "drift":
+      return {
+        ...OUTCOMES.drift,
+        user: { id: "u1", upn: upns[0] ?? "", displayName: display },
+        set: display,
+        now: reason,
+        changedBy: upns[1] ?? display,
+      };
   }
 }
 

@@ -3,6 +3,7 @@ import type { ApprovalView } from "../../src/notify/outcome.js";
 import { SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../../src/sandbox/default-seed.js";
 import {
   ADMIN,
+  approvalOf,
   HELPDESK,
   MANAGER,
   type Message,
@@ -12,11 +13,6 @@ import {
 
 const FINANCE = `group:${SANDBOX_GROUPS.finance.id}`;
 const PATCH_ROUTE = "PATCH /beta/users/{id}/authentication/requirements";
-
-function approvalOf(m: Message): ApprovalView {
-  if (m.outcome.kind !== "approval") throw new Error(`expected an approval card, got ${m.outcome.kind}`);
-  return m.outcome.approval;
-}
 
 describe("approvals", () => {
   let h: WorkerHarness;

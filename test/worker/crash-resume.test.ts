@@ -115,4 +115,36 @@ describe("a worker killed in the middle of a bulk", () => {
     const twice = [...patches.values()].filter((n) => n === 2).length;
     expect(twice).toBeLessThanOrEqual(APPLY_STEP);
   }, 180_000);
+
+  it("SIGKILL while a staged bulk waits for Continue: nothing lost, Continue on a new worker applies the rest once", async () => {
+    h = await WorkerHarness.start({
+      sandbox: { seed: generateSeed({ users: USERS }) },
+      policy: parsePolicy(POLICY, "(test policy)"),
+      startWorker: false,
+    });
+    const harness = h;
+    const patches = harness.countPatches();
+    child = await startChildWorker(harness);
+    const exited = new Promise((resolve) => child?.once("exit", resolve));
+
+    await harness.send(ADMIN, `bulk enable group:${BENCH_GROUP_ID} --canary 10`);
+    const card = await harness.waitFor((m) => m.type === "post" && m.outcome.kind === "approval", 60_000);
+    if (card.outcome.kind !== "approval") throw new Error("expected an approval card");
+    const opId = card.outcome.approval.id;
+    await harness.send(MANAGER, `approve ${opId}`);
+    await harness.waitFor((m) => m.outcome.kind === "paused", 60_000);
+    expect(patches.size).toBe(10);
+    child.kill("SIGKILL");
+    await exited;
+
+    // Short locks, so the jobs the killed worker held (its reminders) come back quickly.
+    harness.startWorker({ lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
+    expect((await harness.deps().operations.get(opId))?.state.status).toBe("paused");
+    await harness.send(MANAGER, `continue ${opId}`);
+    await harness.waitFor((m) => m.outcome.kind === "summary", 60_000);
+    await harness.settle();
+    expect(patches.size).toBe(USERS);
+    for (const [user, count] of patches) expect(count, user).toBe(1);
+    expect(harness.received.filter((m) => m.outcome.kind === "summary")).toHaveLength(1);
+  }, 120_000);
 });

@@ -3,7 +3,13 @@ import type { AckFn, App, RespondArguments } from "@slack/bolt";
 import type { ReplyAddress } from "../../../src/notify/port.js";
 import { NOT_QUEUED } from "../../../src/notify/words.js";
 import { submitCommand } from "../../../src/queue/intake.js";
-import { APPROVE_ACTION_ID, decisionOfAction, REJECT_ACTION_ID } from "../action-ids.js";
+import {
+  APPROVE_ACTION_ID,
+  decisionOfAction,
+  REJECT_ACTION_ID,
+  STAGE_ACTION_IDS,
+  stageVerbOfAction,
+} from "../action-ids.js";
 import { SlackIdentityError } from "../identity.js";
 import { approvalClickSchema } from "../payloads.js";
 import { ephemeralError } from "./answer.js";
@@ -33,7 +39,10 @@ async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Pro
   const requestId = randomUUID();
   const parsed = approvalClickSchema.safeParse(args.body);
   const action = parsed.success ? parsed.data.actions[0] : undefined;
-  const decision = action ? decisionOfAction(action.action_id) : undefined;
+  // Approve/Reject on an approval card, or Continue/Abort on a paused bulk: the value is the id.
+  const decision = action
+    ? (decisionOfAction(action.action_id) ?? stageVerbOfAction(action.action_id))
+    : undefined;
   if (!parsed.success || !action || !decision) {
     deps.logger.warn({ requestId, issues: parsed.error?.issues.length }, "approval click not understood");
     await answer(args, ephemeralError("This button is not valid any more."), deps);
@@ -73,7 +82,10 @@ async function enqueueDecision(args: ApprovalClickArgs, deps: ListenerDeps): Pro
   if (teamId) extra.teamId = teamId;
   const replyTo: ReplyAddress = { platform: "slack", conversation, user: click.user.id, extra };
   const submitted = await submitCommand(deps.queue, {
-    command: { verb: decision, approvalId: action.value },
+    command:
+      decision === "approve" || decision === "reject"
+        ? { verb: decision, approvalId: action.value }
+        : { verb: decision, operationId: action.value },
     requester: {
       platform: "slack",
       chatUserId: click.user.id,
@@ -109,7 +121,7 @@ async function answer(args: ApprovalClickArgs, message: RespondArguments, deps: 
   }
 }
 
-const DECISION_BUTTONS = `(?:${APPROVE_ACTION_ID}|${REJECT_ACTION_ID})`;
+const DECISION_BUTTONS = `(?:${[APPROVE_ACTION_ID, REJECT_ACTION_ID, ...Object.values(STAGE_ACTION_IDS)].join("|")})`;
 const OTHER_ACTIONS = new RegExp(`^(?!${DECISION_BUTTONS}$)`);
 
 export function registerApprovalActions(app: App, deps: ListenerDeps): void {

@@ -1,6 +1,6 @@
 import type { types } from "@slack/bolt";
 import type { ApprovalView } from "../../../src/notify/outcome.js";
-import { approvalSections, approvalTitle } from "../../../src/notify/words.js";
+import { approvalSections, approvalTitle, quorumLine } from "../../../src/notify/words.js";
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from "../action-ids.js";
 import { capPlain, escapeText } from "../escape.js";
 import {
@@ -47,6 +47,7 @@ export function renderApproval(a: ApprovalView): SlackMessage {
   const notes = [
     ...a.approvalReasons.map((r) => `Needs approval: ${escapeText(r)}`),
     ...a.warnings.map((w) => `⚠️ ${escapeText(w)}`),
+    ...(a.quorum ? [`*${escapeText(quorumLine(a.quorum))}*`] : []),
   ];
   if (notes.length > 0) blocks.push(section(notes.join("\n")));
   if (a.status === "pending") {

@@ -2,6 +2,8 @@ import type { Outcome } from "../../../src/notify/outcome.js";
 import { renderApproval } from "./approval.js";
 import type { SlackMessage } from "./blocks.js";
 import { renderChange, renderProgress, renderSummary } from "./change.js";
+import { renderDrift } from "./drift.js";
+import { renderPaused } from "./paused.js";
 import { renderAudit, renderConvertPlan, renderReport } from "./report.js";
 import { renderStatus } from "./status.js";
 import { renderReminder, renderText } from "./text.js";
@@ -21,6 +23,10 @@ export function renderOutcome(outcome: Outcome): SlackMessage {
       return renderApproval(outcome.approval);
     case "progress":
       return renderProgress(outcome);
+    case "paused":
+      return renderPaused(outcome);
+    case "drift":
+      return renderDrift(outcome);
     case "summary":
       return renderSummary(outcome);
     case "report":

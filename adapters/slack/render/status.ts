@@ -1,4 +1,5 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
+import { statusDriftLine } from "../../../src/notify/words.js";
 import { escapeText } from "../escape.js";
 import {
   type Block,
@@ -44,6 +45,7 @@ export function renderStatus(o: StatusOutcome): SlackMessage {
       : "➖ No Conditional Access policy or security defaults require MFA for this user";
   const notes = o.coverage.notes.map((n) => escapeText(n));
   blocks.push(section([coverage, ...notes.map((n) => `_${n}_`)].join("\n")));
+  if (o.drift) blocks.push(section(`⚠️ ${escapeText(statusDriftLine(o.drift, o.state))}`));
   if (o.pendingApprovals.length > 0) {
     blocks.push(section(`*Pending approvals*\n${bulletList(o.pendingApprovals.map(code))}`));
   }

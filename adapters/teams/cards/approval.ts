@@ -2,7 +2,12 @@ import type { ApprovalStatus } from "../../../src/core/statuses.js";
 import { type DecisionVerb, verbsTaking } from "../../../src/core/verbs.js";
 import type { Outcome } from "../../../src/notify/outcome.js";
 import type { ApprovalSectionKey } from "../../../src/notify/words.js";
-import { approvalSections, approvalStatusLabel, approvalTitle } from "../../../src/notify/words.js";
+import {
+  approvalSections,
+  approvalStatusLabel,
+  approvalTitle,
+  quorumLine,
+} from "../../../src/notify/words.js";
 import { decisionVerbs } from "../card-actions.js";
 import {
   type AdaptiveCard,
@@ -85,6 +90,7 @@ export function approvalCard({ approval }: ApprovalOutcome): AdaptiveCard {
     ),
     ...list("Why approval is needed", approval.approvalReasons),
     ...list("Warnings", approval.warnings, 0, "warning"),
+    ...(approval.quorum ? [line(quorumLine(approval.quorum))] : []),
   ];
   if (!pending) {
     const who = [

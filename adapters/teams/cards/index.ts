@@ -3,6 +3,8 @@ import {
   actionLabel,
   approvalStatusLabel,
   approvalTitle,
+  driftWords,
+  pauseWords,
   reminderWords,
   stateLabel,
 } from "../../../src/notify/words.js";
@@ -10,7 +12,9 @@ import { approvalCard } from "./approval.js";
 import { auditCard } from "./audit.js";
 import { changeCard } from "./change.js";
 import { convertPlanCard } from "./convert-plan.js";
+import { driftCard } from "./drift.js";
 import { type AdaptiveCard, clean, userLabel } from "./elements.js";
+import { pausedCard } from "./paused.js";
 import { progressCard } from "./progress.js";
 import { registerReminderCard } from "./register-reminder.js";
 import { reportCard } from "./report.js";
@@ -55,6 +59,10 @@ function render(outcome: Outcome): RenderedOutcome {
         card: progressCard(outcome),
         summary: `${actionLabel(outcome.action)}: ${outcome.done} of ${outcome.total} done`,
       };
+    case "paused":
+      return { card: pausedCard(outcome), summary: pauseWords(outcome).title };
+    case "drift":
+      return { card: driftCard(outcome), summary: driftWords(outcome).title };
     case "summary":
       return {
         card: summaryCard(outcome),

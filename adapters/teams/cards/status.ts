@@ -1,10 +1,11 @@
 import type { Outcome } from "../../../src/notify/outcome.js";
-import { stateLabel } from "../../../src/notify/words.js";
+import { stateLabel, statusDriftLine } from "../../../src/notify/words.js";
 import {
   type AdaptiveCard,
   adaptiveCard,
   field,
   heading,
+  line,
   list,
   subtle,
   type Tone,
@@ -54,6 +55,7 @@ export function statusCard(status: StatusOutcome): AdaptiveCard {
       status.coverage.covered ? "good" : "warning",
     ),
     ...list("Notes", status.coverage.notes),
+    ...(status.drift ? [line(statusDriftLine(status.drift, status.state))] : []),
     ...list("Pending approvals", status.pendingApprovals),
     ...(last
       ? [

@@ -30,7 +30,7 @@ export async function handleCardDecision(
     [PRIVATE_REPLY]: "true",
   });
   const submitted = await submitCommand(deps.jobs, {
-    command: { verb: decision.decision, approvalId: decision.approvalId },
+    command: decision.command,
     requester: teamsRequester(deps, activity.from.id, sender.upn),
     replyTo,
     resolve: teamsTargetResolver,
@@ -47,8 +47,7 @@ export async function handleCardDecision(
   deps.logger.info(
     {
       requestId: submitted.requestId,
-      approvalId: decision.approvalId,
-      decision: decision.decision,
+      command: decision.command,
       decider: sender.upn,
     },
     "teams: decision queued",

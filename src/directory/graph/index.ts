@@ -1,5 +1,6 @@
 import { type Logger, silentLogger } from "../../log.js";
 import type { Directory } from "../port.js";
+import { directoryAudits } from "./audit-logs.js";
 import { createLocalClassBudget } from "./class-budget.js";
 import { createConditionalAccessReader } from "./conditional-access.js";
 import { groupMembers, memberOf } from "./groups.js";
@@ -152,5 +153,6 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     securityDefaultsEnabled: () => conditionalAccess.securityDefaultsEnabled(),
     mfaCoverage: (userId) => conditionalAccess.mfaCoverage(userId),
     forgetPolicies: () => conditionalAccess.forgetPolicies(),
+    directoryAudits: (since) => directoryAudits(http, since),
   };
 }

@@ -1,3 +1,4 @@
+import { auditLogRoutes } from "./audit-logs.js";
 import { authenticationRoutes } from "./authentication.js";
 import { groupRoutes } from "./groups.js";
 import { policyRoutes } from "./policies.js";
@@ -20,6 +21,7 @@ export const ROUTES: readonly Route[] = [
   ...reportRoutes,
   ...groupRoutes,
   ...policyRoutes,
+  ...auditLogRoutes,
 ];
 
 const compiled = ROUTES.map((route) => ({ route, parts: route.pattern.split("/").filter(Boolean) }));

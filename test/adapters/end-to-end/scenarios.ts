@@ -1,13 +1,17 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { Policy } from "../../../src/config/policy.js";
 import type { PlanItemOf } from "../../../src/core/plan-types.js";
 import type { DecisionVerb } from "../../../src/core/verbs.js";
+import type { StageVerb } from "../../../src/notify/outcome.js";
 import {
   APPROVAL_STATUS_LABELS,
   actionLabel,
+  quorumLine,
   reminderWords,
   STATE_LABELS,
 } from "../../../src/notify/words.js";
 import { SANDBOX_GROUPS, SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
+import { BENCH_GROUP_ID, generateSeed, type SandboxOptions } from "../../../src/sandbox/index.js";
 import { ADMIN, HELPDESK, MANAGER, testPolicy, type WorkerHarness } from "../../helpers/worker-harness.js";
 
 /**
@@ -24,15 +28,23 @@ export const ISAIAH = "isaiahl@contoso.com";
 export const ALEX = SANDBOX_SAMPLE_USERS.disabledUnregistered;
 export const ADELE = SANDBOX_SAMPLE_USERS.enabledUnregistered;
 
-/** Both platforms' tests start from this policy. */
-export const SCENARIO_POLICY = testPolicy({
+const SCENARIO_POLICY_INPUT = {
   roles: {
     helpdesk: [HELPDESK],
     admin: [ADMIN],
     // The admin approves too, so the self-approval rule (not the role) is what refuses them.
     approver: [MANAGER, ISAIAH, ADMIN],
   },
-});
+};
+/** Where drift alerts go: the ops channel of each platform's test (Slack's and Teams' harness). */
+const ALERTS = { slackChannel: "C0MFAOPS", teamsConversation: "19:mfa-ops@thread.tacv2" };
+
+/** The staged-bulk scenarios' tenant: this many users in one group (BENCH_GROUP_ID). */
+const BENCH_USERS = 200;
+const PATCH_ROUTE = "PATCH /beta/users/{id}/authentication/requirements";
+
+/** Both platforms' tests start from this policy. */
+export const SCENARIO_POLICY = testPolicy(SCENARIO_POLICY_INPUT);
 
 /** The people both platforms have, each with their Entra UPN. */
 export const UPNS = {
@@ -49,7 +61,7 @@ export interface CardView {
   text: string;
   edits: number;
   /** The decision each button stands for, and the approval id it carries (nothing else). */
-  buttons: Array<{ decision: DecisionVerb; approvalId: string }>;
+  buttons: Array<{ decision: DecisionVerb | StageVerb; approvalId: string }>;
 }
 
 /**
@@ -68,6 +80,10 @@ export interface ChatDriver<Sent, Card, Click> {
   approvalCard(sent: Sent): Promise<{ approvalId: string; card: Card }>;
   card(card: Card): Promise<CardView>;
   click(person: PersonKey, decision: DecisionVerb, approvalId: string, card: Card): Promise<Click>;
+  /** The message of a staged bulk that paused (Continue/Abort buttons), once it is posted. */
+  pauseMessage(): Promise<{ operationId: string; card: Card }>;
+  /** A click on Continue or Abort of a paused bulk's message. */
+  press(person: PersonKey, verb: StageVerb, operationId: string, card: Card): Promise<Click>;
   /** The private answers `person` got for these clicks so far. */
   answersToClicks(person: PersonKey, clicks: readonly Click[]): string[];
   /** Waits until the summary of an applied bulk is posted where the request came from. */
@@ -80,6 +96,8 @@ export interface ChatDriver<Sent, Card, Click> {
   jobsQueued(): Promise<number>;
   settle(): Promise<void>;
   readonly worker: WorkerHarness;
+  /** Drift alerts posted to the policy's alert destination on this platform, as read there. */
+  alerts(): string[];
   /** PATCHes of per-user MFA state the sandbox received, by user object id. */
   readonly patches: Map<string, number>;
 }
@@ -95,6 +113,10 @@ export interface Trail<Sent, Card, Click> {
 export interface Scenario {
   id: ScenarioId;
   name: string;
+  /** The policy this scenario's run starts with; SCENARIO_POLICY when absent. */
+  policy?: Policy;
+  /** The sandbox tenant it runs against; the shipped one when absent. */
+  sandbox?: SandboxOptions;
   run<S, C, K>(d: ChatDriver<S, C, K>): Promise<Trail<S, C, K>>;
 }
 
@@ -107,7 +129,11 @@ export type ScenarioId =
   | "approvalCard"
   | "selfApproval"
   | "twoApprovers"
-  | "doubleClick";
+  | "doubleClick"
+  | "quorum"
+  | "canary"
+  | "failurePause"
+  | "drift";
 
 function contains(text: string, words: readonly string[]): void {
   for (const word of words) expect(text).toContain(word);
@@ -326,18 +352,200 @@ export const SCENARIOS: readonly Scenario[] = [
       return { sent: [sent], cards: [card], clicks, approvalId, changes };
     },
   },
+  {
+    id: "quorum",
+    name: "a bulk that needs two approvers: the requester refused, the first approval leaves it pending, the same approver again refused, the second applies it once",
+    policy: testPolicy({ ...SCENARIO_POLICY_INPUT, quorum: { bulk: 2 } }),
+    async run(d) {
+      const { sent, card, approvalId, changes } = await requestBulk(d);
+      const operations = d.worker.deps().operations;
+      const approvalsSoFar = async () => (await operations.get(approvalId))?.state.approvals.map((a) => a.by);
+
+      const byAdmin = await d.click("admin", "approve", approvalId, card);
+      await d.settle();
+      expect(d.answersToClicks("admin", [byAdmin]).at(-1)).toContain(
+        `You cannot approve ${approvalId}: nobody approves their own request`,
+      );
+      expect(await approvalsSoFar()).toEqual([]);
+
+      const first = await d.click("manager", "approve", approvalId, card);
+      await d.settle();
+      expect(d.answersToClicks("manager", [first]).at(-1)).toContain(
+        `You approved ${approvalId}: 1 of 2 approvals; it waits for another approver.`,
+      );
+      const pendingView = await d.card(card);
+      expect(pendingView.text).toContain(quorumLine({ needed: 2, approvedBy: [MANAGER] }));
+      expect(pendingView.buttons).toEqual([
+        { decision: "approve", approvalId },
+        { decision: "reject", approvalId },
+      ]);
+      expect((await operations.get(approvalId))?.state.status).toBe("pending");
+      expect(d.patches.size).toBe(0);
+
+      const again = await d.click("manager", "approve", approvalId, card);
+      await d.settle();
+      expect(d.answersToClicks("manager", [again]).at(-1)).toContain(
+        `You cannot approve ${approvalId}: you have already approved it (1 of 2 approvals); another approver must.`,
+      );
+      expect(await approvalsSoFar()).toEqual([MANAGER]);
+      expect((await operations.get(approvalId))?.state.status).toBe("pending");
+      expect(d.patches.size).toBe(0);
+
+      const second = await d.click("isaiah", "approve", approvalId, card);
+      await d.summaryPosted();
+      await d.settle();
+      for (const change of changes) expect(d.patches.get(change.userId.toLowerCase())).toBe(1);
+      expect([...d.patches.values()].reduce((sum, n) => sum + n, 0)).toBe(changes.length);
+      expect(d.posted().summaries).toHaveLength(1);
+      expect(d.answersToClicks("isaiah", [second]).at(-1)).toContain(`You approved ${approvalId}.`);
+
+      const view = await d.card(card);
+      expect(view.buttons).toEqual([]);
+      contains(view.text, [
+        APPROVAL_STATUS_LABELS.approved,
+        quorumLine({ needed: 2, approvedBy: [MANAGER, ISAIAH] }),
+        `Applied: ${changes.length} done, 0 failed.`,
+      ]);
+      // Each approval is in the audit trail, the first as recorded short of the quorum.
+      const audit = await d.worker.deps().audit.forOperation(approvalId);
+      const approvals = audit.filter((e) => e.action === "approve");
+      expect(approvals.map((e) => [e.actor, e.result])).toEqual([
+        [ADMIN, "refused"],
+        [MANAGER, "recorded"],
+        [MANAGER, "refused"],
+        [ISAIAH, "ok"],
+      ]);
+      return { sent: [sent], cards: [card], clicks: [byAdmin, first, again, second], approvalId, changes };
+    },
+  },
+  {
+    id: "canary",
+    name: "a canary of 10 in a 200-user bulk: ten applied, then it waits; Continue applies the other 190 once",
+    sandbox: { seed: generateSeed({ users: BENCH_USERS }) },
+    async run(d) {
+      const sent = await d.type("admin", `bulk enable group:${BENCH_GROUP_ID} --canary 10`, {
+        inChannel: true,
+      });
+      const { approvalId, card } = await d.approvalCard(sent);
+      const approve = await d.click("manager", "approve", approvalId, card);
+      const paused = await d.pauseMessage();
+      expect(paused.operationId).toBe(approvalId);
+      await d.settle();
+      expect(d.patches.size).toBe(10);
+      expect(d.posted().summaries).toEqual([]);
+      const waiting = await d.card(paused.card);
+      contains(waiting.text, [`10 of ${BENCH_USERS} users applied, 0 failed`, `continue ${approvalId}`]);
+      expect(waiting.buttons.map((b) => b.decision)).toEqual(["continue", "abort"]);
+
+      const go = await d.press("manager", "continue", approvalId, paused.card);
+      await d.summaryPosted();
+      await d.settle();
+      expect(d.patches.size).toBe(BENCH_USERS);
+      for (const n of d.patches.values()) expect(n).toBe(1);
+      expect(d.posted().summaries).toHaveLength(1);
+      expect(d.answersToClicks("manager", [go]).at(-1)).toContain(`You continued ${approvalId}`);
+      const answered = await d.card(paused.card);
+      expect(answered.buttons).toEqual([]);
+      expect(answered.text).toContain(`Continued by ${MANAGER}`);
+      return { sent: [sent], cards: [card, paused.card], clicks: [approve, go], approvalId };
+    },
+  },
+  {
+    id: "failurePause",
+    name: "a bulk pauses by itself when 30 % of the sandbox's writes fail; Abort leaves the rest unapplied",
+    policy: testPolicy({
+      ...SCENARIO_POLICY_INPUT,
+      canary: { minBulk: 1000, size: 10, maxFailureRate: 0.1 },
+    }),
+    sandbox: { seed: generateSeed({ users: BENCH_USERS }), writeFailureRate: 0.3 },
+    async run(d) {
+      const sent = await d.type("admin", `bulk enable group:${BENCH_GROUP_ID}`, { inChannel: true });
+      const { approvalId, card } = await d.approvalCard(sent);
+      const approve = await d.click("manager", "approve", approvalId, card);
+      const paused = await d.pauseMessage();
+      await d.settle();
+      const written = d.worker.sandbox.stats.count(PATCH_ROUTE);
+      expect(d.patches.size).toBeLessThan(BENCH_USERS);
+      const view = await d.card(paused.card);
+      contains(view.text, ["paused, too many failures", "More than 10% of the latest writes failed"]);
+
+      const stop = await d.press("manager", "abort", approvalId, paused.card);
+      await d.settle();
+      expect(d.answersToClicks("manager", [stop]).at(-1)).toContain(`You aborted ${approvalId}`);
+      expect((await d.worker.deps().operations.get(approvalId))?.state.status).toBe("aborted");
+      expect(d.worker.sandbox.stats.count(PATCH_ROUTE)).toBe(written);
+      expect((await d.card(paused.card)).text).toContain(`Aborted by ${MANAGER}`);
+      expect(d.posted().summaries).toEqual([]);
+      return { sent: [sent], cards: [card, paused.card], clicks: [approve, stop], approvalId };
+    },
+  },
+  {
+    id: "drift",
+    name: "a state changed directly in the sandbox: one alert within one sweep, none on the next, and status shows it",
+    policy: testPolicy({
+      ...SCENARIO_POLICY_INPUT,
+      driftSweep: { everyMinutes: 60 },
+      alerts: ALERTS,
+    }),
+    async run(d) {
+      // In the ops channel, so the bot knows the channel (Teams needs that to post there later).
+      const sent = await d.type("admin", "enable {alex}", { inChannel: true });
+      contains(await d.answerTo(sent), [ALEX.userPrincipalName, STATE_LABELS.enabled]);
+      await d.settle();
+
+      // An admin turns it off in the Entra admin center (the sandbox's admin route), not through the bot.
+      const outside = await fetch(
+        `${d.worker.sandbox.url}/_sandbox/users/${ALEX.userPrincipalName}/mfa-state`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ state: "disabled", by: MANAGER }),
+        },
+      );
+      expect(outside.status).toBe(200);
+      expect(d.alerts()).toEqual([]);
+
+      await runDriftSweep(d);
+      const alerts = d.alerts();
+      expect(alerts).toHaveLength(1);
+      contains(alerts[0]!, [ALEX.userPrincipalName, STATE_LABELS.enabled, STATE_LABELS.disabled, MANAGER]);
+
+      await runDriftSweep(d);
+      expect(d.alerts()).toHaveLength(1);
+
+      const status = await d.type("helpdesk", "status {alex}");
+      contains(await d.answerTo(status), ["Changed outside the bot", STATE_LABELS.disabled]);
+      // The bot wrote once (its enable) and never "repaired" the state: alerting is all it does.
+      expect(d.worker.sandbox.stats.count(PATCH_ROUTE)).toBe(1);
+      return { sent: [sent, status], cards: [], clicks: [] };
+    },
+  },
 ];
+
+let sweeps = 0;
+/** One drift sweep through the queue, as the periodic job runs it, and everything it led to. */
+async function runDriftSweep<S, C, K>(d: ChatDriver<S, C, K>): Promise<void> {
+  const slot = Math.floor(Date.now() / 3_600_000);
+  sweeps++;
+  await d.worker
+    .deps()
+    .queue.enqueue(
+      { kind: "driftSweep", requestId: `test-sweep-${sweeps}`, slot },
+      { dedupeKey: `test-sweep-${process.pid}-${sweeps}-${Date.now()}` },
+    );
+  await d.settle();
+}
 
 /** Runs every scenario at one platform, then that platform's own checks of what it left behind. */
 export function runScenarios<S, C, K>(
   platform: string,
-  start: () => Promise<ChatDriver<S, C, K>>,
+  start: (policy: Policy, sandbox?: SandboxOptions) => Promise<ChatDriver<S, C, K>>,
   checks: Partial<Record<ScenarioId, (trail: Trail<S, C, K>) => Promise<void>>>,
 ): void {
   describe(`${platform} end to end: the shared scenarios`, () => {
     for (const scenario of SCENARIOS) {
       it(scenario.name, async () => {
-        const trail = await scenario.run(await start());
+        const trail = await scenario.run(await start(scenario.policy ?? SCENARIO_POLICY, scenario.sandbox));
         await checks[scenario.id]?.(trail);
       });
     }
@@ -345,15 +553,17 @@ export function runScenarios<S, C, K>(
 }
 
 /** One platform run per test, closed after it: `start` opens the test's run. */
-export function endToEndRuns<H extends { close(): Promise<void> }>(open: () => Promise<H>) {
+export function endToEndRuns<H extends { close(): Promise<void> }>(
+  open: (policy: Policy, sandbox?: SandboxOptions) => Promise<H>,
+) {
   let current: H | undefined;
   afterEach(async () => {
     await current?.close();
     current = undefined;
   });
   return {
-    async start(): Promise<H> {
-      current = await open();
+    async start(policy: Policy = SCENARIO_POLICY, sandbox?: SandboxOptions): Promise<H> {
+      current = await open(policy, sandbox);
       return current;
     },
   };

@@ -1,4 +1,9 @@
-import { DECISION_ACTION_IDS, decisionOfAction } from "../../../adapters/slack/action-ids.js";
+import {
+  DECISION_ACTION_IDS,
+  decisionOfAction,
+  STAGE_ACTION_IDS,
+  stageVerbOfAction,
+} from "../../../adapters/slack/action-ids.js";
 import { createSlackAdapter, SLACK_EVENTS_PATH, type SlackAdapter } from "../../../adapters/slack/app.js";
 import { SlackNotifier } from "../../../adapters/slack/notifier.js";
 import { freePort } from "../../../src/cli/local-redis.js";
@@ -274,13 +279,23 @@ export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, S
         text: readSlack(message),
         edits: message?.edits.length ?? 0,
         buttons: buttonsOf(message?.blocks ?? []).map((b) => ({
-          decision: decisionOfAction(b.action_id)!,
+          decision: decisionOfAction(b.action_id) ?? stageVerbOfAction(b.action_id)!,
           approvalId: b.value,
         })),
       };
     },
     click: (person, decision, approvalId, ts) =>
       e2e.click(PEOPLE[person], DECISION_ACTION_IDS[decision], approvalId, ts),
+    async pauseMessage() {
+      const isStage = (b: Button) => stageVerbOfAction(b.action_id) !== undefined;
+      const paused = await e2e.fake.waitFor(
+        () => posts().find((m) => buttonsOf(m.blocks).some(isStage)),
+        20_000,
+      );
+      return { operationId: buttonsOf(paused.blocks).find(isStage)!.value, card: paused.ts };
+    },
+    press: (person, verb, operationId, ts) =>
+      e2e.click(PEOPLE[person], STAGE_ACTION_IDS[verb], operationId, ts),
     answersToClicks: (_person, clicks) =>
       clicks.flatMap((click) => e2e.fake.responsesTo(click.responseUrl).map((r) => readSlack(r.body))),
     summaryPosted: async () => {
@@ -304,6 +319,10 @@ export function slackDriver(e2e: SlackEndToEnd): ChatDriver<SlackSent, string, S
       );
       return `${String(dm.args.text)}\n${blockText(JSON.parse(String(dm.args.blocks)))}`;
     },
+    alerts: () =>
+      posts()
+        .filter((m) => m.text.includes("changed outside the bot"))
+        .map(readSlack),
     jobsQueued: () =>
       e2e.worker.queue.queue.getJobCountByTypes("completed", "failed", "waiting", "active", "delayed"),
     settle: () => e2e.settle(),

@@ -4,7 +4,7 @@ import { SANDBOX_SAMPLE_USERS } from "../../../src/sandbox/default-seed.js";
 import { localNetworkOnly } from "../../helpers/local-network.js";
 import { ADMIN, MANAGER } from "../../helpers/worker-harness.js";
 import type { ScenarioId, Trail } from "../end-to-end/scenarios.js";
-import { endToEndRuns, runScenarios, SCENARIO_POLICY } from "../end-to-end/scenarios.js";
+import { endToEndRuns, runScenarios } from "../end-to-end/scenarios.js";
 import {
   blockText,
   buttonsOf,
@@ -25,8 +25,8 @@ import {
 
 let e2e: SlackEndToEnd;
 /** Every test opens its own run (a fresh worker, queue prefix and fake), closed after it. */
-const runs = endToEndRuns(async () => {
-  e2e = await SlackEndToEnd.start({ policy: SCENARIO_POLICY });
+const runs = endToEndRuns(async (policy, sandbox) => {
+  e2e = await SlackEndToEnd.start({ policy, ...(sandbox ? { sandbox } : {}) });
   return e2e;
 });
 
@@ -182,7 +182,11 @@ const SLACK_CHECKS: Partial<Record<ScenarioId, (trail: SlackTrail) => Promise<vo
   },
 };
 
-runScenarios("Slack", async () => slackDriver(await runs.start()), SLACK_CHECKS);
+runScenarios(
+  "Slack",
+  async (policy, sandbox) => slackDriver(await runs.start(policy, sandbox)),
+  SLACK_CHECKS,
+);
 
 describe("Slack end to end: Slack's own", () => {
   it("hostile text gets a safe usage answer in the ack, and nothing is queued or sent", async () => {

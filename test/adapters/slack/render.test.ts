@@ -87,6 +87,11 @@ function approval(overrides: Partial<ApprovalView> = {}): ApprovalView {
 }
 
 const SAMPLES: Record<Outcome["kind"], Outcome> = {
+  drift: { ...OUTCOMES.drift, changedBy: `admin ${EVIL}` },
+  paused: {
+    ...OUTCOMES.paused,
+    failures: { users: [{ upn: "bob@contoso.com", reason: `Graph said ${EVIL}` }], more: 0 },
+  },
   text: {
     kind: "text",
     tone: "error",

@@ -7,14 +7,31 @@ describe("card decisions", () => {
       readInvokeDecision({
         action: { type: "Action.Execute", verb: "mfa.reject", data: { approvalId: "K3M9P2XQ" } },
       }),
-    ).toEqual({ ok: true, decision: "reject", approvalId: "k3m9p2xq" });
+    ).toEqual({ ok: true, command: { verb: "reject", approvalId: "k3m9p2xq" } });
+  });
+
+  it("reads Continue and Abort on a paused bulk's card, with the operation id", () => {
+    expect(
+      readInvokeDecision({
+        action: { type: "Action.Execute", verb: "mfa.continue", data: { operationId: "K3M9P2XQ" } },
+      }),
+    ).toEqual({ ok: true, command: { verb: "continue", operationId: "k3m9p2xq" } });
+    expect(readSubmitDecision({ verb: "mfa.abort", operationId: "k3m9p2xq" })).toEqual({
+      ok: true,
+      command: { verb: "abort", operationId: "k3m9p2xq" },
+    });
+    // A stage button that carries an approval id instead is not read as one.
+    expect(
+      readInvokeDecision({
+        action: { type: "Action.Execute", verb: "mfa.continue", data: { approvalId: "k3m9p2xq" } },
+      }).ok,
+    ).toBe(false);
   });
 
   it("reads the Action.Submit fallback's data", () => {
     expect(readSubmitDecision({ verb: "mfa.approve", approvalId: "k3m9p2xq" })).toEqual({
       ok: true,
-      decision: "approve",
-      approvalId: "k3m9p2xq",
+      command: { verb: "approve", approvalId: "k3m9p2xq" },
     });
   });
 

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { createTeamsAdapter, mountTeams } from "../../../adapters/teams/adapter.js";
 import { MfaTeamsBot } from "../../../adapters/teams/bot.js";
-import { decisionVerbs } from "../../../adapters/teams/card-actions.js";
+import { decisionVerbs, stageVerbs } from "../../../adapters/teams/card-actions.js";
 import { ConversationReferenceStore } from "../../../adapters/teams/conversation-refs.js";
 import { createTeamsNotifier } from "../../../adapters/teams/notifier.js";
 import type { TeamsSettings } from "../../../adapters/teams/settings.js";
@@ -9,6 +9,7 @@ import { freePort } from "../../../src/cli/local-redis.js";
 import type { Policy } from "../../../src/config/policy.js";
 import { type DecisionVerb, verbsTaking } from "../../../src/core/verbs.js";
 import { silentLogger } from "../../../src/log.js";
+import { STAGE_VERBS, type StageVerb } from "../../../src/notify/outcome.js";
 import { mountFileRoutes } from "../../../src/report/file-routes.js";
 import { FileShelf } from "../../../src/report/file-shelf.js";
 import { statePrefix } from "../../../src/run/worker-runtime.js";
@@ -18,7 +19,7 @@ import { FakeBotConnector, type FakeMember, type SentActivity } from "../../help
 import type { WorkerHarness } from "../../helpers/worker-harness.js";
 import type { ChatDriver } from "../end-to-end/scenarios.js";
 import { type ServeSide, startServeSide, startWorkerSide } from "../end-to-end/serve-side.js";
-import { cardActionInvoke, channelMessage, mention, personalMessage } from "./activities.js";
+import { CHANNEL_ID, cardActionInvoke, channelMessage, mention, personalMessage } from "./activities.js";
 
 /**
  * The whole Teams path on one machine: `POST /api/messages` mounted as `mfa-bot serve` mounts it
@@ -206,9 +207,10 @@ export function readTeams(sent: SentActivity | undefined): string {
   return sent ? `${summaryOf(sent)}\n${textOf(sent)}` : "";
 }
 
-const DECISION_OF: Readonly<Record<string, DecisionVerb>> = Object.fromEntries(
-  verbsTaking("approval").map((decision) => [decisionVerbs[decision], decision]),
-);
+const DECISION_OF: Readonly<Record<string, DecisionVerb | StageVerb>> = Object.fromEntries([
+  ...verbsTaking("approval").map((decision) => [decisionVerbs[decision], decision]),
+  ...STAGE_VERBS.map((verb) => [stageVerbs[verb], verb]),
+]);
 
 /**
  * The shared end-to-end scenarios (test/adapters/end-to-end/scenarios.ts) at Teams: commands
@@ -274,8 +276,12 @@ export function teamsDriver(e2e: TeamsEndToEnd): ChatDriver<TeamsSent, TeamsCard
           .filter((a) => a.type === "Action.Execute")
           .map((a) => {
             // Everything the button carries besides the id shows up here, and fails the check.
-            const { approvalId, ...rest } = a.data ?? {};
-            return { decision: DECISION_OF[a.verb ?? ""]!, approvalId: String(approvalId), ...rest };
+            const { approvalId, operationId, ...rest } = a.data ?? {};
+            return {
+              decision: DECISION_OF[a.verb ?? ""]!,
+              approvalId: String(approvalId ?? operationId),
+              ...rest,
+            };
           }),
       };
     },
@@ -284,6 +290,27 @@ export function teamsDriver(e2e: TeamsEndToEnd): ChatDriver<TeamsSent, TeamsCard
         cardActionInvoke(e2e.serviceUrl, {
           verb: decisionVerbs[decision],
           data: { approvalId },
+          clicker: MEMBERS[person],
+          conversation: { id: card.thread, conversationType: "channel" },
+          cardActivityId: card.activityId,
+        }),
+      ),
+    async pauseMessage() {
+      const stageAction = (a: SentActivity) =>
+        cardOf(a)?.actions.find((x) => x.type === "Action.Execute" && x.verb === stageVerbs.continue);
+      const paused = await e2e.waitForActivity(
+        (a) => a.conversationId === requestThread && a.kind === "send" && stageAction(a) !== undefined,
+      );
+      return {
+        operationId: String(stageAction(paused)?.data?.operationId ?? ""),
+        card: { thread: requestThread, activityId: paused.activityId },
+      };
+    },
+    press: (person, verb, operationId, card) =>
+      e2e.post(
+        cardActionInvoke(e2e.serviceUrl, {
+          verb: stageVerbs[verb],
+          data: { operationId },
           clicker: MEMBERS[person],
           conversation: { id: card.thread, conversationType: "channel" },
           cardActivityId: card.activityId,
@@ -310,6 +337,10 @@ export function teamsDriver(e2e: TeamsEndToEnd): ChatDriver<TeamsSent, TeamsCard
       await e2e.waitForActivity((a) => a.conversationId === dmOf(person));
       return readTeams(sentTo(dmOf(person)).at(-1));
     },
+    alerts: () =>
+      sentTo(CHANNEL_ID)
+        .filter((a) => a.kind === "send" && summaryOf(a).includes("changed outside the bot"))
+        .map(readTeams),
     jobsQueued: () =>
       e2e.worker.queue.queue.getJobCountByTypes("completed", "failed", "waiting", "active", "delayed"),
     settle: () => e2e.settle(),

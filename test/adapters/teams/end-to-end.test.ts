@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { localNetworkOnly } from "../../helpers/local-network.js";
 import { ADMIN, MANAGER } from "../../helpers/worker-harness.js";
 import type { ScenarioId, Trail } from "../end-to-end/scenarios.js";
-import { endToEndRuns, runScenarios, SCENARIO_POLICY } from "../end-to-end/scenarios.js";
+import { endToEndRuns, runScenarios } from "../end-to-end/scenarios.js";
 import {
   CHANNEL_ID,
   channelMessage,
@@ -34,8 +34,8 @@ const threadOf = (activity: Record<string, unknown>) => (activity.conversation a
 
 let e2e: TeamsEndToEnd;
 /** Every test opens its own run (a fresh worker, queue prefix and fake), closed after it. */
-const runs = endToEndRuns(async () => {
-  e2e = await TeamsEndToEnd.start({ policy: SCENARIO_POLICY });
+const runs = endToEndRuns(async (policy, sandbox) => {
+  e2e = await TeamsEndToEnd.start({ policy, ...(sandbox ? { sandbox } : {}) });
   return e2e;
 });
 
@@ -163,7 +163,11 @@ const TEAMS_CHECKS: Partial<Record<ScenarioId, (trail: TeamsTrail) => Promise<vo
   },
 };
 
-runScenarios("Teams", async () => teamsDriver(await runs.start()), TEAMS_CHECKS);
+runScenarios(
+  "Teams",
+  async (policy, sandbox) => teamsDriver(await runs.start(policy, sandbox)),
+  TEAMS_CHECKS,
+);
 
 describe("Teams end to end: Teams' own", () => {
   it("status in a channel after an @mention of the bot, the user named by a Teams mention", async () => {
