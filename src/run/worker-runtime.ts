@@ -7,6 +7,7 @@ import type { NotifierRegistry } from "../notify/port.js";
 import { DigestStore } from "../operations/digests.js";
 import { OperationStore } from "../operations/store.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
+import type { TakeoverTiming } from "../queue/takeover.js";
 import { LinkStore } from "../signin/links.js";
 import { SignInStore } from "../signin/sign-in-store.js";
 import { DEFAULT_WORKER_SETTINGS, type WorkerDeps, type WorkerSettings } from "../worker/deps.js";
@@ -23,8 +24,8 @@ export interface WorkerRuntimeOptions {
   /** Builds the platforms' notifiers; gets the runtime's state connection and key prefix. */
   notifiers: (state: Redis, statePrefix: string) => NotifierRegistry;
   settings?: Partial<WorkerSettings>;
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  /** Lock and stalled-check times; DEFAULT_TAKEOVER unless a test shortens them. */
+  takeover?: Partial<TakeoverTiming>;
   now?: () => Date;
   /** The relay the Graph client reports 429s to; the worker pauses the queue through it. */
   throttle?: ThrottleRelay;
@@ -67,8 +68,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     connection: blocking,
     prefix: options.prefix,
     concurrency: options.concurrency,
-    ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs } : {}),
-    ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
+    ...(options.takeover ? { takeover: options.takeover } : {}),
   });
   options.throttle?.attach((ms) => running.worker.rateLimit(ms));
   return {

@@ -50,6 +50,7 @@ export async function applyChanges(
   const remaining = changes.filter((c) => !recorded.has(c.userId));
   const setState = remaining.filter((c) => c.op === "setState");
   for (let i = 0; i < setState.length; i += APPLY_STEP) {
+    deps.checkpoint?.();
     const step = setState.slice(i, i + APPLY_STEP);
     // Marked before the write: a worker killed after it must not leave the report trusted.
     await markRegistrationChanged(
@@ -68,6 +69,7 @@ export async function applyChanges(
     await progress.tick(recorded);
   }
   for (const c of remaining.filter((c) => c.op === "reregister")) {
+    deps.checkpoint?.();
     await markRegistrationChanged(deps, [c.userId]);
     const deletions = await deps.directory.requireReregistration(c.userId);
     const failed = deletions.filter((d) => !d.ok);

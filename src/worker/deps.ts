@@ -26,6 +26,11 @@ export interface WorkerDeps {
   logger: Logger;
   now: () => Date;
   settings: WorkerSettings;
+  /**
+   * Called between the steps of a long job (each step of a bulk); throws when this worker no
+   * longer holds the job's lock, so that it stops before another worker's run writes beside it.
+   */
+  checkpoint?: () => void;
 }
 
 export interface WorkerSettings {

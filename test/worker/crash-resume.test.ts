@@ -90,7 +90,7 @@ describe("a worker killed in the middle of a bulk", () => {
     const patchedBeforeKill = patches.size;
     expect(patchedBeforeKill).toBeLessThan(USERS);
 
-    harness.startWorker({ lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
+    harness.startWorker({ takeover: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 } });
     const summary = await harness.waitFor((m) => m.outcome.kind === "summary", 90_000);
     const applyJob = await harness.queue.queue.getJob(jobIdFor("apply", opId));
     await until(async () => (await applyJob?.getState()) === "completed", 30_000, "the apply job");
