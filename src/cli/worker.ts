@@ -1,16 +1,16 @@
 import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
-import { redactUrls } from "../config/redact-url.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
 import { createRedisBudget } from "../directory/graph/redis-budget.js";
 import { createLogger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 import { connectRedis } from "../queue/queues.js";
+import { watchRedis } from "../queue/redis-watch.js";
 import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
 import { ThrottleRelay } from "../worker/throttle-relay.js";
 import { chatNotifiers } from "./chat-notifiers.js";
-import { redisAnswers } from "./local-redis.js";
+import { requireRedis, warnAboutRedisSettings } from "./require-redis.js";
 
 /** `mfa-bot worker`: runs jobs until SIGTERM/SIGINT, then drains and exits 0. */
 export async function runWorker(): Promise<number> {
@@ -29,14 +29,13 @@ export async function runWorker(): Promise<number> {
       "the policy requires linked identities but MFA_BOT_PUBLIC_URL is not set: Slack users in those roles are refused and cannot link",
     );
   }
-  if (!(await redisAnswers(config.redis.url))) {
-    process.stderr.write(`mfa-bot worker: no Redis answers at ${redactUrls(config.redis.url)} (REDIS_URL)\n`);
-    return 1;
-  }
+  if (!(await requireRedis("worker", config.redis.url))) return 1;
   const { tenantId, clientId, clientSecret } = config.graph.credentials;
   const throttle = new ThrottleRelay();
   // MFA_BOT_GRAPH_RPS is for the app across every worker process: the budget lives in Redis.
-  const budgetRedis = connectRedis(config.redis.url, { blocking: false });
+  const budgetRedis = connectRedis(config.redis.url, { blocking: true });
+  watchRedis(budgetRedis, logger, "worker");
+  await warnAboutRedisSettings(budgetRedis, logger);
   const directory = createGraphDirectory({
     graphBaseUrl: config.graph.baseUrl,
     authorityHost: config.graph.authorityHost,

@@ -7,6 +7,7 @@ import type { NotifierRegistry } from "../notify/port.js";
 import { DigestStore } from "../operations/digests.js";
 import { OperationStore } from "../operations/store.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { watchRedis } from "../queue/redis-watch.js";
 import type { TakeoverTiming } from "../queue/takeover.js";
 import { LinkStore } from "../signin/links.js";
 import { SignInStore } from "../signin/sign-in-store.js";
@@ -45,9 +46,13 @@ export function statePrefix(prefix: string): string {
 
 /** A worker with everything it needs: the one wiring used by `mfa-bot worker`, the demo and tests. */
 export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
-  const state: Redis = connectRedis(options.redisUrl, { blocking: false });
+  // Every connection waits for Redis to come back rather than failing the job in hand: a Redis
+  // restart pauses the work, and the commands queued meanwhile run once it answers.
+  const state: Redis = connectRedis(options.redisUrl, { blocking: true });
   const blocking: Redis = connectRedis(options.redisUrl, { blocking: true });
-  const producer: Redis = connectRedis(options.redisUrl, { blocking: false });
+  const producer: Redis = connectRedis(options.redisUrl, { blocking: true });
+  watchRedis(state, options.logger, "worker state");
+  for (const connection of [blocking, producer]) connection.on("error", () => {});
   const queue = new RequestQueue({ redisUrl: options.redisUrl, prefix: options.prefix }, producer);
   const prefix = statePrefix(options.prefix);
   const deps: WorkerDeps = {

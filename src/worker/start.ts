@@ -6,6 +6,7 @@ import { requestContext } from "../log.js";
 import { DeliveryError, type ReplyAddress } from "../notify/port.js";
 import { type AnyJob, isJobKind, type JobKind, jobSchemas } from "../queue/jobs.js";
 import { QUEUE_NAME } from "../queue/queues.js";
+import { logErrorsSparingly } from "../queue/redis-watch.js";
 import { DEFAULT_TAKEOVER, type TakeoverTiming } from "../queue/takeover.js";
 import { handleLinked } from "./chat-links.js";
 import type { WorkerDeps } from "./deps.js";
@@ -68,7 +69,7 @@ export function startWorker(deps: WorkerDeps, options: WorkerOptions): RunningWo
       "job failed",
     );
   });
-  worker.on("error", (err) => deps.logger.error({ err: err.message }, "worker error"));
+  logErrorsSparingly(worker, deps.logger, "worker");
   worker.on("stalled", (jobId) => deps.logger.warn({ jobId }, "took over a job whose worker stopped"));
   return { worker, close: () => worker.close() };
 }
