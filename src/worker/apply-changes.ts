@@ -6,6 +6,7 @@ import type { Operation } from "../operations/operation.js";
 import type { WorkerDeps } from "./deps.js";
 import { markRegistrationChanged } from "./gather-targets.js";
 import { bestEffort, post, update } from "./notify.js";
+import { setStatesThroughOutage } from "./through-outage.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
 
@@ -57,7 +58,10 @@ export async function applyChanges(
       deps,
       step.map((c) => c.userId),
     );
-    const results = await deps.directory.setMfaStates(step.map((c) => ({ userId: c.userId, state: c.to })));
+    const results = await setStatesThroughOutage(
+      deps,
+      step.map((c) => ({ userId: c.userId, state: c.to })),
+    );
     const byUser = new Map(results.map((r) => [r.userId, r]));
     const lines = step.map((c): [string, ChangeResultLine] => {
       const r = byUser.get(c.userId);

@@ -55,6 +55,17 @@ export interface WorkerSettings {
    * @defaultValue undefined
    */
   publicUrl: string | undefined;
+  /**
+   * How long an operation waits for Microsoft Graph to answer again (5xx, refused, timeouts
+   * through every retry of the Graph client) before the users still waiting are reported failed.
+   * @defaultValue 15
+   */
+  graphOutageMinutes: number;
+  /**
+   * First pause before trying Graph again after an outage is noticed; doubles up to 30 s.
+   * @defaultValue 2_000
+   */
+  graphOutagePauseMs: number;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
@@ -64,4 +75,6 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   digestDelayMs: 60_000,
   liveRegistrationMinutes: 360,
   publicUrl: undefined,
+  graphOutageMinutes: 15,
+  graphOutagePauseMs: 2_000,
 };
