@@ -5,6 +5,7 @@ import { ConversationReferenceStore } from "../../adapters/teams/conversation-re
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { withTimeout } from "../delivery/deadline.js";
+import { Outbox } from "../delivery/outbox.js";
 import { mountMetrics } from "../http/metrics.js";
 import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
@@ -39,7 +40,7 @@ export async function runServe(): Promise<number> {
       await queue.queue.getJobCounts("waiting");
     },
   });
-  mountMetrics(server, queue.queue);
+  mountMetrics(server, queue.queue, new Outbox({ redis, prefix: statePrefix(config.queue.prefix), logger }));
   let slack: SlackAdapter | undefined;
   if (config.slack.enabled && config.slack.botToken) {
     slack = createSlackAdapter({

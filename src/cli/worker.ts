@@ -3,7 +3,7 @@ import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
 import { createRedisBudget } from "../directory/graph/redis-budget.js";
-import { createLogger } from "../log.js";
+import { createLogger, type Logger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 import { connectRedis } from "../queue/queues.js";
 import { watchRedis } from "../queue/redis-watch.js";
@@ -49,6 +49,7 @@ export async function runWorker(): Promise<number> {
     onThrottle: throttle.onThrottle,
     nonPremiumRetryMinutes: config.graph.reportRetryMinutes,
   });
+  let drainOutbox: () => Promise<void> = async () => {};
   const runtime = startWorkerRuntime({
     redisUrl: config.redis.url,
     prefix: config.queue.prefix,
@@ -58,11 +59,13 @@ export async function runWorker(): Promise<number> {
     logger,
     throttle,
     settings: { publicUrl: config.signIn.publicUrl },
-    notifiers: (state, prefix): NotifierRegistry => ({
-      console: new ConsoleNotifier(state, prefix),
-      ...chatNotifiers(config, state, prefix, logger),
-    }),
+    notifiers: (state, prefix): NotifierRegistry => {
+      const chat = chatNotifiers(config, state, prefix, logger);
+      drainOutbox = chat.drainOutbox;
+      return { console: new ConsoleNotifier(state, prefix), ...chat.notifiers };
+    },
   });
+  const outboxTimer = startOutboxDrain(() => drainOutbox(), logger);
   logger.info({ prefix: config.queue.prefix, concurrency: config.queue.workerConcurrency }, "worker started");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -72,8 +75,25 @@ export async function runWorker(): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  clearInterval(outboxTimer);
   await runtime.close();
   budgetRedis.disconnect();
   logger.info("worker stopped");
   return 0;
+}
+
+/** Every second, what waits in the outbox is tried again; one drain at a time. */
+function startOutboxDrain(drain: () => Promise<void>, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  return setInterval(() => {
+    if (running) return;
+    running = true;
+    drain()
+      .catch((err: unknown) =>
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, "outbox drain failed"),
+      )
+      .finally(() => {
+        running = false;
+      });
+  }, 1_000);
 }

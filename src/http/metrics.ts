@@ -17,7 +17,18 @@ export const METRICS_REDIS_TIMEOUT_MS = 700;
  * not answer, the scrape still answers within a second: `mfa_bot_redis_up 0`, and no job
  * counts rather than stale ones.
  */
-export function mountMetrics(server: HttpServer, queue: QueueCounts, registry = new Registry()): Registry {
+/** The chat outbox's counts (src/delivery/outbox.ts), read from Redis at scrape time. */
+export interface OutboxCounts {
+  pending(): Promise<number>;
+  undeliverable(): Promise<number>;
+}
+
+export function mountMetrics(
+  server: HttpServer,
+  queue: QueueCounts,
+  outbox?: OutboxCounts,
+  registry = new Registry(),
+): Registry {
   collectDefaultMetrics({ register: registry, prefix: "mfa_bot_" });
   const redisUp = new Gauge({
     name: "mfa_bot_redis_up",
@@ -30,12 +41,34 @@ export function mountMetrics(server: HttpServer, queue: QueueCounts, registry = 
     labelNames: ["state"],
     registers: [registry],
   });
+  const waiting = new Gauge({
+    name: "mfa_bot_outbox_pending",
+    help: "Chat messages waiting in the outbox for their platform to answer again",
+    registers: [registry],
+  });
+  const undeliverable = new Gauge({
+    name: "mfa_bot_outbox_undeliverable_total",
+    help: "Chat messages given up on after their retry budget (each logged with its content id)",
+    registers: [registry],
+  });
   server.route("GET", "/metrics", async (_req, res) => {
-    // Read before rendering (prom-client renders every metric at once): both gauges agree.
+    // Read before rendering (prom-client renders every metric at once): the gauges agree.
     jobs.reset();
+    waiting.reset();
+    undeliverable.reset();
     try {
-      const counts = await withTimeout(queue.getJobCounts(...STATES), METRICS_REDIS_TIMEOUT_MS);
+      const [counts, outboxCounts] = await withTimeout(
+        Promise.all([
+          queue.getJobCounts(...STATES),
+          outbox ? Promise.all([outbox.pending(), outbox.undeliverable()]) : undefined,
+        ]),
+        METRICS_REDIS_TIMEOUT_MS,
+      );
       for (const state of STATES) jobs.set({ state }, counts[state] ?? 0);
+      if (outboxCounts) {
+        waiting.set(outboxCounts[0]);
+        undeliverable.set(outboxCounts[1]);
+      }
       redisUp.set(1);
     } catch {
       redisUp.set(0);
