@@ -90,6 +90,7 @@ export class FakeSlack {
   >();
   private tsCounter = 0;
   private base = "";
+  private outageUntil = 0;
 
   private constructor(
     private readonly server: Server,
@@ -153,6 +154,15 @@ export class FakeSlack {
     this.failures.set(method, queue);
   }
 
+  /**
+   * Slack away for `ms`: every Web API call and response_url post answers 503, as Slack's edge
+   * does during an incident (https://api.slack.com/web#responses: HTTP errors other than 200 and
+   * 429 mean the request was not handled). Nothing is recorded meanwhile.
+   */
+  outage(ms: number): void {
+    this.outageUntil = Date.now() + ms;
+  }
+
   /** The next post to this response_url answers `status` (429 with Retry-After when given). */
   failResponseUrl(url: string, status: number, options: { retryAfter?: number; body?: string } = {}): void {
     const id = url.split("/").pop()!;
@@ -210,7 +220,9 @@ export class FakeSlack {
     const raw = await readBody(req);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     try {
-      if (req.method === "POST" && path.startsWith("/api/")) {
+      if (Date.now() < this.outageUntil) {
+        send(res, 503, "text/plain", "service unavailable");
+      } else if (req.method === "POST" && path.startsWith("/api/")) {
         this.api(path.slice("/api/".length), req, raw, res);
       } else if (req.method === "POST" && path.startsWith("/commands/")) {
         this.responseUrlPost(path.split("/").pop()!, raw, res);
