@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { findOnPath, freePort } from "../../src/cli/local-redis.js";
+import { findOnPath, freePort, redisAnswers } from "../../src/cli/local-redis.js";
 import { SANDBOX_ACCOUNTS } from "../../src/sandbox/default-seed.js";
 import { BENCH_GROUP_ID, generateSeed, type SandboxHandle, startSandbox } from "../../src/sandbox/index.js";
 import { collect, spawnCli } from "../cli/run-cli.js";
@@ -77,7 +77,7 @@ export class PrivateRedis {
       { stdio: "ignore" },
     );
     for (let i = 0; i < 100; i++) {
-      if (await answers(this.url)) return;
+      if (await redisAnswers(this.url, 500)) return;
       await sleep(100);
     }
     throw new Error(`redis-server did not start on ${this.port}`);
@@ -95,19 +95,6 @@ export class PrivateRedis {
   async stop(): Promise<void> {
     await this.down();
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
   }
 }
 
@@ -242,6 +229,23 @@ export class FaultRig {
     if (!operationId) throw new Error("the approval card carries no approval id");
     await this.slash(MANAGER, `approve ${operationId}`);
     return { operationId, cardTs: card.ts };
+  }
+
+  /**
+   * `serve` and a worker started, a bulk requested and approved, and `fraction` of its users
+   * written: the moment to inject a fault.
+   */
+  async bulkUnderWay(fraction: number) {
+    const serve = await this.startProcess("serve");
+    const worker = await this.startProcess("worker");
+    const startedAt = Date.now();
+    const bulk = await this.startBulk();
+    await until(
+      () => this.writes.size >= this.options.users * fraction,
+      600_000,
+      `${fraction * 100} % of the bulk`,
+    );
+    return { serve, worker, startedAt, ...bulk };
   }
 
   /** The summaries posted to the channel (one per finished bulk). */

@@ -89,11 +89,7 @@ describe(`fault suite (${LONG ? "long" : "short"})`, () => {
     async () => {
       rig = await FaultRig.start(SCALE);
       const r = rig;
-      await r.startProcess("serve");
-      const first = await r.startProcess("worker");
-      const started = Date.now();
-      const { operationId, cardTs } = await r.startBulk();
-      await until(() => r.writes.size >= SCALE.users * 0.3, BUDGET_MS, "30 % of the bulk");
+      const { worker: first, startedAt: started, operationId, cardTs } = await r.bulkUnderWay(0.3);
       first.child.kill("SIGKILL");
       await until(() => first.child.exitCode !== null || first.child.signalCode !== null, 10_000, "the kill");
       const second = await r.startProcess("worker");
@@ -120,10 +116,7 @@ describe(`fault suite (${LONG ? "long" : "short"})`, () => {
     async () => {
       rig = await FaultRig.start(SCALE);
       const r = rig;
-      const serve = await r.startProcess("serve");
-      await r.startProcess("worker");
-      const { operationId, cardTs } = await r.startBulk();
-      await until(() => r.writes.size >= SCALE.users * 0.3, BUDGET_MS, "30 % of the bulk");
+      const { serve, startedAt, operationId, cardTs } = await r.bulkUnderWay(0.3);
       await r.redis.down();
       const ready = await fetch(`${r.base}/readyz`, { signal: AbortSignal.timeout(5_000) });
       expect(ready.status).toBe(503);
@@ -142,7 +135,10 @@ describe(`fault suite (${LONG ? "long" : "short"})`, () => {
         "/readyz to say ready again",
       );
       await expectRecovered(r, operationId, cardTs);
-      report("Redis restart: bulk", "completed, every user enabled, every result audited");
+      report(
+        `Redis restart (${SCALE.redisOutageMs / 1000} s down)`,
+        `bulk completed in ${((Date.now() - startedAt) / 1000).toFixed(1)} s, every user enabled, every result audited`,
+      );
       // One line per outage, not a stack trace per retry.
       expect(serve.run.stderr()).not.toMatch(/\n\s+at /);
     },
@@ -154,10 +150,7 @@ describe(`fault suite (${LONG ? "long" : "short"})`, () => {
     async () => {
       rig = await FaultRig.start(SCALE);
       const r = rig;
-      await r.startProcess("serve");
-      const worker = await r.startProcess("worker");
-      const { operationId, cardTs } = await r.startBulk();
-      await until(() => r.writes.size >= SCALE.users * 0.3, BUDGET_MS, "30 % of the bulk");
+      const { worker, startedAt, operationId, cardTs } = await r.bulkUnderWay(0.3);
       const outage = await fetch(`${r.sandbox.url}/_sandbox/outage`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -167,7 +160,7 @@ describe(`fault suite (${LONG ? "long" : "short"})`, () => {
       const summary = await expectRecovered(r, operationId, cardTs);
       report(
         `Graph outage (${SCALE.graphOutageS} s)`,
-        `${/(\d+) failed/.exec(summary.text)?.[1]} users failed (target 0)`,
+        `${/(\d+) failed/.exec(summary.text)?.[1]} users failed (target 0); bulk completed in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
       );
       expect(worker.run.stderr()).toContain("graph request");
     },
@@ -179,10 +172,7 @@ describe(`fault suite (${LONG ? "long" : "short"})`, () => {
     async () => {
       rig = await FaultRig.start(SCALE);
       const r = rig;
-      await r.startProcess("serve");
-      const worker = await r.startProcess("worker");
-      const { operationId, cardTs } = await r.startBulk();
-      await until(() => r.writes.size >= SCALE.users * 0.8, BUDGET_MS, "80 % of the bulk");
+      const { worker, operationId, cardTs } = await r.bulkUnderWay(0.8);
       r.slack.outage(SCALE.slackOutageMs);
       await expectRecovered(r, operationId, cardTs);
       expect(worker.run.stderr()).toContain("message kept in the outbox");
