@@ -15,7 +15,7 @@ export async function runConsole(as: string | undefined): Promise<number> {
     process.stderr.write(`mfa-bot console: MFA_BOT_CONSOLE_AS needs a UPN, not "${actor.slice(0, 60)}"\n`);
     return 2;
   }
-  if (!(await requireRedis("console", config.redis.url))) return 1;
+  if (!(await requireRedis("console", config.redis))) return 1;
   const queue = new RequestQueue({ redisUrl: config.redis.url, prefix: config.queue.prefix });
   const reader = connectRedis(config.redis.url, { blocking: true });
   try {

@@ -4,16 +4,16 @@ import { withTimeout } from "../delivery/deadline.js";
 import type { Logger } from "../log.js";
 import { redisSettingsWarnings, waitForRedis } from "../queue/redis-health.js";
 
-/** How long start-up waits for a Redis that does not answer yet (one starting beside us). */
-export const STARTUP_REDIS_WAIT_MS = 10_000;
-
 /**
  * Start-up gate for `serve`, `worker` and `console`: Redis must answer, on the database the URL
- * names, within STARTUP_REDIS_WAIT_MS (a refused database or password fails at once). Else one
+ * names, within `waitSeconds` (MFA_BOT_REDIS_WAIT_SECONDS; a refused database or password fails at once). Else one
  * line on stderr and false — the caller exits non-zero.
  */
-export async function requireRedis(command: string, url: string): Promise<boolean> {
-  const ready = await waitForRedis(url, { deadlineMs: STARTUP_REDIS_WAIT_MS });
+export async function requireRedis(
+  command: string,
+  redis: { url: string; waitSeconds: number },
+): Promise<boolean> {
+  const ready = await waitForRedis(redis.url, { deadlineMs: redis.waitSeconds * 1000 });
   if (ready.ok) return true;
   process.stderr.write(`mfa-bot ${command}: ${ready.line}\n`);
   return false;

@@ -20,7 +20,7 @@ export async function runServe(): Promise<number> {
   const config = loadConfig("serve");
   if (config.policy.required) await loadPolicy(config.policy.path);
   const logger = createLogger({ level: config.log.level, name: "mfa-bot-serve" });
-  if (!(await requireRedis("serve", config.redis.url))) return 1;
+  if (!(await requireRedis("serve", config.redis))) return 1;
   // Fail fast: with Redis down, a chat user is told so at once instead of waiting.
   const redis = connectRedisFailFast(config.redis.url);
   watchRedis(redis, logger, "serve");

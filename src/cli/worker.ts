@@ -29,7 +29,7 @@ export async function runWorker(): Promise<number> {
       "the policy requires linked identities but MFA_BOT_PUBLIC_URL is not set: Slack users in those roles are refused and cannot link",
     );
   }
-  if (!(await requireRedis("worker", config.redis.url))) return 1;
+  if (!(await requireRedis("worker", config.redis))) return 1;
   const { tenantId, clientId, clientSecret } = config.graph.credentials;
   const throttle = new ThrottleRelay();
   // MFA_BOT_GRAPH_RPS is for the app across every worker process: the budget lives in Redis.

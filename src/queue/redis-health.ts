@@ -61,6 +61,7 @@ export async function waitForRedis(
       return { ok: false, line: `Redis at ${where} refused the connection: ${probe.problem}` };
     if (Date.now() >= deadline) {
       const waited = Math.round((options.deadlineMs ?? 10_000) / 1000);
+      if (waited === 0) return { ok: false, line: `no Redis answers at ${where}: ${probe.problem}` };
       return { ok: false, line: `no Redis answers at ${where} after ${waited} s: ${probe.problem}` };
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
