@@ -1,11 +1,10 @@
 import { runConsoleSession } from "../../adapters/console/session.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
-import { redactUrls } from "../config/redact-url.js";
 import { isUpn } from "../core/ids.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
 import { statePrefix } from "../run/worker-runtime.js";
-import { redisAnswers } from "./local-redis.js";
+import { requireRedis } from "./require-redis.js";
 
 /** `mfa-bot console [--as <upn>]`: commands on stdin, through the queue to whichever worker runs. */
 export async function runConsole(as: string | undefined): Promise<number> {
@@ -16,12 +15,7 @@ export async function runConsole(as: string | undefined): Promise<number> {
     process.stderr.write(`mfa-bot console: MFA_BOT_CONSOLE_AS needs a UPN, not "${actor.slice(0, 60)}"\n`);
     return 2;
   }
-  if (!(await redisAnswers(config.redis.url))) {
-    process.stderr.write(
-      `mfa-bot console: no Redis answers at ${redactUrls(config.redis.url)} (REDIS_URL)\n`,
-    );
-    return 1;
-  }
+  if (!(await requireRedis("console", config.redis))) return 1;
   const queue = new RequestQueue({ redisUrl: config.redis.url, prefix: config.queue.prefix });
   const reader = connectRedis(config.redis.url, { blocking: true });
   try {

@@ -2,26 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
-import { Redis } from "ioredis";
+import { probeRedis } from "../queue/redis-health.js";
 
-/** Whether a Redis answers PING at `url` within a short time. */
+/** Whether a Redis answers PING at `url` (on the database it names) within a short time. */
 export async function redisAnswers(url: string, timeoutMs = 1_500): Promise<boolean> {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    connectTimeout: timeoutMs,
-    retryStrategy: () => null,
-  });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
+  return (await probeRedis(url, timeoutMs)).ok;
 }
 
 export function findOnPath(binary: string): string | undefined {

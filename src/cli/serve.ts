@@ -4,23 +4,30 @@ import { MfaTeamsBot } from "../../adapters/teams/bot.js";
 import { ConversationReferenceStore } from "../../adapters/teams/conversation-refs.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
+import { withTimeout } from "../delivery/deadline.js";
+import { Outbox } from "../delivery/outbox.js";
 import { mountMetrics } from "../http/metrics.js";
 import { HttpServer } from "../http/server.js";
 import { createLogger } from "../log.js";
-import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { connectRedisFailFast, RequestQueue } from "../queue/queues.js";
+import { watchRedis } from "../queue/redis-watch.js";
 import { mountFileRoutes } from "../report/file-routes.js";
 import { FileShelf } from "../report/file-shelf.js";
 import { statePrefix } from "../run/worker-runtime.js";
 import { mountSignInRoutes } from "../signin/wiring.js";
+import { requireRedis, warnAboutRedisSettings } from "./require-redis.js";
 
 /** `mfa-bot serve`: one HTTP server on PORT for Slack, Teams and health. */
 export async function runServe(): Promise<number> {
   const config = loadConfig("serve");
   if (config.policy.required) await loadPolicy(config.policy.path);
   const logger = createLogger({ level: config.log.level, name: "mfa-bot-serve" });
-  // Bounded retries: with Redis down, a chat user is told so instead of waiting forever.
-  const redis = connectRedis(config.redis.url, { blocking: false });
+  if (!(await requireRedis("serve", config.redis))) return 1;
+  // Fail fast: with Redis down, a chat user is told so at once instead of waiting.
+  const redis = connectRedisFailFast(config.redis.url);
+  watchRedis(redis, logger, "serve");
   const queue = new RequestQueue({ redisUrl: config.redis.url, prefix: config.queue.prefix }, redis);
+  await warnAboutRedisSettings(redis, logger);
   const server = new HttpServer(logger);
   server.addReadinessCheck({
     name: "redis",
@@ -35,7 +42,7 @@ export async function runServe(): Promise<number> {
       await queue.queue.getJobCounts("waiting");
     },
   });
-  mountMetrics(server, queue.queue);
+  mountMetrics(server, queue.queue, new Outbox({ redis, prefix: statePrefix(config.queue.prefix), logger }));
   let slack: SlackAdapter | undefined;
   if (config.slack.enabled && config.slack.botToken) {
     slack = createSlackAdapter({
@@ -98,9 +105,10 @@ export async function runServe(): Promise<number> {
     process.once("SIGTERM", () => resolve());
     process.once("SIGINT", () => resolve());
   });
-  await slack?.stop();
+  // Each step bounded: a shutdown never waits on a Redis that is not there.
+  await withTimeout(slack?.stop() ?? Promise.resolve(), 5_000, "Slack's receiver").catch(() => {});
   await server.close();
-  await queue.close();
+  await withTimeout(queue.close(), 2_000).catch(() => {});
   // The queue closes only connections it opened; this one is ours.
   redis.disconnect();
   return 0;

@@ -1,16 +1,16 @@
 import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { loadConfig } from "../config/env.js";
 import { loadPolicy } from "../config/policy.js";
-import { redactUrls } from "../config/redact-url.js";
 import { createGraphDirectory } from "../directory/graph/index.js";
 import { createRedisClassBudget } from "../directory/graph/redis-budget.js";
-import { createLogger } from "../log.js";
+import { createLogger, type Logger } from "../log.js";
 import type { NotifierRegistry } from "../notify/port.js";
 import { connectRedis } from "../queue/queues.js";
+import { watchRedis } from "../queue/redis-watch.js";
 import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
 import { ThrottleRelay } from "../worker/throttle-relay.js";
 import { chatNotifiers } from "./chat-notifiers.js";
-import { redisAnswers } from "./local-redis.js";
+import { requireRedis, warnAboutRedisSettings } from "./require-redis.js";
 
 /** `mfa-bot worker`: runs jobs until SIGTERM/SIGINT, then drains and exits 0. */
 export async function runWorker(): Promise<number> {
@@ -29,15 +29,15 @@ export async function runWorker(): Promise<number> {
       "the policy requires linked identities but MFA_BOT_PUBLIC_URL is not set: Slack users in those roles are refused and cannot link",
     );
   }
-  if (!(await redisAnswers(config.redis.url))) {
-    process.stderr.write(`mfa-bot worker: no Redis answers at ${redactUrls(config.redis.url)} (REDIS_URL)\n`);
-    return 1;
-  }
+  if (!(await requireRedis("worker", config.redis))) return 1;
   const { tenantId, clientId, clientSecret } = config.graph.credentials;
   const throttle = new ThrottleRelay();
   // Graph limits the app per tenant, across every worker process: the budget lives in Redis,
-  // one bucket per route class (MFA_BOT_GRAPH_RPS, when set, caps them all).
-  const budgetRedis = connectRedis(config.redis.url, { blocking: false });
+  // one bucket per route class (MFA_BOT_GRAPH_RPS, when set, caps them all). The connection
+  // waits for Redis through an outage rather than failing the job in hand.
+  const budgetRedis = connectRedis(config.redis.url, { blocking: true });
+  watchRedis(budgetRedis, logger, "worker");
+  await warnAboutRedisSettings(budgetRedis, logger);
   const directory = createGraphDirectory({
     graphBaseUrl: config.graph.baseUrl,
     authorityHost: config.graph.authorityHost,
@@ -55,6 +55,7 @@ export async function runWorker(): Promise<number> {
     onThrottle: throttle.onThrottle,
     nonPremiumRetryMinutes: config.graph.reportRetryMinutes,
   });
+  let drainOutbox: () => Promise<void> = async () => {};
   const runtime = startWorkerRuntime({
     redisUrl: config.redis.url,
     prefix: config.queue.prefix,
@@ -64,11 +65,13 @@ export async function runWorker(): Promise<number> {
     logger,
     throttle,
     settings: { publicUrl: config.signIn.publicUrl },
-    notifiers: (state, prefix): NotifierRegistry => ({
-      console: new ConsoleNotifier(state, prefix),
-      ...chatNotifiers(config, state, prefix, logger),
-    }),
+    notifiers: (state, prefix): NotifierRegistry => {
+      const chat = chatNotifiers(config, state, prefix, logger);
+      drainOutbox = chat.drainOutbox;
+      return { console: new ConsoleNotifier(state, prefix), ...chat.notifiers };
+    },
   });
+  const outboxTimer = startOutboxDrain(() => drainOutbox(), logger);
   logger.info({ prefix: config.queue.prefix, concurrency: config.queue.workerConcurrency }, "worker started");
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -78,8 +81,25 @@ export async function runWorker(): Promise<number> {
     process.once("SIGTERM", () => stop("SIGTERM"));
     process.once("SIGINT", () => stop("SIGINT"));
   });
+  clearInterval(outboxTimer);
   await runtime.close();
   budgetRedis.disconnect();
   logger.info("worker stopped");
   return 0;
+}
+
+/** Every second, what waits in the outbox is tried again; one drain at a time. */
+function startOutboxDrain(drain: () => Promise<void>, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  return setInterval(() => {
+    if (running) return;
+    running = true;
+    drain()
+      .catch((err: unknown) =>
+        logger.warn({ err: err instanceof Error ? err.message : String(err) }, "outbox drain failed"),
+      )
+      .finally(() => {
+        running = false;
+      });
+  }, 1_000);
 }

@@ -142,6 +142,8 @@ export const envSchema = z.object({
     .default(1),
   // Minutes a "not a premium tenant" answer keeps the bot off the registration report.
   MFA_BOT_REPORT_RETRY_MINUTES: integerIn(1, 1440).default(15),
+  // Seconds serve, worker and console wait at start for a Redis that does not answer yet.
+  MFA_BOT_REDIS_WAIT_SECONDS: integerIn(0, 600).default(10),
   // A "{name}" form is allowed too: on a Redis Cluster it is the hash tag that keeps a queue's keys in one slot.
   MFA_BOT_QUEUE_PREFIX: z
     .string()

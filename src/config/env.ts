@@ -29,7 +29,11 @@ export interface AzureCredentials {
 
 export interface Config {
   readonly command: CliCommand;
-  readonly redis: { readonly url: string };
+  readonly redis: {
+    readonly url: string;
+    /** How long start-up waits for Redis to answer (MFA_BOT_REDIS_WAIT_SECONDS). */
+    readonly waitSeconds: number;
+  };
   readonly queue: {
     /** BullMQ/Redis key prefix (MFA_BOT_QUEUE_PREFIX). */
     readonly prefix: string;
@@ -315,7 +319,7 @@ function buildConfig(command: CliCommand, e: ParsedEnv, teamsAppIdPresent: boole
       : undefined;
   return {
     command,
-    redis: { url: e.REDIS_URL },
+    redis: { url: e.REDIS_URL, waitSeconds: e.MFA_BOT_REDIS_WAIT_SECONDS },
     queue: { prefix: e.MFA_BOT_QUEUE_PREFIX, workerConcurrency: e.MFA_BOT_WORKER_CONCURRENCY },
     graph: {
       baseUrl: e.GRAPH_BASE_URL,
@@ -361,7 +365,7 @@ export function redactedConfig(config: Config): Config {
   const { credentials } = config.graph;
   return {
     ...config,
-    redis: { url: redactUrls(config.redis.url) },
+    redis: { ...config.redis, url: redactUrls(config.redis.url) },
     graph: { ...config.graph, credentials: credentials && { ...credentials, clientSecret: REDACTED } },
     slack: {
       ...config.slack,

@@ -45,7 +45,19 @@ export interface MethodDeletion {
 /** Result of one item of a batched change; `state` is what Graph reports after the write. */
 export type StateChangeResult =
   | { userId: string; ok: true; state: PerUserMfaState }
-  | { userId: string; ok: false; error: string; status?: number };
+  | {
+      userId: string;
+      ok: false;
+      error: string;
+      status?: number;
+      /**
+       * Graph could not be reached or answered 5xx through every retry: the user's state is
+       * unknown, not refused — worth trying again once Graph answers (an outage).
+       */
+      unavailable?: true;
+      /** The write was accepted and only reading it back failed: try the read, not the write. */
+      written?: true;
+    };
 
 /**
  * A policy's guest or external user condition

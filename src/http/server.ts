@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { withTimeout } from "../delivery/deadline.js";
 import type { Logger } from "../log.js";
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -53,6 +54,12 @@ export interface HttpServerOptions {
    * @defaultValue 16_384
    */
   maxBodyBytes?: number;
+  /**
+   * How long one readiness check may take before it counts as failed: `/readyz` answers within
+   * about this long whatever Redis does (a probe must not hang, nor hold up a shutdown).
+   * @defaultValue 800
+   */
+  readinessTimeoutMs?: number;
 }
 
 /** The request body, already read and size-checked by the server (Bolt reads `rawBody` too). */
@@ -79,6 +86,7 @@ export class HttpServer {
   private readonly routes = new Map<string, Route>();
   private readonly checks: ReadinessCheck[] = [];
   private readonly maxBodyBytes: number;
+  private readonly readinessTimeoutMs: number;
   readonly server: Server;
 
   constructor(
@@ -86,6 +94,7 @@ export class HttpServer {
     options: HttpServerOptions = {},
   ) {
     this.maxBodyBytes = options.maxBodyBytes ?? 16_384;
+    this.readinessTimeoutMs = options.readinessTimeoutMs ?? 800;
     this.server = createServer(
       {
         headersTimeout: options.headersTimeoutMs ?? 10_000,
@@ -126,11 +135,17 @@ export class HttpServer {
     return typeof address === "object" && address ? address.port : port;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops listening and waits for the requests in hand, at most `graceMs`; then the
+   * connections still open are closed, so a shutdown never waits on a stuck client or check.
+   */
+  async close(graceMs = 5_000): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     // Idle keep-alive connections would hold close() until their timeout.
     this.server.closeIdleConnections();
+    const grace = setTimeout(() => this.server.closeAllConnections(), graceMs);
     await closed;
+    clearTimeout(grace);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -169,7 +184,7 @@ export class HttpServer {
     await Promise.all(
       this.checks.map(async (c) => {
         try {
-          await c.check();
+          await withTimeout(c.check(), this.readinessTimeoutMs, c.name);
         } catch (err) {
           failures[c.name] = err instanceof Error ? err.message : String(err);
         }

@@ -160,8 +160,8 @@ export function reminderWords(
 
 /** When the queue cannot take a request (Redis down): nothing happened, try again. */
 export const NOT_QUEUED = {
-  request: "Your request could not be queued, so nothing was changed. Try again in a minute.",
-  decision: "Your decision could not be recorded, so nothing was decided. Try again in a minute.",
+  request: "The bot is temporarily unavailable, nothing was done — try again in a minute.",
+  decision: "The bot is temporarily unavailable, nothing was decided — try again in a minute.",
 } as const;
 
 type ReportOutcome = Extract<Outcome, { kind: "report" }>;

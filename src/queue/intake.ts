@@ -19,6 +19,8 @@ import type { EnqueueOptions } from "./queues.js";
 /** The producer side of the queue (RequestQueue satisfies it). */
 export interface JobSink {
   enqueue(job: AnyJob, options?: EnqueueOptions): Promise<string>;
+  /** False while the queue cannot take jobs (Redis away): adapters answer "try again" at once. */
+  isAvailable?(): boolean;
 }
 
 export type Reading =
@@ -96,6 +98,9 @@ export function dedupeOptionsOf(
 /** Builds the job for a command and queues it. Never throws: every outcome is a value. */
 export async function submitCommand(queue: JobSink, submission: Submission): Promise<Submitted> {
   const requestId = submission.requestId ?? randomUUID();
+  if (queue.isAvailable?.() === false) {
+    return { ok: false, reason: "unavailable", error: new Error("the queue is unavailable"), requestId };
+  }
   let built: JobBuildResult;
   try {
     built = await buildJob(

@@ -28,6 +28,24 @@ export function connectRedis(url: string, options: { blocking: boolean } & Redis
   });
 }
 
+/**
+ * For `serve`, which answers people within seconds: while Redis is away a command fails at once
+ * (no offline queue, nothing re-sent behind the person's back after a reconnect, no command
+ * waits more than `FAIL_FAST_COMMAND_MS`), so the adapter can say "nothing was done — try again"
+ * and mean it.
+ */
+export function connectRedisFailFast(url: string): Redis {
+  return connectRedis(url, {
+    blocking: false,
+    enableOfflineQueue: false,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: FAIL_FAST_COMMAND_MS,
+    maxRetriesPerRequest: 1,
+  });
+}
+
+export const FAIL_FAST_COMMAND_MS = 2_000;
+
 const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1_000 },
@@ -40,6 +58,7 @@ export class RequestQueue {
   readonly queue: Queue;
   /** BullMQ never closes a connection it was handed, so the one made here is closed here. */
   private readonly ownConnection: Redis | undefined;
+  private readonly connection: Redis;
 
   constructor(
     readonly settings: QueueSettings,
@@ -47,17 +66,33 @@ export class RequestQueue {
   ) {
     const used = connection ?? connectRedis(settings.redisUrl, { blocking: false });
     this.ownConnection = connection ? undefined : used;
+    this.connection = used;
     this.queue = new Queue(QUEUE_NAME, {
       connection: used,
       prefix: settings.prefix,
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
+    // Without a listener, BullMQ prints every connection error as a stack trace; the
+    // connection's own watcher (watchRedis) logs the outage once.
+    this.queue.on("error", () => {});
   }
 
   /**
    * `dedupeKey` makes the job id deterministic: a second enqueue with the same key
    * (a Slack retry, a double click) is ignored while the first job is known.
    */
+  /**
+   * Whether an enqueue can work just now. A connection that is away (reconnecting, closed) cannot;
+   * one still making its first connection can if it queues commands until then (the default),
+   * not if it fails fast (`connectRedisFailFast`, for `serve`).
+   */
+  isAvailable(): boolean {
+    const { status, options } = this.connection;
+    if (status === "ready") return true;
+    const starting = status === "wait" || status === "connecting" || status === "connect";
+    return starting && options.enableOfflineQueue !== false;
+  }
+
   async enqueue(job: AnyJob, options: EnqueueOptions = {}): Promise<string> {
     const added = await this.queue.add(job.kind, job, jobOptions(job, options));
     return added.id ?? "";

@@ -8,6 +8,8 @@ import { DigestStore } from "../operations/digests.js";
 import { DriftStore } from "../operations/drift-store.js";
 import { OperationStore } from "../operations/store.js";
 import { connectRedis, RequestQueue } from "../queue/queues.js";
+import { watchRedis } from "../queue/redis-watch.js";
+import type { TakeoverTiming } from "../queue/takeover.js";
 import { LinkStore } from "../signin/links.js";
 import { SignInStore } from "../signin/sign-in-store.js";
 import { DEFAULT_WORKER_SETTINGS, type WorkerDeps, type WorkerSettings } from "../worker/deps.js";
@@ -25,8 +27,8 @@ export interface WorkerRuntimeOptions {
   /** Builds the platforms' notifiers; gets the runtime's state connection and key prefix. */
   notifiers: (state: Redis, statePrefix: string) => NotifierRegistry;
   settings?: Partial<WorkerSettings>;
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  /** Lock and stalled-check times; DEFAULT_TAKEOVER unless a test shortens them. */
+  takeover?: Partial<TakeoverTiming>;
   now?: () => Date;
   /** The relay the Graph client reports 429s to; the worker pauses the queue through it. */
   throttle?: ThrottleRelay;
@@ -46,9 +48,13 @@ export function statePrefix(prefix: string): string {
 
 /** A worker with everything it needs: the one wiring used by `mfa-bot worker`, the demo and tests. */
 export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime {
-  const state: Redis = connectRedis(options.redisUrl, { blocking: false });
+  // Every connection waits for Redis to come back rather than failing the job in hand: a Redis
+  // restart pauses the work, and the commands queued meanwhile run once it answers.
+  const state: Redis = connectRedis(options.redisUrl, { blocking: true });
   const blocking: Redis = connectRedis(options.redisUrl, { blocking: true });
-  const producer: Redis = connectRedis(options.redisUrl, { blocking: false });
+  const producer: Redis = connectRedis(options.redisUrl, { blocking: true });
+  watchRedis(state, options.logger, "worker state");
+  for (const connection of [blocking, producer]) connection.on("error", () => {});
   const queue = new RequestQueue({ redisUrl: options.redisUrl, prefix: options.prefix }, producer);
   const prefix = statePrefix(options.prefix);
   const deps: WorkerDeps = {
@@ -70,8 +76,7 @@ export function startWorkerRuntime(options: WorkerRuntimeOptions): WorkerRuntime
     connection: blocking,
     prefix: options.prefix,
     concurrency: options.concurrency,
-    ...(options.lockDurationMs ? { lockDurationMs: options.lockDurationMs } : {}),
-    ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
+    ...(options.takeover ? { takeover: options.takeover } : {}),
   });
   options.throttle?.attach((ms) => running.worker.rateLimit(ms));
   // The first drift sweep of the policy's period (deduplicated: many workers queue it once).

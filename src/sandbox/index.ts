@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type Logger, silentLogger } from "../log.js";
 import { defaultSeed } from "./default-seed.js";
 import { DocumentedLimits } from "./documented-limits.js";
+import { SandboxOutage } from "./outage.js";
 import { TenantPersister } from "./persist.js";
 import { createPrng } from "./prng.js";
 import { RateLimiter } from "./rate-limit.js";
@@ -205,8 +206,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pageSize: o.pageSize,
     logger,
     baseUrl: "",
+    outage: new SandboxOutage(),
   };
   const server = createSandboxServer(parts);
+  parts.outage.server = server;
   await new Promise<void>((resolveListen, reject) => {
     server.once("error", reject);
     server.listen(o.port, "127.0.0.1", () => {
@@ -215,6 +218,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   const port = (server.address() as AddressInfo).port;
+  parts.outage.address = { port, host: "127.0.0.1" };
   const url = `http://127.0.0.1:${port}`;
   parts.baseUrl = url;
   logger.info({ url, users: seed.users.length, persist: persistPath }, "sandbox tenant listening");

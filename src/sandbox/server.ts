@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import { ADMIN_PREFIX, handleAdmin } from "./admin.js";
 import { type BatchStatusWhenThrottled, handleBatch } from "./batch.js";
 import type { DocumentedLimits } from "./documented-limits.js";
+import { OUTAGE_MODES, OUTAGE_PATH, outageBody, type SandboxOutage } from "./outage.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { dispatch, resolve, splitPath } from "./routes/index.js";
 import {
@@ -55,6 +56,8 @@ export interface ServerParts {
   logger: Logger;
   /** Set once listening; nextLinks and @odata.context use it. */
   baseUrl: string;
+  /** Graph outages on demand (`POST /_sandbox/outage`, outage.ts). */
+  outage: SandboxOutage;
 }
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -145,6 +148,24 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     return reply(issued);
   }
 
+  if (rawPath === OUTAGE_PATH && method === "POST") {
+    let parsed: ReturnType<typeof outageBody.safeParse>;
+    try {
+      parsed = outageBody.safeParse(JSON.parse(rawBody || "{}"));
+    } catch {
+      return reply({ status: 400, headers: {}, body: { error: "the body is not JSON" } });
+    }
+    if (!parsed.success) {
+      return reply({
+        status: 400,
+        headers: {},
+        body: { error: `body: { "seconds": N, "mode": one of ${OUTAGE_MODES.join(", ")} }` },
+      });
+    }
+    parts.outage.start(parsed.data.mode, parsed.data.seconds);
+    return reply({ status: 200, headers: {}, body: parsed.data });
+  }
+
   if (rawPath.startsWith(ADMIN_PREFIX)) {
     let adminBody: unknown;
     try {
@@ -167,6 +188,13 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     );
   }
   const version = (graph[1]!.toLowerCase() === "beta" ? "beta" : "v1.0") as GraphVersion;
+  if (parts.outage.intercept(req, res)) return;
+  if (parts.outage.active === "unavailable") {
+    parts.stats.faults++;
+    return reply(
+      graphError(503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later."),
+    );
+  }
 
   const auth = parts.tokens.check(header(req, "authorization"));
   if (!auth.ok) {

@@ -7,6 +7,7 @@ import type { Operation } from "../operations/operation.js";
 import type { WorkerDeps } from "./deps.js";
 import { markRegistrationChanged } from "./gather-targets.js";
 import { bestEffort, post, update } from "./notify.js";
+import { setStatesThroughOutage } from "./through-outage.js";
 
 type Change = Extract<PlanItem, { kind: "change" }>;
 
@@ -80,12 +81,16 @@ export async function applyChanges(
     if (budget <= 0) return { lines: linesOf(), paused: "canary" };
     const step = setState.slice(i, i + Math.min(stepSize, budget));
     i += step.length;
+    deps.checkpoint?.();
     // Marked before the write: a worker killed after it must not leave the report trusted.
     await markRegistrationChanged(
       deps,
       step.map((c) => c.userId),
     );
-    const results = await deps.directory.setMfaStates(step.map((c) => ({ userId: c.userId, state: c.to })));
+    const results = await setStatesThroughOutage(
+      deps,
+      step.map((c) => ({ userId: c.userId, state: c.to })),
+    );
     const byUser = new Map(results.map((r) => [r.userId, r]));
     const lines = step.map((c): [string, ChangeResultLine] => {
       const r = byUser.get(c.userId);
@@ -108,6 +113,7 @@ export async function applyChanges(
     if (limits.stopAfter !== undefined && recorded.size >= limits.stopAfter) {
       return { lines: linesOf(), paused: "canary" };
     }
+    deps.checkpoint?.();
     await markRegistrationChanged(deps, [c.userId]);
     const deletions = await deps.directory.requireReregistration(c.userId);
     const failed = deletions.filter((d) => !d.ok);

@@ -29,6 +29,11 @@ export interface WorkerDeps {
   logger: Logger;
   now: () => Date;
   settings: WorkerSettings;
+  /**
+   * Called between the steps of a long job (each step of a bulk); throws when this worker no
+   * longer holds the job's lock, so that it stops before another worker's run writes beside it.
+   */
+  checkpoint?: () => void;
 }
 
 export interface WorkerSettings {
@@ -53,6 +58,17 @@ export interface WorkerSettings {
    * @defaultValue undefined
    */
   publicUrl: string | undefined;
+  /**
+   * How long an operation waits for Microsoft Graph to answer again (5xx, refused, timeouts
+   * through every retry of the Graph client) before the users still waiting are reported failed.
+   * @defaultValue 15
+   */
+  graphOutageMinutes: number;
+  /**
+   * First pause before trying Graph again after an outage is noticed; doubles up to 30 s.
+   * @defaultValue 2_000
+   */
+  graphOutagePauseMs: number;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
@@ -62,4 +78,6 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = {
   digestDelayMs: 60_000,
   liveRegistrationMinutes: 360,
   publicUrl: undefined,
+  graphOutageMinutes: 15,
+  graphOutagePauseMs: 2_000,
 };

@@ -8,6 +8,8 @@ import { DeliveryError, type ReplyAddress } from "../notify/port.js";
 import { type AnyJob, isJobKind, type JobKind, jobSchemas } from "../queue/jobs.js";
 import { laneOfJob } from "../queue/lanes.js";
 import { QUEUE_NAME } from "../queue/queues.js";
+import { logErrorsSparingly } from "../queue/redis-watch.js";
+import { DEFAULT_TAKEOVER, type TakeoverTiming } from "../queue/takeover.js";
 import { handleLinked } from "./chat-links.js";
 import type { WorkerDeps } from "./deps.js";
 import { addToDigest, handleDigest } from "./digest.js";
@@ -23,9 +25,8 @@ export interface WorkerOptions {
   connection: Redis;
   prefix: string;
   concurrency: number;
-  /** Shorter lock/stall times let tests see a killed worker's job picked up quickly. */
-  lockDurationMs?: number;
-  stalledIntervalMs?: number;
+  /** Lock and stalled-check times (DEFAULT_TAKEOVER, documented there); tests shorten them. */
+  takeover?: Partial<TakeoverTiming>;
 }
 
 export interface RunningWorker {
@@ -36,15 +37,34 @@ export interface RunningWorker {
 
 /** Starts the BullMQ worker that runs every job kind. */
 export function startWorker(deps: WorkerDeps, options: WorkerOptions): RunningWorker {
-  const worker: Worker = new Worker(QUEUE_NAME, (job) => processJob(deps, worker, job), {
-    connection: options.connection,
-    prefix: options.prefix,
-    concurrency: options.concurrency,
-    // A limiter must be configured for `rateLimit()` (Graph 429 → pause the queue) to take
-    // effect; its own bound is far above what Graph allows, so only the pauses matter.
-    limiter: { max: 10_000, duration: 1_000 },
-    ...(options.lockDurationMs ? { lockDuration: options.lockDurationMs } : {}),
-    ...(options.stalledIntervalMs ? { stalledInterval: options.stalledIntervalMs } : {}),
+  const takeover = { ...DEFAULT_TAKEOVER, ...options.takeover };
+  // Jobs whose lock this worker could not renew: another worker may run them now, so this one
+  // stops them at their next step (`checkpoint`) instead of writing beside it.
+  const lost = new Set<string>();
+  const worker: Worker = new Worker(
+    QUEUE_NAME,
+    async (job) => {
+      try {
+        await processJob({ ...deps, checkpoint: () => checkLock(lost, job) }, worker, job);
+      } finally {
+        if (job.id) lost.delete(job.id);
+      }
+    },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      // A limiter must be configured for `rateLimit()` (Graph 429 → pause the queue) to take
+      // effect; its own bound is far above what Graph allows, so only the pauses matter.
+      limiter: { max: 10_000, duration: 1_000 },
+      lockDuration: takeover.lockDurationMs,
+      stalledInterval: takeover.stalledIntervalMs,
+      maxStalledCount: takeover.maxStalledCount,
+    },
+  );
+  worker.on("lockRenewalFailed", (jobIds: string[]) => {
+    for (const id of jobIds) lost.add(id);
+    deps.logger.warn({ jobIds }, "lost the lock on jobs: another worker may take them over");
   });
   worker.on("failed", (job, err) => {
     deps.logger.error(
@@ -52,8 +72,20 @@ export function startWorker(deps: WorkerDeps, options: WorkerOptions): RunningWo
       "job failed",
     );
   });
-  worker.on("error", (err) => deps.logger.error({ err: err.message }, "worker error"));
+  logErrorsSparingly(worker, deps.logger, "worker");
+  worker.on("stalled", (jobId) => deps.logger.warn({ jobId }, "took over a job whose worker stopped"));
   return { worker, close: () => worker.close() };
+}
+
+/** Thrown at a job's next step once its lock is gone: the job is someone else's now. */
+export class LockLostError extends Error {
+  override readonly name = "LockLostError";
+}
+
+function checkLock(lost: ReadonlySet<string>, job: Job): void {
+  if (job.id && lost.has(job.id)) {
+    throw new LockLostError(`job ${job.id} lost its lock; another worker takes it over`);
+  }
 }
 
 export async function processJob(deps: WorkerDeps, worker: Worker, job: Job): Promise<void> {
@@ -77,6 +109,11 @@ async function runJob(deps: WorkerDeps, worker: Worker, job: Job, data: AnyJob):
   try {
     await dispatch(jobDeps, data.kind, data, job.attemptsMade > 0);
   } catch (err) {
+    // Nothing to report or retry: the worker that holds the lock now finishes the job.
+    if (err instanceof LockLostError) {
+      log.warn("stopped a job whose lock was lost");
+      throw err;
+    }
     if (isDirectoryError(err, "throttled")) {
       // Graph said slow down: pause the whole queue for Retry-After, without spending an attempt.
       const ms = err.retryAfterMs ?? 5_000;

@@ -44,6 +44,33 @@ describe("start-up errors: one clear line, non-zero exit, no stack trace", () =>
     expect(run.stderr).toMatch(/PORT/);
   });
 
+  it.each(["worker", "serve", "console"])(
+    "%s on a Redis database that cannot be selected: one line, exit 1, no stack trace",
+    async (command) => {
+      const good = policyFile(JSON.stringify({ roles: { admin: ["admin@contoso.com"] } }));
+      const redis = new URL(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+      redis.pathname = "/9999";
+      const run = await collect(
+        spawnCli([command], {
+          MFA_BOT_POLICY: good,
+          ...AZURE,
+          REDIS_URL: redis.toString(),
+          SLACK_SIGNING_SECRET: "x",
+          SLACK_BOT_TOKEN: "xoxb-x",
+          PORT: "0",
+        }),
+      ).done;
+      expect(run.code).toBe(1);
+      const lines = run.stderr.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(`^mfa-bot ${command}: Redis at .* refused the connection: .*DB index`),
+      );
+      expect(run.stdout).not.toMatch(/worker started|listening/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+
   it("an unknown command prints the usage and exits 2", async () => {
     const run = await collect(spawnCli(["frobnicate"], {})).done;
     expect(run.code).toBe(2);

@@ -117,6 +117,7 @@ export class FakeSlack {
   private fileCounter = 0;
   private readonly pendingUploads = new Map<string, PendingUpload>();
   private base = "";
+  private outageUntil = 0;
 
   private constructor(
     private readonly server: Server,
@@ -180,6 +181,15 @@ export class FakeSlack {
     this.failures.set(method, queue);
   }
 
+  /**
+   * Slack away for `ms`: every Web API call and response_url post answers 503, as Slack's edge
+   * does during an incident (https://api.slack.com/web#responses: HTTP errors other than 200 and
+   * 429 mean the request was not handled). Nothing is recorded meanwhile.
+   */
+  outage(ms: number): void {
+    this.outageUntil = Date.now() + ms;
+  }
+
   /** The next post to this response_url answers `status` (429 with Retry-After when given). */
   failResponseUrl(url: string, status: number, options: { retryAfter?: number; body?: string } = {}): void {
     const id = url.split("/").pop()!;
@@ -238,7 +248,9 @@ export class FakeSlack {
     const raw = body.toString("utf8");
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     try {
-      if (req.method === "POST" && path.startsWith("/upload/")) {
+      if (Date.now() < this.outageUntil) {
+        send(res, 503, "text/plain", "service unavailable");
+      } else if (req.method === "POST" && path.startsWith("/upload/")) {
         this.uploadPost(path.slice("/upload/".length), body, res);
       } else if (req.method === "POST" && path.startsWith("/api/")) {
         this.api(path.slice("/api/".length), req, raw, res);

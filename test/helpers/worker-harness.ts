@@ -7,7 +7,7 @@ import { ConsoleNotifier } from "../../adapters/console/notifier.js";
 import { consoleEntrySchema, consoleStreamKey } from "../../adapters/console/stream.js";
 import { type Policy, parsePolicy } from "../../src/config/policy.js";
 import { parseCommand } from "../../src/core/grammar.js";
-import { createGraphDirectory } from "../../src/directory/graph/index.js";
+import { createGraphDirectory, type GraphDirectoryOptions } from "../../src/directory/graph/index.js";
 import type { Directory } from "../../src/directory/port.js";
 import { type Logger, silentLogger } from "../../src/log.js";
 import type { ApprovalView, Outcome } from "../../src/notify/outcome.js";
@@ -98,6 +98,8 @@ export class WorkerHarness {
       worker?: Partial<WorkerRuntimeOptions>;
       startWorker?: boolean;
       requestsPerSecond?: number;
+      /** Graph client options beyond the harness's (timeouts, retries). */
+      graph?: Partial<GraphDirectoryOptions>;
       /** Where the Graph client and the worker log (as `mfa-bot worker` wires them); silent by default. */
       logger?: Logger;
     } = {},
@@ -115,6 +117,7 @@ export class WorkerHarness {
       requestsPerSecond: options.requestsPerSecond ?? 1_000,
       onThrottle: throttle.onThrottle,
       ...(options.logger ? { logger: options.logger } : {}),
+      ...options.graph,
     });
     const harness = new WorkerHarness(sandbox, directory, options.policy ?? testPolicy(), throttle);
     harness.logger = options.logger ?? silentLogger;

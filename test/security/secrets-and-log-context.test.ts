@@ -47,7 +47,14 @@ describe("credentials in URLs are never printed", () => {
     ["worker", `redis://127.0.0.1:1/0?password=${PASSWORD}`],
     ["console", `redis://mfa:${PASSWORD}@127.0.0.1:1`],
   ])("`mfa-bot %s` names an unreachable Redis without its password (%s)", async (command, url) => {
-    const run = await collect(spawnCli([command], { REDIS_URL: url, MFA_BOT_POLICY: policy, ...AZURE })).done;
+    const run = await collect(
+      spawnCli([command], {
+        REDIS_URL: url,
+        MFA_BOT_POLICY: policy,
+        MFA_BOT_REDIS_WAIT_SECONDS: "1",
+        ...AZURE,
+      }),
+    ).done;
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/no Redis answers at redis:\/\/.*127\.0\.0\.1:1/);
     expect(`${run.stderr}${run.stdout}`).not.toContain(PASSWORD);

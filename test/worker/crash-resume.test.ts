@@ -90,7 +90,7 @@ describe("a worker killed in the middle of a bulk", () => {
     const patchedBeforeKill = patches.size;
     expect(patchedBeforeKill).toBeLessThan(USERS);
 
-    harness.startWorker({ lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
+    harness.startWorker({ takeover: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 } });
     const summary = await harness.waitFor((m) => m.outcome.kind === "summary", 90_000);
     const applyJob = await harness.queue.queue.getJob(jobIdFor("apply", opId));
     await until(async () => (await applyJob?.getState()) === "completed", 30_000, "the apply job");
@@ -138,7 +138,7 @@ describe("a worker killed in the middle of a bulk", () => {
     await exited;
 
     // Short locks, so the jobs the killed worker held (its reminders) come back quickly.
-    harness.startWorker({ lockDurationMs: 2_000, stalledIntervalMs: 1_000 });
+    harness.startWorker({ takeover: { lockDurationMs: 2_000, stalledIntervalMs: 1_000 } });
     expect((await harness.deps().operations.get(opId))?.state.status).toBe("paused");
     await harness.send(MANAGER, `continue ${opId}`);
     await harness.waitFor((m) => m.outcome.kind === "summary", 60_000);

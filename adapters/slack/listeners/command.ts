@@ -52,6 +52,12 @@ export async function handleSlashCommand(args: SlashCommandArgs, deps: ListenerD
     return;
   }
   const { command } = reading;
+  // Redis is away: say so in the ack itself, within Slack's 3 s, rather than after it.
+  if (deps.queue.isAvailable?.() === false) {
+    deps.logger.warn({ verb: command.verb }, "slash command refused: the queue is unavailable");
+    await args.ack(ephemeralError(NOT_QUEUED.request));
+    return;
+  }
   // Quick commands are answered by the worker within a second or so, and an empty ack is the
   // cheapest one Bolt sends; slow ones say at once that something is happening.
   await (VERBS[command.verb].slow ? args.ack(WORKING_ON_IT) : args.ack());

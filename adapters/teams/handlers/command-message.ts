@@ -70,6 +70,11 @@ export async function handleCommandMessage(context: TurnContext, deps: CommandDe
     });
   }
 
+  // Redis is away: nothing below (the conversation reference, the job) can be kept; say so now.
+  if (deps.jobs.isAvailable?.() === false) {
+    deps.logger.warn({ verb: reading.command.verb }, "teams: command refused, the queue is unavailable");
+    return answer(context, errorOutcome(NOT_QUEUED.request));
+  }
   const sender = await senderIdentity(context);
   if (!sender.ok) return answer(context, errorOutcome(sender.error));
   const objectId = sender.objectId ?? activity.from.aadObjectId;

@@ -8,6 +8,7 @@ import { createGraphHttp } from "./http.js";
 import { deleteMethod, listMethods, requireReregistration } from "./methods.js";
 import { getMfaState, getMfaStates, setMfaState, setMfaStates } from "./mfa-state.js";
 import { createRegistrationReader } from "./registration.js";
+import { GRAPH_REQUEST_TIMEOUT_MS, withRequestTimeout } from "./request-timeout.js";
 import { realTiming, type Timing } from "./retry.js";
 import type { GraphRouteClass } from "./route-class.js";
 import { createLocalBudget, type GraphBudget } from "./throttle.js";
@@ -67,6 +68,11 @@ export interface GraphDirectoryOptions {
    */
   nonPremiumRetryMinutes?: number;
   fetch?: typeof fetch;
+  /**
+   * Longest wait for one Graph answer before it counts as a network failure (and is retried).
+   * @defaultValue GRAPH_REQUEST_TIMEOUT_MS (30 s)
+   */
+  requestTimeoutMs?: number;
   /** Clock, sleep and jitter; tests inject a fake clock so nothing waits for real. */
   timing?: Partial<Timing>;
 }
@@ -77,7 +83,10 @@ export const BUDGET_HEADROOM = 0.03;
 export function createGraphDirectory(options: GraphDirectoryOptions): Directory {
   const timing: Timing = { ...realTiming, ...options.timing };
   const logger = (options.logger ?? silentLogger).child({ component: "graph" });
-  const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchImpl = withRequestTimeout(
+    options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    options.requestTimeoutMs ?? GRAPH_REQUEST_TIMEOUT_MS,
+  );
   const maxRetries = options.maxRetries ?? 6;
   const backoffBaseMs = options.backoffBaseMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;

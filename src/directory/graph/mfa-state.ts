@@ -115,12 +115,17 @@ export async function setMfaStates(
         ok: false,
         error: `the change was accepted, but reading the state back failed: ${state.userMessage}`,
         ...statusOf(state),
+        // Worth reading again after an outage; the write itself need not be repeated.
+        ...(state.kind === "unavailable" ? { written: true as const } : {}),
       };
     }
     return { userId: change.userId, ok: true, state };
   });
 }
 
-function statusOf(error: DirectoryError): { status?: number } {
-  return error.status === undefined ? {} : { status: error.status };
+function statusOf(error: DirectoryError): { status?: number; unavailable?: true } {
+  return {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.kind === "unavailable" ? { unavailable: true as const } : {}),
+  };
 }
