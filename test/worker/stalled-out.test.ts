@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { Worker } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import { parsePolicy } from "../../src/config/policy.js";
@@ -8,6 +6,7 @@ import { operationIdFor } from "../../src/operations/operation-id.js";
 import { connectRedis, jobIdFor, QUEUE_NAME } from "../../src/queue/queues.js";
 import { BENCH_GROUP_ID, generateSeed } from "../../src/sandbox/index.js";
 import { STALLED_OUT_REASON } from "../../src/worker/stalled-out.js";
+import { startChildWorker, until } from "../helpers/child-worker.js";
 import {
   ADMIN,
   BREAKGLASS,
@@ -27,7 +26,6 @@ import {
  */
 
 const USERS = 200;
-const CHILD = fileURLToPath(new URL("./fixtures/worker-child.mjs", import.meta.url));
 const POLICY = {
   roles: { helpdesk: [HELPDESK], admin: [ADMIN], approver: [MANAGER] },
   protected: [BREAKGLASS],
@@ -36,45 +34,12 @@ const POLICY = {
 /** One takeover allowed: the second lost worker fails the job. */
 const MAX_STALLED = 1;
 const SHORT = { lockDurationMs: 2_000, stalledIntervalMs: 1_000, maxStalledCount: MAX_STALLED };
-
-function startChildWorker(h: WorkerHarness): Promise<ChildProcess> {
-  if (!existsSync(new URL("../../dist/src/run/worker-runtime.js", import.meta.url))) {
-    throw new Error("dist/ is missing: run `npm run build` (npm test does it first)");
-  }
-  const child = spawn(process.execPath, [CHILD], {
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL,
-      QUEUE_PREFIX: h.prefix,
-      SANDBOX_URL: h.sandbox.url,
-      POLICY_JSON: JSON.stringify(POLICY),
-      // Slow enough that the bulk takes a few seconds, so each kill lands in the middle.
-      GRAPH_RPS: "100",
-      LOCK_MS: String(SHORT.lockDurationMs),
-      STALLED_MS: String(SHORT.stalledIntervalMs),
-      MAX_STALLED: String(MAX_STALLED),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`the worker process exited (${code}): ${stderr}`)));
-  });
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const CHILD_OPTIONS = {
+  policy: POLICY,
+  lockMs: SHORT.lockDurationMs,
+  stalledMs: SHORT.stalledIntervalMs,
+  maxStalledCount: MAX_STALLED,
+};
 
 async function kill(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -117,7 +82,7 @@ describe("a job BullMQ fails for stalling too often", () => {
     });
     const harness = h;
     const patches = harness.countPatches();
-    const first = await startChildWorker(harness);
+    const first = await startChildWorker(harness, CHILD_OPTIONS);
     children.push(first);
 
     await harness.send(ADMIN, `bulk enable group:${BENCH_GROUP_ID} --reason "rollout"`);
@@ -129,7 +94,7 @@ describe("a job BullMQ fails for stalling too often", () => {
     // First loss: the second worker takes the job over (stall 1 of the 1 allowed) and goes on.
     await until(() => patches.size >= 40, 60_000, "the bulk to be under way");
     await kill(first);
-    const second = await startChildWorker(harness);
+    const second = await startChildWorker(harness, CHILD_OPTIONS);
     children.push(second);
     const beforeSecondKill = patches.size;
     await until(() => patches.size >= beforeSecondKill + 20, 60_000, "the takeover to go on with the bulk");
