@@ -74,6 +74,20 @@ export class DriftStore {
     await this.redis.hset(this.expectedKey, userId.toLowerCase(), JSON.stringify(next));
   }
 
+  /**
+   * Claims the alert for this user's differing state before it is posted: two sweeps running at
+   * once (a job taken over from a worker that only looked dead) must not post it twice. Held
+   * for ten minutes; released when the post did not go anywhere, so the next sweep tries again.
+   */
+  async claimAlert(userId: string, now: string): Promise<boolean> {
+    const key = `${this.prefix}:drift:alerting:${userId.toLowerCase()}:${now}`;
+    return (await this.redis.set(key, "1", "PX", 10 * 60_000, "NX")) === "OK";
+  }
+
+  async releaseAlert(userId: string, now: string): Promise<void> {
+    await this.redis.del(`${this.prefix}:drift:alerting:${userId.toLowerCase()}:${now}`);
+  }
+
   async position(): Promise<SweepPosition> {
     const raw = await this.redis.get(this.sweepKey);
     return raw ? sweepSchema.parse(JSON.parse(raw)) : { cursor: "0" };

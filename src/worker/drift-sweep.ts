@@ -79,6 +79,7 @@ export async function sweepDrift(deps: WorkerDeps): Promise<SweepResult> {
       continue;
     }
     if (expected.reported === now) continue;
+    if (!(await deps.drift.claimAlert(userId, now))) continue;
     const change = audits.get(userId);
     const delivered = await alert(deps, {
       kind: "drift",
@@ -91,7 +92,10 @@ export async function sweepDrift(deps: WorkerDeps): Promise<SweepResult> {
       ...(change ? { changedAt: change.at } : {}),
     });
     // Not posted anywhere: not marked either, so the next sweep tries again (nothing is lost).
-    if (!delivered) continue;
+    if (!delivered) {
+      await deps.drift.releaseAlert(userId, now);
+      continue;
+    }
     await deps.drift.setReported(userId, expected, now);
     await deps.audit.append([
       {

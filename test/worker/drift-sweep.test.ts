@@ -65,6 +65,20 @@ describe("the drift sweep", () => {
     ]);
   });
 
+  it("two sweeps at once (a job taken over from a worker that only looked dead) alert a change once", async () => {
+    const harness = await WorkerHarness.start({
+      sandbox: { seed: generateSeed({ users: 50 }) },
+      policy: testPolicy({ driftSweep: { everyMinutes: 60 }, alerts: { slackChannel: "C0ALERTS" } }),
+      worker: WITH_ALERTS,
+    });
+    h = harness;
+    const users = await tracked(harness);
+    harness.sandbox.tenant.changeMfaStateAsAdmin(users[3]!.id, "enabled", MANAGER);
+    const [a, b] = await Promise.all([sweepDrift(harness.deps()), sweepDrift(harness.deps())]);
+    expect(a.alerted + b.alerted).toBe(1);
+    expect((await sweepDrift(harness.deps())).alerted).toBe(0);
+  });
+
   it("finds a change the audit log does not name within one pass over the slices", async () => {
     const harness = await WorkerHarness.start({
       sandbox: { seed: generateSeed({ users: USERS }) },
