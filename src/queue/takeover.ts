@@ -28,6 +28,7 @@ export interface TakeoverTiming {
   /**
    * Times a job may be taken over before BullMQ fails it. A crash, then a Redis restart during
    * the same bulk, must not fail it; a job that kills every worker that runs it must not loop.
+   * A job failed this way is reported like any failed job (src/worker/stalled-out.ts).
    * @defaultValue 5
    */
   maxStalledCount: number;

@@ -20,6 +20,7 @@ import { handleExpire } from "./handle-expire.js";
 import { handleRequest } from "./handle-request.js";
 import { reply, textOutcome } from "./notify.js";
 import { handleReminder } from "./send-reminder.js";
+import { isStalledOut, reportStalledOut } from "./stalled-out.js";
 
 export interface WorkerOptions {
   connection: Redis;
@@ -66,15 +67,34 @@ export function startWorker(deps: WorkerDeps, options: WorkerOptions): RunningWo
     for (const id of jobIds) lost.add(id);
     deps.logger.warn({ jobIds }, "lost the lock on jobs: another worker may take them over");
   });
+  // Reports of jobs BullMQ failed by itself, awaited on close so none is cut off.
+  const reports = new Set<Promise<void>>();
   worker.on("failed", (job, err) => {
     deps.logger.error(
       { jobId: job?.id, kind: job?.name, attempts: job?.attemptsMade, err: err.message },
       "job failed",
     );
+    // Our processor reports the failures it raises (`runJob`); a job that stalled past
+    // `maxStalledCount` is failed by BullMQ without reaching it, so it is reported here.
+    if (!job || !isStalledOut(job, err)) return;
+    const parsed = parseJob(job.name, job.data);
+    if (!parsed.ok) return; // Malformed: nobody to tell; logged above with its job id.
+    const report = reportStalledOut(deps, job, parsed.job, reportToRequester)
+      .catch((reportErr: unknown) =>
+        deps.logger.error({ jobId: job.id, err: String(reportErr) }, "could not report a stalled-out job"),
+      )
+      .finally(() => reports.delete(report));
+    reports.add(report);
   });
   logErrorsSparingly(worker, deps.logger, "worker");
   worker.on("stalled", (jobId) => deps.logger.warn({ jobId }, "took over a job whose worker stopped"));
-  return { worker, close: () => worker.close() };
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      await Promise.allSettled([...reports]);
+    },
+  };
 }
 
 /** Thrown at a job's next step once its lock is gone: the job is someone else's now. */
@@ -215,6 +235,10 @@ async function tellRequester(deps: WorkerDeps, job: AnyJob, err: unknown): Promi
     : err instanceof DeliveryError
       ? err.message
       : "something went wrong on our side; the details are in the bot's log.";
+  await reportToRequester(deps, job, message);
+}
+
+async function reportToRequester(deps: WorkerDeps, job: AnyJob, message: string): Promise<void> {
   try {
     await reportFailure(deps, job.kind, job, message);
   } catch (notifyErr) {
@@ -225,6 +249,13 @@ async function tellRequester(deps: WorkerDeps, job: AnyJob, err: unknown): Promi
 /**
  * An apply that cannot go on: the operation is marked failed (never left "applying now"),
  * the card says so, and the requester learns what was done before it stopped.
+ *
+ * Also for an apply BullMQ failed for stalling too often: failed, not left resumable. A job
+ * that lost its worker more than `maxStalledCount` times is most likely what kills or freezes
+ * the workers (memory, a blocked event loop), and resuming it by itself would take them down
+ * again. Nothing done is lost: the per-user results are recorded as each user is written, the
+ * answer counts them and `audit <operation>` lists them, and the same command issued again
+ * skips every user already in the target state (read before write).
  */
 async function failOperation(deps: WorkerDeps, operationId: string, message: string): Promise<void> {
   const found = await deps.operations.get(operationId);

@@ -1,58 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { parsePolicy } from "../../src/config/policy.js";
 import { jobIdFor } from "../../src/queue/queues.js";
 import { BENCH_GROUP_ID, generateSeed } from "../../src/sandbox/index.js";
 import { APPLY_STEP } from "../../src/worker/apply-changes.js";
-import { ADMIN, BREAKGLASS, HELPDESK, MANAGER, REDIS_URL, WorkerHarness } from "../helpers/worker-harness.js";
+import { startChildWorker, until } from "../helpers/child-worker.js";
+import { ADMIN, BREAKGLASS, HELPDESK, MANAGER, WorkerHarness } from "../helpers/worker-harness.js";
 
 const USERS = 200;
-const CHILD = fileURLToPath(new URL("./fixtures/worker-child.mjs", import.meta.url));
 const POLICY = {
   roles: { helpdesk: [HELPDESK], admin: [ADMIN], approver: [MANAGER] },
   protected: [BREAKGLASS],
   requireApproval: ["bulk"],
 };
-
-function startChildWorker(h: WorkerHarness): Promise<ChildProcess> {
-  if (!existsSync(new URL("../../dist/src/run/worker-runtime.js", import.meta.url))) {
-    throw new Error("dist/ is missing: run `npm run build` (npm test does it first)");
-  }
-  const child = spawn(process.execPath, [CHILD], {
-    env: {
-      PATH: process.env.PATH,
-      REDIS_URL,
-      QUEUE_PREFIX: h.prefix,
-      SANDBOX_URL: h.sandbox.url,
-      POLICY_JSON: JSON.stringify(POLICY),
-      // Slow enough that the bulk takes a few seconds, so the kill lands in the middle.
-      GRAPH_RPS: "100",
-      LOCK_MS: "2000",
-      STALLED_MS: "1000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (d: Buffer) => {
-      if (d.toString().includes("ready")) resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`the worker process exited (${code}): ${stderr}`)));
-  });
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe("a worker killed in the middle of a bulk", () => {
   let h: WorkerHarness | undefined;
@@ -72,7 +32,7 @@ describe("a worker killed in the middle of a bulk", () => {
     });
     const harness = h;
     const patches = harness.countPatches();
-    child = await startChildWorker(harness);
+    child = await startChildWorker(harness, { policy: POLICY });
     const exited = new Promise((resolve) => child?.once("exit", resolve));
 
     await harness.send(ADMIN, `bulk enable group:${BENCH_GROUP_ID} --reason "rollout"`);
@@ -124,7 +84,7 @@ describe("a worker killed in the middle of a bulk", () => {
     });
     const harness = h;
     const patches = harness.countPatches();
-    child = await startChildWorker(harness);
+    child = await startChildWorker(harness, { policy: POLICY });
     const exited = new Promise((resolve) => child?.once("exit", resolve));
 
     await harness.send(ADMIN, `bulk enable group:${BENCH_GROUP_ID} --canary 10`);
