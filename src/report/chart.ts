@@ -1,7 +1,5 @@
 import { existsSync } from "node:fs";
-import { renderAsync } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { stateLabel } from "../notify/words.js";
 import { type OutgoingFile, temporaryFile } from "./outgoing-file.js";
 import type { ReportTally } from "./tally.js";
@@ -57,6 +55,13 @@ export async function barChartPng(title: string, data: BarDatum[]): Promise<Uint
       ],
     },
   };
+  // Loaded on the first chart, not with the module: Vega, Vega-Lite and resvg are tens of
+  // megabytes of a worker's memory that most workers, most of the time, never need.
+  const [vega, { compile }, { renderAsync }] = await Promise.all([
+    import("vega"),
+    import("vega-lite"),
+    import("@resvg/resvg-js"),
+  ]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   const svg = await view.toSVG();
   view.finalize();
