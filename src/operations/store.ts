@@ -110,6 +110,44 @@ const lastChangeSchema = auditEntrySchema
   .extend({ from: z.string().optional(), to: z.string().optional() });
 export type LastChange = z.infer<typeof lastChangeSchema>;
 
+/** The hash fields that make an operation's state (see `stateOf`). */
+const STATE_FIELDS = [
+  "status",
+  "approvals",
+  "decidedBy",
+  "decidedAt",
+  "cardRef",
+  "progressRef",
+  "canaryPassed",
+  "pauseReason",
+  "pausedAt",
+  "pauseExpiresAt",
+  "pauseRef",
+] as const;
+
+/** An operation's state from its hash fields. */
+function stateOf(fields: Record<string, string>): OperationState {
+  // Between `create`'s two writes the status is not there yet: that is a pending creation.
+  const state: OperationState = {
+    status: operationStatusSchema.parse(fields.status ?? "pending"),
+    approvals: fields.approvals ? z.array(approvalSchema).parse(JSON.parse(fields.approvals)) : [],
+  };
+  if (fields.decidedBy) state.decidedBy = fields.decidedBy;
+  if (fields.decidedAt) state.decidedAt = fields.decidedAt;
+  if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
+  if (fields.progressRef) state.progressRef = messageRefSchema.parse(JSON.parse(fields.progressRef));
+  if (fields.canaryPassed) state.canaryPassed = true;
+  if (fields.pauseReason && fields.pausedAt && fields.pauseExpiresAt) {
+    state.pause = {
+      reason: pauseReasonSchema.parse(fields.pauseReason),
+      at: fields.pausedAt,
+      expiresAt: fields.pauseExpiresAt,
+    };
+  }
+  if (fields.pauseRef) state.pauseRef = messageRefSchema.parse(JSON.parse(fields.pauseRef));
+  return state;
+}
+
 export class OperationStore {
   constructor(
     private readonly redis: Redis,
@@ -149,27 +187,24 @@ export class OperationStore {
   async get(id: string): Promise<{ op: Operation; state: OperationState } | null> {
     const fields = await this.redis.hgetall(this.key(id));
     if (!fields.data) return null;
-    // Between `create`'s two writes the status is not there yet: that is a pending creation.
-    fields.status ??= "pending";
-    const op = operationSchema.parse(JSON.parse(fields.data));
-    const state: OperationState = {
-      status: operationStatusSchema.parse(fields.status),
-      approvals: fields.approvals ? z.array(approvalSchema).parse(JSON.parse(fields.approvals)) : [],
-    };
-    if (fields.decidedBy) state.decidedBy = fields.decidedBy;
-    if (fields.decidedAt) state.decidedAt = fields.decidedAt;
-    if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
-    if (fields.progressRef) state.progressRef = messageRefSchema.parse(JSON.parse(fields.progressRef));
-    if (fields.canaryPassed) state.canaryPassed = true;
-    if (fields.pauseReason && fields.pausedAt && fields.pauseExpiresAt) {
-      state.pause = {
-        reason: pauseReasonSchema.parse(fields.pauseReason),
-        at: fields.pausedAt,
-        expiresAt: fields.pauseExpiresAt,
-      };
-    }
-    if (fields.pauseRef) state.pauseRef = messageRefSchema.parse(JSON.parse(fields.pauseRef));
-    return { op, state };
+    return { op: operationSchema.parse(JSON.parse(fields.data)), state: stateOf(fields) };
+  }
+
+  /**
+   * Only the operation's state (status, approvals, message references, pause), without the
+   * operation itself: a 10,000-user operation's plan and views are megabytes of JSON, not worth
+   * reading and validating to learn whether a card was posted.
+   */
+  async state(id: string): Promise<OperationState | null> {
+    const key = this.key(id);
+    const values = await this.redis.hmget(key, ...STATE_FIELDS);
+    const fields: Record<string, string> = {};
+    STATE_FIELDS.forEach((field, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) fields[field] = value;
+    });
+    if (fields.status === undefined && (await this.redis.hexists(key, "data")) === 0) return null;
+    return stateOf(fields);
   }
 
   async decide(id: string, deciderUpn: string, decision: Decision, now: Date): Promise<DecisionResult> {

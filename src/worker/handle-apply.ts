@@ -53,7 +53,7 @@ async function applyFound(
     return;
   }
   if (status === "applying") {
-    const canaryPassed = (await deps.operations.get(op.id))?.state.canaryPassed ?? false;
+    const canaryPassed = (await deps.operations.state(op.id))?.canaryPassed ?? false;
     const stages = op.stages ?? {};
     const run = await applyChanges(deps, op, changes, {
       ...(stages.canary !== undefined && !canaryPassed ? { stopAfter: stages.canary } : {}),
@@ -146,7 +146,7 @@ async function announce(deps: WorkerDeps, op: Operation, changes: Change[]): Pro
   }
   const failed = lines.filter((l) => !l.ok).length;
   await refreshCard(deps, op.id, `Applied: ${lines.length - failed} done, ${failed} failed.`);
-  const progressRef = (await deps.operations.get(op.id))?.state.progressRef;
+  const progressRef = (await deps.operations.state(op.id))?.progressRef;
   if (progressRef) {
     const progress: Outcome = {
       kind: "progress",

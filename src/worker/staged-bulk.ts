@@ -144,7 +144,7 @@ export async function abortBulk(
   if (!found) return;
   const { op } = found;
   if (!(await deps.operations.transition(op.id, "paused", "aborted"))) {
-    const status = (await deps.operations.get(op.id))?.state.status;
+    const status = (await deps.operations.state(op.id))?.status;
     await refuseStage(deps, job, "abort", op.id, actorUpn, `it is ${status ?? "gone"}, not paused.`);
     return;
   }
