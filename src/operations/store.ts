@@ -329,12 +329,15 @@ export class OperationStore {
 
   /** Each user's last change through the bot, for `status`; all in one round trip. */
   async setLastChanges(changes: ReadonlyArray<{ upn: string; change: LastChange }>): Promise<void> {
-    if (changes.length === 0) return;
-    const tx = this.redis.multi();
-    for (const { upn, change } of changes) {
-      tx.set(this.lastKey(upn), JSON.stringify(change), "EX", OPERATION_RETENTION_SECONDS);
+    // A thousand at a time: a bulk's 10,000 in one transaction is one burst of memory for nothing
+    // (each key stands alone, and a retry writes the same values again).
+    for (let i = 0; i < changes.length; i += 1_000) {
+      const tx = this.redis.multi();
+      for (const { upn, change } of changes.slice(i, i + 1_000)) {
+        tx.set(this.lastKey(upn), JSON.stringify(change), "EX", OPERATION_RETENTION_SECONDS);
+      }
+      await tx.exec();
     }
-    await tx.exec();
   }
 
   async lastChange(upn: string): Promise<LastChange | null> {
