@@ -60,4 +60,3 @@ export interface SandboxCliIo {
   /** Where the sandbox logs (silent unless given; the main CLI passes its pino logger). */
   logger?: Logger;
 }
-

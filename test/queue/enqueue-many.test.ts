@@ -32,7 +32,9 @@ describe("enqueueMany", () => {
     // A retried follow-up enqueues the same jobs again: the dedupe ids keep one of each.
     await queue.enqueueMany(jobs);
     expect(await queue.queue.getDelayedCount()).toBe(count);
-    const upns = new Set((await queue.queue.getDelayed(0, count)).map((j) => (j.data as { upn: string }).upn));
+    const upns = new Set(
+      (await queue.queue.getDelayed(0, count)).map((j) => (j.data as { upn: string }).upn),
+    );
     expect(upns.size).toBe(count);
   });
 });
