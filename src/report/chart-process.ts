@@ -5,7 +5,7 @@ import { dirname, sep } from "node:path";
 /**
  * Renders a Vega-Lite spec to PNG in a short-lived Node process of its own. Vega, Vega-Lite and
  * resvg cost a worker tens of megabytes once loaded, and resvg's rendering on libuv's thread
- * pool leaves about as much again in native memory that the process never gives back
+ * pool leaves as much again or more in native memory that the process does not give back
  * (README, "Memory"); a child process takes all of it with it when it exits, so a worker's
  * memory stays flat however many charts it draws. Each chart is one per bulk or report, so the
  * child's start (a fraction of a second) is not felt.
