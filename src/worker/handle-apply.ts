@@ -183,6 +183,14 @@ async function postSummary(deps: WorkerDeps, op: Operation, summary: Extract<Out
   }
   try {
     await notifierFor(deps, op.replyTo.platform).share(op.replyTo, summary, [chart]);
+  } catch (err) {
+    // A share cannot wait in the outbox (its file is gone once this returns), and the summary
+    // must not be lost to a platform that is away: the words go alone, through the outbox.
+    deps.logger.warn(
+      { operationId: op.id, err: err instanceof Error ? err.message : String(err) },
+      "summary: the chart could not be shared; posting the words alone",
+    );
+    await post(deps, op.replyTo, summary);
   } finally {
     await discardFile(chart);
   }

@@ -251,7 +251,7 @@ export class FaultRig {
   /** The summaries posted to the channel (one per finished bulk). */
   summaries() {
     return [...this.slack.messages.values()].filter(
-      (m) => m.channel === CHANNEL && /: done: .* changed, \d+ failed/.test(m.text),
+      (m) => m.channel === CHANNEL && summaryCounts(m) !== undefined,
     );
   }
 
@@ -288,4 +288,21 @@ export class FaultRig {
     await this.redis.stop();
     rmSync(this.policyDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A bulk summary's counts: from its text when it was posted, from its fields when it was shared
+ * with its chart (files.completeUploadExternal carries blocks and no text).
+ */
+export function summaryCounts(m: {
+  text: string;
+  blocks: unknown[];
+}): { changed: number; failed: number } | undefined {
+  const posted = /: done: (\d+) users? changed, (\d+) failed/.exec(m.text);
+  if (posted) return { changed: Number(posted[1]), failed: Number(posted[2]) };
+  const blocks = JSON.stringify(m.blocks);
+  if (!/MFA: done/.test(blocks)) return undefined;
+  const changed = /\*Changed\*\\n(\d+)/.exec(blocks);
+  const failed = /\*Failed\*\\n(\d+)/.exec(blocks);
+  return changed && failed ? { changed: Number(changed[1]), failed: Number(failed[1]) } : undefined;
 }
