@@ -1,12 +1,8 @@
 import type { Redis } from "ioredis";
-import { SlackNotifier } from "../../adapters/slack/notifier.js";
-import { isRetryableSlackFailure, OUTBOX_SLACK_RETRY } from "../../adapters/slack/retryable.js";
-import { createTeamsNotifier } from "../../adapters/teams/notifier.js";
-import { isRetryableTeamsFailure } from "../../adapters/teams/retryable.js";
 import type { Config } from "../config/env.js";
 import { Outbox, OutboxNotifier, type RetryableCheck } from "../delivery/outbox.js";
 import type { Logger } from "../log.js";
-import type { NotifierRegistry, Platform } from "../notify/port.js";
+import type { Notifier, NotifierRegistry, Platform } from "../notify/port.js";
 
 export interface ChatNotifiers {
   /** What the worker sends through: each chat platform behind the outbox. */
@@ -15,45 +11,75 @@ export interface ChatNotifiers {
   drainOutbox(): Promise<void>;
 }
 
-const RETRYABLE: Partial<Record<Platform, RetryableCheck>> = {
-  slack: isRetryableSlackFailure,
-  teams: isRetryableTeamsFailure,
-};
+/** One configured platform: its notifier, made once the runtime's Redis exists, and its retry check. */
+interface ChatPlatform {
+  notifier(state: Redis, statePrefix: string): Notifier;
+  retryable: RetryableCheck;
+}
 
-/** The chat platforms' notifiers this worker is configured for, behind the Redis outbox. */
-export function chatNotifiers(
+/**
+ * The chat platforms this worker is configured for. Each platform's code (the Slack Web API,
+ * botbuilder) is imported only when that platform is configured: a worker that answers only
+ * the console never holds them in memory (README, "Memory").
+ */
+export async function loadChatPlatforms(
   config: Config,
+  logger: Logger,
+): Promise<Partial<Record<Platform, ChatPlatform>>> {
+  const platforms: Partial<Record<Platform, ChatPlatform>> = {};
+  const { botToken } = config.slack;
+  if (config.slack.enabled && botToken) {
+    const [{ SlackNotifier }, { isRetryableSlackFailure, OUTBOX_SLACK_RETRY }] = await Promise.all([
+      import("../../adapters/slack/notifier.js"),
+      import("../../adapters/slack/retryable.js"),
+    ]);
+    platforms.slack = {
+      notifier: () =>
+        new SlackNotifier({ botToken, apiUrl: config.slack.apiUrl, logger, retryConfig: OUTBOX_SLACK_RETRY }),
+      retryable: isRetryableSlackFailure,
+    };
+  }
+  if (config.teams.enabled) {
+    const [{ createTeamsNotifier }, { isRetryableTeamsFailure }] = await Promise.all([
+      import("../../adapters/teams/notifier.js"),
+      import("../../adapters/teams/retryable.js"),
+    ]);
+    const { publicUrl } = config.signIn;
+    platforms.teams = {
+      notifier: (state, statePrefix) =>
+        createTeamsNotifier(config.teams, {
+          redis: state,
+          keyPrefix: statePrefix,
+          logger,
+          ...(publicUrl ? { publicUrl } : {}),
+        }),
+      retryable: isRetryableTeamsFailure,
+    };
+  }
+  return platforms;
+}
+
+/** The configured platforms' notifiers, behind the Redis outbox. */
+export function chatNotifiers(
+  platforms: Partial<Record<Platform, ChatPlatform>>,
   state: Redis,
   statePrefix: string,
   logger: Logger,
 ): ChatNotifiers {
   const direct: NotifierRegistry = {};
-  if (config.slack.enabled && config.slack.botToken) {
-    direct.slack = new SlackNotifier({
-      botToken: config.slack.botToken,
-      apiUrl: config.slack.apiUrl,
-      logger,
-      retryConfig: OUTBOX_SLACK_RETRY,
-    });
-  }
-  if (config.teams.enabled) {
-    const { publicUrl } = config.signIn;
-    direct.teams = createTeamsNotifier(config.teams, {
-      redis: state,
-      keyPrefix: statePrefix,
-      logger,
-      ...(publicUrl ? { publicUrl } : {}),
-    });
-  }
   const outbox = new Outbox({ redis: state, prefix: statePrefix, logger });
   const notifiers: NotifierRegistry = {};
   for (const platform of ["slack", "teams"] as const) {
-    const inner = direct[platform];
-    const retryable = RETRYABLE[platform];
-    if (inner && retryable) notifiers[platform] = new OutboxNotifier(inner, outbox, platform, retryable);
+    const chat = platforms[platform];
+    if (!chat) continue;
+    const inner = chat.notifier(state, statePrefix);
+    direct[platform] = inner;
+    notifiers[platform] = new OutboxNotifier(inner, outbox, platform, chat.retryable);
   }
   return {
     notifiers,
-    drainOutbox: () => outbox.drain(direct, (platform) => RETRYABLE[platform as Platform] ?? (() => false)),
+    // A platform not configured here has no notifier: the outbox gives its messages up.
+    drainOutbox: () =>
+      outbox.drain(direct, (platform) => platforms[platform as Platform]?.retryable ?? (() => false)),
   };
 }

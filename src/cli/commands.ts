@@ -1,15 +1,15 @@
 import { isUpn } from "../core/ids.js";
-import { runConsole } from "./console.js";
-import { runDemo } from "./demo.js";
 import { FlagError, type Options, optionLines, parseOptions, usageOf, type Values } from "./options.js";
-import { runSandbox, SANDBOX_OPTIONS, type SandboxCliIo, sandboxOptions } from "./sandbox.js";
-import { runServe } from "./serve.js";
-import { runWorker } from "./worker.js";
+import { SANDBOX_OPTIONS, type SandboxCliIo } from "./sandbox-options.js";
 
 /**
  * Every `mfa-bot` command and its options, once: `mfa-bot --help`, `mfa-bot <command> --help`,
  * the usage lines in errors and the parsing all come from this table. The README's "Running it
  * for real" lists the same commands.
+ *
+ * Each command's code is imported when that command runs, not here: a `worker` process never
+ * loads the HTTP server's Bolt and botbuilder stacks, the sandbox or the console, which would
+ * only sit in its memory (README, "Memory").
  */
 
 export type CliIo = SandboxCliIo;
@@ -48,27 +48,30 @@ export const COMMANDS = {
   serve: command({
     summary: "the HTTP server: Slack (/slack/events), Teams (/api/messages), /healthz, /readyz, /metrics",
     options: {},
-    run: () => runServe(),
+    run: async () => (await import("./serve.js")).runServe(),
   }),
   worker: command({
     summary: "the BullMQ worker: plans, applies through Graph, audits, answers",
     options: {},
-    run: () => runWorker(),
+    run: async () => (await import("./worker.js")).runWorker(),
   }),
   console: command({
     summary: "type commands, read answers, through the queue and a worker",
     options: AS,
-    run: (values) => runConsole(values.as),
+    run: async (values) => (await import("./console.js")).runConsole(values.as),
   }),
   sandbox: command({
     summary: "the local tenant: a stand-in for Microsoft Graph; prints its URL",
     options: SANDBOX_OPTIONS,
-    run: (values, io) => runSandbox(sandboxOptions(values), io),
+    run: async (values, io) => {
+      const sandbox = await import("./sandbox.js");
+      return sandbox.runSandbox(sandbox.sandboxOptions(values), io);
+    },
   }),
   demo: command({
     summary: "sandbox + worker + console in one go, for a first run",
     options: AS,
-    run: (values) => runDemo(values.as),
+    run: async (values) => (await import("./demo.js")).runDemo(values.as),
   }),
 } as const;
 

@@ -1,67 +1,15 @@
-import type { Logger } from "../log.js";
 import { generateSeed } from "../sandbox/default-seed.js";
 import { type SandboxHandle, type SandboxOptions, startSandbox } from "../sandbox/index.js";
-import { FlagError, numberFlag, type Options, parseOptions, type Values } from "./options.js";
+import { FlagError, parseOptions, type Values } from "./options.js";
+import { SANDBOX_OPTIONS, type SandboxCliIo } from "./sandbox-options.js";
+
+export { SANDBOX_OPTIONS, type SandboxCliIo } from "./sandbox-options.js";
 
 /**
  * `mfa-bot sandbox …`: starts the local tenant, prints where it listens and the
  * environment that points the bot at it, and runs until SIGINT or SIGTERM.
  * Resolves to the process exit code: 0 after a clean stop, 1 when it cannot start.
  */
-
-export const SANDBOX_OPTIONS = {
-  port: {
-    value: "N",
-    description: "port to listen on (default: any free one)",
-    read: numberFlag("a port number 0-65535", (n) => Number.isInteger(n) && n >= 0 && n <= 65535),
-  },
-  seed: { value: "FILE", description: "the tenant to serve, as a seed file", excludes: "users" },
-  users: {
-    value: "N",
-    description: "a generated tenant of N users instead of the default one",
-    read: numberFlag("a whole number of users", (n) => Number.isInteger(n) && n >= 0),
-  },
-  latency: {
-    value: "MS",
-    description: "answer every request this much later",
-    read: numberFlag("milliseconds ≥ 0", (n) => n >= 0),
-  },
-  "rate-limit": {
-    value: "N",
-    description: "Graph operations a second ($batch items count); beyond that, 429 with Retry-After",
-    read: numberFlag("requests per second > 0", (n) => n > 0),
-  },
-  limits: {
-    value: "documented",
-    description:
-      "throttle each route class with Microsoft Graph's published limits (writes, reads, reports, Conditional Access)",
-  },
-  "limit-scale": {
-    value: "X",
-    description:
-      "with --limits documented: shrink every limit's count and window by X (0-1], keeping its rate",
-    read: numberFlag("a factor above 0 and at most 1", (n) => n > 0 && n <= 1),
-  },
-  "fault-rate": {
-    value: "X",
-    description: "the share (0-1) of Graph operations answered 503 with Retry-After: 1",
-    read: numberFlag("a probability between 0 and 1", (n) => n >= 0 && n <= 1),
-  },
-  persist: {
-    value: "FILE",
-    optionalValue: true,
-    description: "write the tenant's state to FILE (without one: back to the --seed file)",
-  },
-} as const satisfies Options;
-
-export interface SandboxCliIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Where SIGINT/SIGTERM come from; `process` unless a test passes its own emitter. */
-  signals: Pick<NodeJS.Process, "once" | "off">;
-  /** Where the sandbox logs (silent unless given; the main CLI passes its pino logger). */
-  logger?: Logger;
-}
 
 /** The sandbox's options from the command line's values. */
 export function sandboxOptions(values: Values<typeof SANDBOX_OPTIONS>): SandboxOptions {

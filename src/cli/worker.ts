@@ -9,7 +9,7 @@ import { connectRedis } from "../queue/queues.js";
 import { watchRedis } from "../queue/redis-watch.js";
 import { startWorkerRuntime, statePrefix } from "../run/worker-runtime.js";
 import { ThrottleRelay } from "../worker/throttle-relay.js";
-import { chatNotifiers } from "./chat-notifiers.js";
+import { chatNotifiers, loadChatPlatforms } from "./chat-notifiers.js";
 import { requireRedis, warnAboutRedisSettings } from "./require-redis.js";
 
 /** `mfa-bot worker`: runs jobs until SIGTERM/SIGINT, then drains and exits 0. */
@@ -55,6 +55,7 @@ export async function runWorker(): Promise<number> {
     onThrottle: throttle.onThrottle,
     nonPremiumRetryMinutes: config.graph.reportRetryMinutes,
   });
+  const chatPlatforms = await loadChatPlatforms(config, logger);
   let drainOutbox: () => Promise<void> = async () => {};
   const runtime = startWorkerRuntime({
     redisUrl: config.redis.url,
@@ -66,7 +67,7 @@ export async function runWorker(): Promise<number> {
     throttle,
     settings: { publicUrl: config.signIn.publicUrl },
     notifiers: (state, prefix): NotifierRegistry => {
-      const chat = chatNotifiers(config, state, prefix, logger);
+      const chat = chatNotifiers(chatPlatforms, state, prefix, logger);
       drainOutbox = chat.drainOutbox;
       return { console: new ConsoleNotifier(state, prefix), ...chat.notifiers };
     },

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { ChainableCommander, Redis } from "ioredis";
 import { z } from "zod";
 import { auditEntrySchema } from "../audit/audit-log.js";
 import { canonicalAddress } from "../core/ids.js";
@@ -110,6 +110,47 @@ const lastChangeSchema = auditEntrySchema
   .extend({ from: z.string().optional(), to: z.string().optional() });
 export type LastChange = z.infer<typeof lastChangeSchema>;
 
+/** Writes per transaction where many independent keys are written (see `inChunks`). */
+const CHUNK = 1_000;
+
+/** The hash fields that make an operation's state (see `stateOf`). */
+const STATE_FIELDS = [
+  "status",
+  "approvals",
+  "decidedBy",
+  "decidedAt",
+  "cardRef",
+  "progressRef",
+  "canaryPassed",
+  "pauseReason",
+  "pausedAt",
+  "pauseExpiresAt",
+  "pauseRef",
+] as const;
+
+/** An operation's state from its hash fields. */
+function stateOf(fields: Record<string, string>): OperationState {
+  // Between `create`'s two writes the status is not there yet: that is a pending creation.
+  const state: OperationState = {
+    status: operationStatusSchema.parse(fields.status ?? "pending"),
+    approvals: fields.approvals ? z.array(approvalSchema).parse(JSON.parse(fields.approvals)) : [],
+  };
+  if (fields.decidedBy) state.decidedBy = fields.decidedBy;
+  if (fields.decidedAt) state.decidedAt = fields.decidedAt;
+  if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
+  if (fields.progressRef) state.progressRef = messageRefSchema.parse(JSON.parse(fields.progressRef));
+  if (fields.canaryPassed) state.canaryPassed = true;
+  if (fields.pauseReason && fields.pausedAt && fields.pauseExpiresAt) {
+    state.pause = {
+      reason: pauseReasonSchema.parse(fields.pauseReason),
+      at: fields.pausedAt,
+      expiresAt: fields.pauseExpiresAt,
+    };
+  }
+  if (fields.pauseRef) state.pauseRef = messageRefSchema.parse(JSON.parse(fields.pauseRef));
+  return state;
+}
+
 export class OperationStore {
   constructor(
     private readonly redis: Redis,
@@ -126,6 +167,17 @@ export class OperationStore {
    */
   async create(op: Operation, status: OperationStatus): Promise<boolean> {
     const key = this.key(op.id);
+    // Each user's "pending" mark first, a chunk at a time (a bulk's 10,000 in one transaction
+    // are one burst of memory for nothing): `pendingFor` counts a mark only while its
+    // operation's status is pending, so marks written before the operation, or again by a
+    // retry of the same request (same id), change nothing.
+    if (status === "pending") {
+      await this.inChunks(
+        op.plan.items.flatMap((item) => (item.kind === "change" ? [item.upn] : [])),
+        (tx, upn) =>
+          tx.sadd(this.pendingKey(upn), op.id).expire(this.pendingKey(upn), OPERATION_RETENTION_SECONDS),
+      );
+    }
     if ((await this.redis.hsetnx(key, "data", JSON.stringify(op))) === 0) return false;
     const tx = this.redis.multi();
     tx.hset(key, {
@@ -135,41 +187,43 @@ export class OperationStore {
       quorum: String(op.quorum ?? 1),
     });
     tx.expire(key, OPERATION_RETENTION_SECONDS);
-    if (status === "pending") {
-      for (const item of op.plan.items) {
-        if (item.kind !== "change") continue;
-        tx.sadd(this.pendingKey(item.upn), op.id);
-        tx.expire(this.pendingKey(item.upn), OPERATION_RETENTION_SECONDS);
-      }
-    }
     await tx.exec();
     return true;
+  }
+
+  /** One transaction per CHUNK items: many independent writes without one burst of memory. */
+  private async inChunks<T>(
+    items: readonly T[],
+    write: (tx: ChainableCommander, item: T) => void,
+  ): Promise<void> {
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const tx = this.redis.multi();
+      for (const item of items.slice(i, i + CHUNK)) write(tx, item);
+      await tx.exec();
+    }
   }
 
   async get(id: string): Promise<{ op: Operation; state: OperationState } | null> {
     const fields = await this.redis.hgetall(this.key(id));
     if (!fields.data) return null;
-    // Between `create`'s two writes the status is not there yet: that is a pending creation.
-    fields.status ??= "pending";
-    const op = operationSchema.parse(JSON.parse(fields.data));
-    const state: OperationState = {
-      status: operationStatusSchema.parse(fields.status),
-      approvals: fields.approvals ? z.array(approvalSchema).parse(JSON.parse(fields.approvals)) : [],
-    };
-    if (fields.decidedBy) state.decidedBy = fields.decidedBy;
-    if (fields.decidedAt) state.decidedAt = fields.decidedAt;
-    if (fields.cardRef) state.cardRef = messageRefSchema.parse(JSON.parse(fields.cardRef));
-    if (fields.progressRef) state.progressRef = messageRefSchema.parse(JSON.parse(fields.progressRef));
-    if (fields.canaryPassed) state.canaryPassed = true;
-    if (fields.pauseReason && fields.pausedAt && fields.pauseExpiresAt) {
-      state.pause = {
-        reason: pauseReasonSchema.parse(fields.pauseReason),
-        at: fields.pausedAt,
-        expiresAt: fields.pauseExpiresAt,
-      };
-    }
-    if (fields.pauseRef) state.pauseRef = messageRefSchema.parse(JSON.parse(fields.pauseRef));
-    return { op, state };
+    return { op: operationSchema.parse(JSON.parse(fields.data)), state: stateOf(fields) };
+  }
+
+  /**
+   * Only the operation's state (status, approvals, message references, pause), without the
+   * operation itself: a 10,000-user operation's plan and views are megabytes of JSON, not worth
+   * reading and validating to learn whether a card was posted.
+   */
+  async state(id: string): Promise<OperationState | null> {
+    const key = this.key(id);
+    const values = await this.redis.hmget(key, ...STATE_FIELDS);
+    const fields: Record<string, string> = {};
+    STATE_FIELDS.forEach((field, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) fields[field] = value;
+    });
+    if (fields.status === undefined && (await this.redis.hexists(key, "data")) === 0) return null;
+    return stateOf(fields);
   }
 
   async decide(id: string, deciderUpn: string, decision: Decision, now: Date): Promise<DecisionResult> {
@@ -226,9 +280,10 @@ export class OperationStore {
   }
 
   async clearPending(op: Operation): Promise<void> {
-    const tx = this.redis.multi();
-    for (const item of op.plan.items) if (item.kind === "change") tx.srem(this.pendingKey(item.upn), op.id);
-    await tx.exec();
+    await this.inChunks(
+      op.plan.items.flatMap((item) => (item.kind === "change" ? [item.upn] : [])),
+      (tx, upn) => tx.srem(this.pendingKey(upn), op.id),
+    );
   }
 
   async setRef(id: string, field: "cardRef" | "progressRef" | "pauseRef", ref: MessageRef): Promise<void> {
@@ -294,12 +349,10 @@ export class OperationStore {
 
   /** Each user's last change through the bot, for `status`; all in one round trip. */
   async setLastChanges(changes: ReadonlyArray<{ upn: string; change: LastChange }>): Promise<void> {
-    if (changes.length === 0) return;
-    const tx = this.redis.multi();
-    for (const { upn, change } of changes) {
-      tx.set(this.lastKey(upn), JSON.stringify(change), "EX", OPERATION_RETENTION_SECONDS);
-    }
-    await tx.exec();
+    // In chunks: each key stands alone, and a retry writes the same values again.
+    await this.inChunks(changes, (tx, { upn, change }) =>
+      tx.set(this.lastKey(upn), JSON.stringify(change), "EX", OPERATION_RETENTION_SECONDS),
+    );
   }
 
   async lastChange(upn: string): Promise<LastChange | null> {

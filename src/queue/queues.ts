@@ -99,11 +99,19 @@ export class RequestQueue {
   }
 
   /** Many jobs in one round trip (a bulk's reminders): same options as `enqueue`, per job. */
+  /**
+   * Adds many jobs, ENQUEUE_CHUNK at a time: one `addBulk` of a bulk's 10,000 reminders would
+   * build every job's commands in memory at once. Jobs that must not be doubled carry a dedupe
+   * id, so a retry after a failure between chunks adds only what is missing.
+   */
   async enqueueMany(jobs: ReadonlyArray<{ job: AnyJob; options?: EnqueueOptions }>): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queue.addBulk(
-      jobs.map(({ job, options }) => ({ name: job.kind, data: job, opts: jobOptions(job, options ?? {}) })),
-    );
+    for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
+      await this.queue.addBulk(
+        jobs
+          .slice(i, i + ENQUEUE_CHUNK)
+          .map(({ job, options }) => ({ name: job.kind, data: job, opts: jobOptions(job, options ?? {}) })),
+      );
+    }
   }
 
   async close(): Promise<void> {
@@ -111,6 +119,9 @@ export class RequestQueue {
     this.ownConnection?.disconnect();
   }
 }
+
+/** Jobs per `addBulk` in `enqueueMany`. */
+export const ENQUEUE_CHUNK = 500;
 
 export interface EnqueueOptions {
   dedupeKey?: string;

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
-import { renderAsync } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
 import { stateLabel } from "../notify/words.js";
+import { renderChartPng } from "./chart-process.js";
 import { type OutgoingFile, temporaryFile } from "./outgoing-file.js";
 import type { ReportTally } from "./tally.js";
 
 /**
  * Charts drawn by Vega-Lite (compiled to Vega, rendered to SVG without a browser or canvas)
- * and turned into PNG by resvg: both run offline, nothing is hand-drawn. resvg needs a font
+ * and turned into PNG by resvg, in a short-lived child process (chart-process.ts): both run
+ * offline, nothing is hand-drawn. resvg needs a font
  * for the labels; DejaVu Sans where the system has it, any system font otherwise, and with
  * no font at all the chart still renders (bars without labels) rather than failing.
  */
@@ -57,17 +57,13 @@ export async function barChartPng(title: string, data: BarDatum[]): Promise<Uint
       ],
     },
   };
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
-  const svg = await view.toSVG();
-  view.finalize();
   const fontFiles = FONT_FILES.filter((file) => existsSync(file));
-  // On libuv's thread pool: rasterising takes tens of milliseconds the worker's jobs need.
-  const image = await renderAsync(svg, {
+  // In a process of its own (chart-process.ts): the renderer's memory leaves with it.
+  return renderChartPng(spec, {
     background: "white",
     fitTo: { mode: "zoom", value: 1.5 },
     font: { loadSystemFonts: fontFiles.length === 0, fontFiles, defaultFontFamily: FONT },
   });
-  return image.asPng();
 }
 
 /** The outcome of a bulk rollout, user by user, as a PNG file. */

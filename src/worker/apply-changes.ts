@@ -183,7 +183,7 @@ class ProgressReporter {
     done: number,
   ): Promise<ProgressReporter> {
     if (!op.plan.bulk && total <= 1) return new ProgressReporter(deps, op, total, undefined);
-    let ref = (await deps.operations.get(op.id))?.state.progressRef;
+    let ref = (await deps.operations.state(op.id))?.progressRef;
     if (!ref) {
       ref = await post(deps, op.replyTo, {
         kind: "progress",

@@ -53,7 +53,7 @@ async function applyFound(
     return;
   }
   if (status === "applying") {
-    const canaryPassed = (await deps.operations.get(op.id))?.state.canaryPassed ?? false;
+    const canaryPassed = (await deps.operations.state(op.id))?.canaryPassed ?? false;
     const stages = op.stages ?? {};
     const run = await applyChanges(deps, op, changes, {
       ...(stages.canary !== undefined && !canaryPassed ? { stopAfter: stages.canary } : {}),
@@ -100,7 +100,7 @@ export async function hasDrifted(
   if (!replanned.items.some((i) => i.kind === "change")) {
     if (await deps.operations.transition(op.id, from, "superseded")) {
       if (from === "pending") await deps.operations.clearPending(op);
-      await refreshCard(deps, op.id, "Not applied: nothing is left to change (see the answer for why).");
+      await refreshCard(deps, op, "Not applied: nothing is left to change (see the answer for why).");
       await reply(deps, op.replyTo, nothingToDo({ ...op, plan: replanned }));
     }
     return true;
@@ -120,7 +120,7 @@ export async function hasDrifted(
     if (from === "pending") await deps.operations.clearPending(op);
     await refreshCard(
       deps,
-      op.id,
+      op,
       from === "pending"
         ? "Not applied: users changed between approvals. A new request follows; every approver approves it again."
         : "Not applied: users changed since this was approved. A new request follows.",
@@ -145,8 +145,8 @@ async function announce(deps: WorkerDeps, op: Operation, changes: Change[]): Pro
     }
   }
   const failed = lines.filter((l) => !l.ok).length;
-  await refreshCard(deps, op.id, `Applied: ${lines.length - failed} done, ${failed} failed.`);
-  const progressRef = (await deps.operations.get(op.id))?.state.progressRef;
+  await refreshCard(deps, op, `Applied: ${lines.length - failed} done, ${failed} failed.`);
+  const progressRef = (await deps.operations.state(op.id))?.progressRef;
   if (progressRef) {
     const progress: Outcome = {
       kind: "progress",

@@ -54,8 +54,7 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
   }
   if (!result.ok) {
     await refuse(deps, job, refusalText(result));
-    if (result.why === "expired")
-      await refreshCard(deps, job.approvalId, "Expired before anyone approved it.");
+    if (result.why === "expired") await refreshCard(deps, op, "Expired before anyone approved it.");
     return;
   }
   if ("partial" in result) {
@@ -79,9 +78,9 @@ export async function handleDecision(deps: WorkerDeps, job: DecisionJob, retry =
   // an approved change. The apply edits the card again when done.
   if (decides === "approved") {
     await enqueueApply(deps, op);
-    await refreshCard(deps, op.id, "Approved: applying now.", "approved");
+    await refreshCard(deps, op, "Approved: applying now.", "approved");
   } else {
-    await refreshCard(deps, op.id, isOwn ? "Withdrawn by the requester." : "Rejected: nothing was changed.");
+    await refreshCard(deps, op, isOwn ? "Withdrawn by the requester." : "Rejected: nothing was changed.");
   }
   // Everyone sees the card; the clicker also hears that their click counted.
   await reply(deps, job.replyTo, textOutcome("info", `You ${decides} ${op.id}.`));
@@ -123,7 +122,7 @@ async function partialApproval(
     );
     return;
   }
-  await refreshCard(deps, op.id, tally, "pending");
+  await refreshCard(deps, op, tally, "pending");
   await reply(
     deps,
     job.replyTo,
@@ -150,16 +149,20 @@ function isOwnEarlierDecision(
  */
 export async function refreshCard(
   deps: WorkerDeps,
-  operationId: string,
+  operation: Operation | string,
   outcomeText: string,
   onlyIf?: OperationStatus,
 ): Promise<void> {
-  const found = await deps.operations.get(operationId);
-  if (!found?.state.cardRef) return;
-  if (onlyIf && found.state.status !== onlyIf) return;
-  const cardRef = found.state.cardRef;
+  // An operation never changes once stored, only its state: a caller holding it passes it, and
+  // a 10,000-user plan is not read and validated again to redraw a card.
+  const state = await deps.operations.state(typeof operation === "string" ? operation : operation.id);
+  if (!state?.cardRef) return;
+  if (onlyIf && state.status !== onlyIf) return;
+  const op = typeof operation === "string" ? (await deps.operations.get(operation))?.op : operation;
+  if (!op) return;
+  const cardRef = state.cardRef;
   await bestEffort(deps, "update the approval card", () =>
-    update(deps, cardRef, { kind: "approval", approval: approvalView(found.op, found.state, outcomeText) }),
+    update(deps, cardRef, { kind: "approval", approval: approvalView(op, state, outcomeText) }),
   );
 }
 

@@ -29,5 +29,5 @@ export async function handleExpire(deps: WorkerDeps, job: ExpireJob): Promise<vo
       result: "expired",
     },
   ]);
-  await refreshCard(deps, found.op.id, "Expired before anyone approved it.");
+  await refreshCard(deps, found.op, "Expired before anyone approved it.");
 }

@@ -49,17 +49,13 @@ export async function pauseApply(
 
 /** Posts the pause message once per pause (a retried job finds it posted). */
 export async function announcePause(deps: WorkerDeps, op: Operation): Promise<void> {
-  const found = await deps.operations.get(op.id);
-  if (found?.state.status !== "paused" || found.state.pauseRef) return;
-  const outcome = await pausedOutcome(deps, op, found.state);
+  const state = await deps.operations.state(op.id);
+  if (state?.status !== "paused" || state.pauseRef) return;
+  const outcome = await pausedOutcome(deps, op, state);
   if (!outcome) return;
   const ref = await post(deps, op.replyTo, outcome);
   await deps.operations.setRef(op.id, "pauseRef", ref);
-  await refreshCard(
-    deps,
-    op.id,
-    `${outcome.done} of ${outcome.total} applied; paused, waiting for Continue.`,
-  );
+  await refreshCard(deps, op, `${outcome.done} of ${outcome.total} applied; paused, waiting for Continue.`);
 }
 
 async function pausedOutcome(
@@ -95,10 +91,10 @@ async function closePauseMessage(
   op: Operation,
   answered: { verb: StageVerb; by: string; at: string },
 ): Promise<void> {
-  const found = await deps.operations.get(op.id);
-  const ref = found?.state.pauseRef;
-  if (!found || !ref) return;
-  const outcome = await pausedOutcome(deps, op, found.state, answered);
+  const state = await deps.operations.state(op.id);
+  const ref = state?.pauseRef;
+  if (!state || !ref) return;
+  const outcome = await pausedOutcome(deps, op, state, answered);
   if (outcome) await bestEffort(deps, "update the pause message", () => update(deps, ref, outcome));
 }
 
@@ -144,7 +140,7 @@ export async function abortBulk(
   if (!found) return;
   const { op } = found;
   if (!(await deps.operations.transition(op.id, "paused", "aborted"))) {
-    const status = (await deps.operations.get(op.id))?.state.status;
+    const status = (await deps.operations.state(op.id))?.status;
     await refuseStage(deps, job, "abort", op.id, actorUpn, `it is ${status ?? "gone"}, not paused.`);
     return;
   }
@@ -187,7 +183,7 @@ async function finishAborted(
   const total = op.plan.items.filter((i) => i.kind === "change").length;
   await refreshCard(
     deps,
-    op.id,
+    op,
     `Aborted by ${answered.by}: ${recorded.length - failed} done, ${failed} failed, ${total - recorded.length} not applied.`,
   );
 }

@@ -121,7 +121,7 @@ export function planFor(deps: WorkerDeps, actor: Actor, change: ChangeRequest, v
  */
 export async function askApproval(deps: WorkerDeps, op: Operation): Promise<void> {
   await deps.operations.create(op, "pending");
-  if ((await deps.operations.get(op.id))?.state.cardRef) return;
+  if ((await deps.operations.state(op.id))?.cardRef) return;
   const card = await post(deps, op.replyTo, {
     kind: "approval",
     approval: approvalView(op, { status: "pending", approvals: [] }, undefined, { allNames: true }),

@@ -25,6 +25,21 @@ describe("approvals", () => {
     return { card, approval: approvalOf(card) };
   }
 
+  it("a user's status lists the bulk request waiting for approval, and no longer once it is approved", async () => {
+    h = await WorkerHarness.start();
+    const { approval } = await requestBulk();
+    const member = approval.changes.users[0]?.upn ?? "";
+    const statusOf = async () => {
+      const answer = await h.answerTo(await h.send(HELPDESK, `status ${member}`));
+      if (answer.outcome.kind !== "status") throw new Error(`expected a status, got ${answer.outcome.kind}`);
+      return answer.outcome;
+    };
+    expect((await statusOf()).pendingApprovals).toEqual([approval.id]);
+    await h.answerTo(await h.send(MANAGER, `approve ${approval.id}`));
+    await h.waitFor((m) => m.outcome.kind === "summary");
+    expect((await statusOf()).pendingApprovals ?? []).toEqual([]);
+  });
+
   it("two approvers clicking at once apply the change exactly once", async () => {
     h = await WorkerHarness.start();
     const { approval } = await requestBulk();

@@ -36,6 +36,11 @@ describe("staged bulk changes", () => {
     await h.settle();
     expect(patches.size).toBe(10);
     expect((await h.deps().operations.get(id))?.state.status).toBe("paused");
+    // The state alone (read without the operation's plan and views) is the same state.
+    const full = await h.deps().operations.get(id);
+    expect(full?.state.pause?.reason).toBe("canary");
+    expect(await h.deps().operations.state(id)).toEqual(full?.state);
+    expect(await h.deps().operations.state("op-that-does-not-exist")).toBeNull();
 
     // The requester cannot wave their own bulk on; an approver can.
     const own = await h.answerTo(await h.send(ADMIN, `continue ${id}`));
