@@ -11,6 +11,7 @@ import { ConfigError } from "../../src/config/startup-error.js";
 import { HttpServer, type HttpServerOptions } from "../../src/http/server.js";
 import { silentLogger } from "../../src/log.js";
 import { collect, spawnCli, until } from "../cli/run-cli.js";
+import { dropPrefix, testPrefix } from "../helpers/redis-prefix.js";
 import { REDIS_URL } from "../helpers/worker-harness.js";
 
 /**
@@ -179,12 +180,14 @@ describe("HOST", () => {
   describe("mfa-bot serve", () => {
     const dir = mkdtempSync(join(tmpdir(), "mfa-bot-host-"));
     let child: ChildProcess | undefined;
+    let prefix: string | undefined;
     afterAll(async () => {
       if (child && child.exitCode === null) {
         const exited = new Promise((resolve) => child!.once("exit", resolve));
         child.kill("SIGTERM");
         await exited;
       }
+      if (prefix) await dropPrefix(REDIS_URL, prefix);
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -192,13 +195,14 @@ describe("HOST", () => {
       const policy = join(dir, "policy.json");
       writeFileSync(policy, JSON.stringify({ roles: { admin: ["admin@contoso.com"] } }));
       const port = await freePort();
+      prefix = testPrefix("host");
       // 127.0.0.2 is this machine too (all of 127.0.0.0/8 is loopback), but not 127.0.0.1.
       child = spawnCli(["serve"], {
         REDIS_URL,
         MFA_BOT_POLICY: policy,
         PORT: String(port),
         HOST: "127.0.0.2",
-        MFA_BOT_QUEUE_PREFIX: "test-host",
+        MFA_BOT_QUEUE_PREFIX: prefix,
       });
       const run = collect(child);
       await until(() => run.stderr().includes('"listening"'), 15_000, "serve to listen");

@@ -8,6 +8,7 @@ import { ConfigError } from "../../src/config/startup-error.js";
 import { createLogger, requestContext } from "../../src/log.js";
 import { BENCH_GROUP_ID, generateSeed } from "../../src/sandbox/default-seed.js";
 import { collect, spawnCli, until } from "../cli/run-cli.js";
+import { dropPrefix, testPrefix } from "../helpers/redis-prefix.js";
 import { ADMIN, MANAGER, REDIS_URL, WorkerHarness } from "../helpers/worker-harness.js";
 
 /**
@@ -119,11 +120,12 @@ describe("Graph or the token endpoint over plain http", () => {
   });
 
   it("starts with ALLOW_INSECURE_GRAPH=1, and the worker warns about it", async () => {
+    const prefix = testPrefix("insecure-graph");
     const env = {
       ...AZURE,
       REDIS_URL,
       MFA_BOT_POLICY: policy,
-      MFA_BOT_QUEUE_PREFIX: "test-insecure-graph",
+      MFA_BOT_QUEUE_PREFIX: prefix,
       GRAPH_BASE_URL: "http://graph.contoso.example",
       ALLOW_INSECURE_GRAPH: "1",
     };
@@ -141,6 +143,7 @@ describe("Graph or the token endpoint over plain http", () => {
     } finally {
       child.kill("SIGTERM");
       await run.done;
+      await dropPrefix(REDIS_URL, prefix);
     }
   });
 });
